@@ -1,0 +1,72 @@
+"""The application factory: ``flask --app app ...`` finds ``create_app`` here."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from typing import Any
+
+from flask import Flask
+
+# The Netherlands, with a margin for the coast and border towns:
+# (min_longitude, min_latitude, max_longitude, max_latitude).
+NETHERLANDS = (3.2, 50.7, 7.3, 53.6)
+
+
+def create_app(config: dict[str, Any] | None = None) -> Flask:
+    """Build the app: defaults, then the environment, then ``config`` (tests)."""
+    app = Flask("inspection", instance_path=_instance_path(), instance_relative_config=True)
+    _configure_settings(app, config or {})
+    _configure_db(app)
+    _configure_errors(app)
+    _configure_cli(app)
+    return app
+
+
+def _instance_path() -> str:
+    return os.environ.get("INSTANCE_PATH") or os.path.join(os.path.dirname(__file__), "instance")
+
+
+def _configure_settings(app: Flask, config: dict[str, Any]) -> None:
+    os.makedirs(app.instance_path, exist_ok=True)
+    sqlite_file = os.path.join(app.instance_path, "inspection.sqlite3")
+    app.config.update(
+        SQLALCHEMY_DATABASE_URI=f"sqlite:///{sqlite_file}",
+        SQLALCHEMY_ENGINE_OPTIONS={"pool_pre_ping": True},
+        SECRET_KEY=secrets.token_hex(32),
+        MAX_CONTENT_LENGTH=2 * 1024 * 1024,
+        NORM_CATALOGUE="nl-children",
+        SERVICE_AREA=NETHERLANDS,
+        JSON_SORT_KEYS=False,
+    )
+    if os.environ.get("DATABASE_URL"):
+        app.config["SQLALCHEMY_DATABASE_URI"] = os.environ["DATABASE_URL"]
+    if os.environ.get("SECRET_KEY"):
+        app.config["SECRET_KEY"] = os.environ["SECRET_KEY"]
+    if os.environ.get("SERVICE_AREA"):
+        app.config["SERVICE_AREA"] = tuple(
+            float(part) for part in os.environ["SERVICE_AREA"].split(",")
+        )
+    app.config.update(config)
+
+
+def _configure_db(app: Flask) -> None:
+    from flask_migrate import Migrate
+
+    from inspection import models  # noqa: F401  (registers the tables for Alembic)
+    from inspection.db import db
+
+    db.init_app(app)
+    Migrate(app, db, directory=os.path.join(os.path.dirname(__file__), "migrations"))
+
+
+def _configure_errors(app: Flask) -> None:
+    from inspection.http.errors import register_error_handlers
+
+    register_error_handlers(app)
+
+
+def _configure_cli(app: Flask) -> None:
+    from inspection.cli import register_commands
+
+    register_commands(app)

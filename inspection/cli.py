@@ -1,0 +1,116 @@
+"""Command-line interface: thin wrappers over the operations the API uses.
+
+Each command is one transaction: it commits when the operation succeeds and
+rolls back, with the operation's message, when it does not.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+import click
+from flask import Flask
+from flask.cli import AppGroup
+
+from inspection.db import db
+from inspection.errors import DomainError
+
+norms_cli = AppGroup("norms", help="Load and inspect norm sets.")
+locations_cli = AppGroup("locations", help="Manage reception locations.")
+users_cli = AppGroup("users", help="Manage users.")
+demo_cli = AppGroup("demo", help="Demonstration data.")
+
+
+@contextmanager
+def transaction() -> Iterator[None]:
+    """Commit on success; on a domain error roll back and exit with its message."""
+    try:
+        yield
+        db.session.commit()
+    except DomainError as exc:
+        db.session.rollback()
+        raise click.ClickException(exc.describe()) from exc
+    except BaseException:
+        db.session.rollback()
+        raise
+
+
+@norms_cli.command("load")
+@click.argument("file", type=click.Path(dir_okay=False))
+def norms_load(file: str) -> None:
+    """Validate the norm set document in FILE (YAML or JSON) and store it."""
+    from inspection.norm_sets import load_norm_set, read_document
+
+    with transaction():
+        norm_set = load_norm_set(read_document(file))
+    click.echo(
+        f"Loaded {norm_set.catalogue} {norm_set.version}, "
+        f"in force from {norm_set.valid_from.isoformat()}"
+    )
+
+
+@norms_cli.command("list")
+def norms_list() -> None:
+    """List the stored norm sets."""
+    from sqlalchemy import select
+
+    from inspection.models import NormSet
+
+    for ns in db.session.scalars(select(NormSet).order_by(NormSet.catalogue, NormSet.valid_from)):
+        click.echo(f"{ns.catalogue}\t{ns.version}\t{ns.valid_from.isoformat()}")
+
+
+@locations_cli.command("import")
+@click.argument("file", type=click.Path(dir_okay=False))
+def locations_import(file: str) -> None:
+    """Create or update locations from a CSV (latitude/longitude columns) or vector file."""
+    from inspection.locations import import_locations
+
+    with transaction():
+        report = import_locations(file)
+    click.echo(f"{report.created} created, {report.updated} updated")
+
+
+@users_cli.command("create")
+@click.argument("username")
+@click.option("--role", required=True, help="inspector, manager, coordinator or viewer")
+@click.option("--location", "locations", multiple=True, help="A location code (managers).")
+@click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
+def users_create(username: str, role: str, locations: tuple[str, ...], password_stdin: bool) -> None:
+    """Create a user; the password is read from standard input or prompted for."""
+    from inspection.users import create_user
+
+    if password_stdin:
+        password = sys.stdin.readline().rstrip("\r\n")
+    else:
+        password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
+    with transaction():
+        user = create_user(username, password, role, locations)
+    scope = f" for {', '.join(loc.code for loc in user.locations)}" if user.locations else ""
+    click.echo(f"Created {user.role} {user.username}{scope}")
+
+
+@demo_cli.command("load")
+@click.option("--if-empty", is_flag=True, help="Do nothing when locations already exist.")
+@click.option("--seed", default=2023, show_default=True, help="Seed of the generated visits.")
+@click.option("--months", default=18, show_default=True, help="How far back visits go.")
+def demo_load(if_empty: bool, seed: int, months: int) -> None:
+    """Load demonstration locations, users and inspections."""
+    from inspection.demo.loader import database_is_empty, load_demo
+
+    if if_empty and not database_is_empty():
+        click.echo("The database already has locations; demo data not loaded.")
+        return
+    with transaction():
+        report = load_demo(seed=seed, months=months)
+    click.echo(
+        f"Demo loaded: {report.locations} locations, {report.inspections} inspections, "
+        f"users {', '.join(report.users)}"
+    )
+
+
+def register_commands(app: Flask) -> None:
+    for group in (norms_cli, locations_cli, users_cli, demo_cli):
+        app.cli.add_command(group)

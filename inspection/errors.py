@@ -1,0 +1,37 @@
+"""Domain errors: raised by operations, turned into one JSON error shape at the edge."""
+
+from __future__ import annotations
+
+
+class DomainError(Exception):
+    """Base of the errors an operation reports to its caller (HTTP or CLI)."""
+
+    code = "error"
+    status = 400
+
+    def __init__(self, message: str, fields: dict[str, list[str]] | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.fields = fields or {}
+
+    def describe(self) -> str:
+        """The message followed by one line per field problem, for the CLI."""
+        lines = [self.message]
+        for path, problems in sorted(self.fields.items()):
+            lines.extend(f"  {path}: {problem}" for problem in problems)
+        return "\n".join(lines)
+
+
+class ValidationFailed(DomainError):
+    code = "validation_error"
+    status = 422
+
+
+class NotFound(DomainError):
+    code = "not_found"
+    status = 404
+
+
+class Conflict(DomainError):
+    code = "conflict"
+    status = 409

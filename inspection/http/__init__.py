@@ -1,0 +1,1 @@
+"""The HTTP layer: blueprints and the error handler."""

@@ -1,0 +1,116 @@
+"""Reception locations: creating, updating and importing them."""
+
+from __future__ import annotations
+
+import csv
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from flask import current_app
+from marshmallow import ValidationError
+from sqlalchemy import select
+
+from inspection import audit
+from inspection.db import db
+from inspection.errors import ValidationFailed
+from inspection.models import Location, User
+from schemas.locations import LocationCreateSchema
+
+
+@dataclass(frozen=True)
+class ImportReport:
+    created: int
+    updated: int
+
+
+def location_by_code(code: str) -> Location | None:
+    return db.session.scalars(select(Location).where(Location.code == code)).first()
+
+
+def import_locations(path: str | Path, actor: User | None = None) -> ImportReport:
+    """Create or update (by code) every location in a CSV or vector file.
+
+    The file is checked whole before anything is written: one bad row refuses
+    the import, with every problem named by its row number and field.
+    """
+    rows = read_location_rows(Path(path))
+    schema = LocationCreateSchema(service_area=current_app.config["SERVICE_AREA"])
+    problems: dict[str, list[str]] = {}
+    valid: list[dict[str, Any]] = []
+    seen: dict[str, int] = {}
+    for number, row in enumerate(rows, start=2 if Path(path).suffix.lower() == ".csv" else 1):
+        try:
+            data = schema.load(row, unknown="exclude")
+        except ValidationError as exc:
+            for field, messages in exc.normalized_messages().items():
+                problems[f"row {number}.{field}"] = _flatten(messages)
+            continue
+        if data["code"] in seen:
+            problems[f"row {number}.code"] = [
+                f"{data['code']} also appears on row {seen[data['code']]}"
+            ]
+            continue
+        seen[data["code"]] = number
+        valid.append(data)
+    if problems:
+        raise ValidationFailed(f"{path}: {len(problems)} problem(s); nothing imported", problems)
+    if not valid:
+        raise ValidationFailed(f"{path} holds no locations")
+
+    existing = {
+        loc.code: loc
+        for loc in db.session.scalars(select(Location).where(Location.code.in_(list(seen))))
+    }
+    created = updated = 0
+    for data in valid:
+        location = existing.get(data["code"])
+        if location is None:
+            db.session.add(Location(**data))
+            created += 1
+        else:
+            for key, value in data.items():
+                setattr(location, key, value)
+            updated += 1
+    db.session.flush()
+    audit.record(
+        "locations.imported", "file", Path(path).name, actor, created=created, updated=updated
+    )
+    return ImportReport(created=created, updated=updated)
+
+
+def read_location_rows(path: Path) -> list[dict[str, Any]]:
+    """Rows of a location file as dicts: CSV directly, anything else through geopandas."""
+    if not path.exists():
+        raise ValidationFailed(f"{path} does not exist")
+    if path.suffix.lower() == ".csv":
+        with path.open(newline="", encoding="utf-8-sig") as handle:
+            return list(csv.DictReader(handle))
+    return _read_vector_rows(path)
+
+
+def _read_vector_rows(path: Path) -> list[dict[str, Any]]:
+    import geopandas  # heavy: only needed for vector files
+
+    try:
+        frame = geopandas.read_file(path)
+    except Exception as exc:  # pyogrio raises several types for unreadable files
+        raise ValidationFailed(f"{path} could not be read as a vector file: {exc}") from exc
+    if frame.crs is None:
+        raise ValidationFailed(f"{path} has no coordinate reference system; set one and retry")
+    if not frame.geometry.geom_type.eq("Point").all():
+        raise ValidationFailed(f"{path}: every feature must be a point")
+    frame = frame.to_crs(4326)
+    frame["longitude"] = frame.geometry.x
+    frame["latitude"] = frame.geometry.y
+    table = frame.drop(columns=frame.geometry.name)
+    table = table.astype(object).where(table.notna(), None)
+    return table.to_dict(orient="records")
+
+
+def _flatten(messages: Any) -> list[str]:
+    if isinstance(messages, dict):
+        return [f"{k}: {m}" for k, v in messages.items() for m in _flatten(v)]
+    if isinstance(messages, list):
+        return [str(m) for m in messages]
+    return [str(messages)]

@@ -1,0 +1,19 @@
+"""The SQLAlchemy models; importing this package registers every table on the metadata."""
+
+from inspection.models.audit import AuditEvent
+from inspection.models.inspection import STATUSES, Inspection
+from inspection.models.location import Location
+from inspection.models.norm_set import NormSet
+from inspection.models.user import ROLES, ApiToken, User, user_locations
+
+__all__ = [
+    "ROLES",
+    "STATUSES",
+    "ApiToken",
+    "AuditEvent",
+    "Inspection",
+    "Location",
+    "NormSet",
+    "User",
+    "user_locations",
+]

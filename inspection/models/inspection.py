@@ -1,0 +1,59 @@
+"""Inspections: a submitted checklist with the score it got."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta, timezone
+from typing import Any
+
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from inspection.db import Base, JSONDocument, UTCDateTime, utcnow
+from inspection.models.location import Location
+from inspection.models.norm_set import NormSet
+from inspection.models.user import User
+
+STATUSES = ("critical", "below_norm", "incomplete", "meets_norms")
+_STATUSES_SQL = ", ".join(f"'{s}'" for s in STATUSES)
+
+
+class Inspection(Base):
+    __tablename__ = "inspections"
+    __table_args__ = (
+        CheckConstraint(f"status IN ({_STATUSES_SQL})", name="status_known"),
+        # The latest inspection per location is the most frequent question asked.
+        Index("ix_inspections_location_observed", "location_id", "observed_at"),
+    )
+
+    # The id the phone made: the idempotency key of a submission.
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    location_id: Mapped[int] = mapped_column(ForeignKey("locations.id"))
+    inspector_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    observed_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+    # The offset the phone reported, so the local time of the visit can be shown as it was.
+    observed_utc_offset_minutes: Mapped[int]
+    received_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    answers: Mapped[dict[str, Any]] = mapped_column(JSONDocument)
+    notes: Mapped[dict[str, str]] = mapped_column(JSONDocument, default=dict)
+    position_latitude: Mapped[float | None]
+    position_longitude: Mapped[float | None]
+    position_accuracy_m: Mapped[float | None]
+    norm_set_id: Mapped[int] = mapped_column(ForeignKey("norm_sets.id"), index=True)
+    overall: Mapped[float | None]
+    coverage: Mapped[float | None]
+    status: Mapped[str] = mapped_column(String(16), index=True)
+    domain_scores: Mapped[dict[str, Any]] = mapped_column(JSONDocument)
+    results: Mapped[list[dict[str, Any]]] = mapped_column(JSONDocument)
+
+    location: Mapped[Location] = relationship()
+    inspector: Mapped[User] = relationship()
+    norm_set: Mapped[NormSet] = relationship()
+
+    @property
+    def observed_at_local(self) -> datetime:
+        """observed_at in the offset the phone reported it with."""
+        offset = timezone(timedelta(minutes=self.observed_utc_offset_minutes))
+        return self.observed_at.astimezone(offset)
+
+    def __repr__(self) -> str:
+        return f"<Inspection {self.id} {self.status}>"

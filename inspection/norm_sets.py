@@ -1,0 +1,125 @@
+"""Norm sets: loading versions, choosing the one in force, and their compiled form."""
+
+from __future__ import annotations
+
+import json
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+import yaml
+from flask import current_app
+from sqlalchemy import select
+
+from inspection import audit
+from inspection.db import db
+from inspection.engine import NormSetDocument, NormSetError, parse_norm_set, select_in_force
+from inspection.errors import Conflict, ValidationFailed
+from inspection.models import NormSet, User
+
+DEFAULT_NORM_SET_FILE = Path(__file__).parent / "data" / "nl-children-2023.1.yaml"
+
+
+def read_document(path: str | Path) -> dict[str, Any]:
+    """Read a norm set document from a YAML or JSON file."""
+    text = Path(path).read_text(encoding="utf-8")
+    try:
+        document = yaml.safe_load(text)  # JSON is valid YAML
+    except yaml.YAMLError as exc:
+        raise ValidationFailed(f"{path} is not valid YAML or JSON: {exc}") from exc
+    if not isinstance(document, dict):
+        raise ValidationFailed(f"{path} does not hold a norm set document (a mapping)")
+    return document
+
+
+def load_norm_set(document: dict[str, Any], actor: User | None = None) -> NormSet:
+    """Validate a norm set document and store it as a new version.
+
+    A version, once stored, never changes: loading the same catalogue and
+    version again is refused, so that stored scores keep the rules they got.
+    """
+    try:
+        parsed = parse_norm_set(document)
+    except NormSetError as exc:
+        raise ValidationFailed(
+            "The norm set document is invalid", {"document": list(exc.errors)}
+        ) from exc
+    existing = db.session.scalars(
+        select(NormSet).where(NormSet.catalogue == parsed.catalogue)
+    ).all()
+    for other in existing:
+        if other.version == parsed.version:
+            raise Conflict(f"Norm set {parsed.catalogue} {parsed.version} is already loaded")
+        if other.valid_from == parsed.valid_from:
+            raise Conflict(
+                f"Norm set {parsed.catalogue} {other.version} already starts on "
+                f"{parsed.valid_from.isoformat()}; a new version needs its own valid_from"
+            )
+    norm_set = NormSet(
+        catalogue=parsed.catalogue,
+        version=parsed.version,
+        valid_from=parsed.valid_from,
+        document=_json_ready(document),
+        loaded_by_id=actor.id if actor else None,
+    )
+    db.session.add(norm_set)
+    db.session.flush()
+    audit.record(
+        "norm_set.loaded",
+        "norm_set",
+        f"{parsed.catalogue}/{parsed.version}",
+        actor,
+        valid_from=parsed.valid_from.isoformat(),
+        norms=len(parsed.norms),
+    )
+    return norm_set
+
+
+def compiled(norm_set: NormSet) -> NormSetDocument:
+    """The parsed, ready-to-score form of a stored norm set, cached per application.
+
+    Stored versions are immutable, so the cache never needs invalidating.
+    """
+    cache: dict[tuple[str, str], NormSetDocument] = current_app.extensions.setdefault(
+        "compiled_norm_sets", {}
+    )
+    key = (norm_set.catalogue, norm_set.version)
+    if key not in cache:
+        cache[key] = parse_norm_set(norm_set.document)
+    return cache[key]
+
+
+def get_norm_set(catalogue: str, version: str) -> NormSet | None:
+    return db.session.scalars(
+        select(NormSet).where(NormSet.catalogue == catalogue, NormSet.version == version)
+    ).first()
+
+
+def versions(catalogue: str) -> list[NormSet]:
+    """All stored versions of a catalogue, oldest first."""
+    return list(
+        db.session.scalars(
+            select(NormSet).where(NormSet.catalogue == catalogue).order_by(NormSet.valid_from)
+        )
+    )
+
+
+def norm_set_in_force(catalogue: str, observed_at: datetime) -> NormSet | None:
+    """The version in force on the Europe/Amsterdam date of ``observed_at``."""
+    return select_in_force(((ns.valid_from, ns) for ns in versions(catalogue)), observed_at)
+
+
+def first_valid_from(catalogue: str) -> date | None:
+    stored = versions(catalogue)
+    return stored[0].valid_from if stored else None
+
+
+def _json_ready(document: dict[str, Any]) -> dict[str, Any]:
+    """The document as plain JSON types (YAML gives dates for valid_from)."""
+
+    def default(value: object) -> str:
+        if isinstance(value, date):
+            return value.isoformat()
+        raise TypeError(f"{type(value).__name__} is not JSON serialisable")
+
+    return json.loads(json.dumps(document, default=default))

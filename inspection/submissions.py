@@ -1,0 +1,162 @@
+"""Receiving an inspection: check it, score it against the norm set in force, store it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+
+from flask import current_app
+
+from inspection import audit
+from inspection.db import db, utcnow
+from inspection.engine import local_date, score_answers, validate_answers
+from inspection.errors import Conflict, ValidationFailed
+from inspection.locations import location_by_code
+from inspection.models import Inspection, User
+from inspection.norm_sets import compiled, first_valid_from, norm_set_in_force
+
+# Phones' clocks drift; a visit a little "in the future" is a clock, not a lie.
+CLOCK_SKEW = timedelta(minutes=10)
+MAX_NOTE_LENGTH = 2000
+
+
+@dataclass(frozen=True)
+class Submission:
+    """A checklist as the phone sent it (already parsed by the request schema)."""
+
+    id: str
+    location: str
+    observed_at: datetime
+    answers: dict[str, Any]
+    notes: dict[str, str] = field(default_factory=dict)
+    position: dict[str, float] | None = None
+
+
+def submit_inspection(
+    submission: Submission, inspector: User, received_at: datetime | None = None
+) -> tuple[Inspection, bool]:
+    """Store and score a submission; returns the inspection and whether it is new.
+
+    The phone's id is the idempotency key: a resend of the same content gives
+    back the stored inspection, other content under the same id is a conflict.
+    """
+    received_at = received_at or utcnow()
+    existing = db.session.get(Inspection, submission.id)
+    if existing is not None:
+        if _same_content(existing, submission):
+            return existing, False
+        raise Conflict(
+            f"Inspection {submission.id} was already received with other content",
+            {"id": ["already used for a different submission"]},
+        )
+
+    location = location_by_code(submission.location)
+    if location is None:
+        raise ValidationFailed(
+            "Unknown location", {"location": [f"no location with code {submission.location}"]}
+        )
+    catalogue = current_app.config["NORM_CATALOGUE"]
+    _check_observed_at(submission.observed_at, received_at, catalogue)
+    norm_set = norm_set_in_force(catalogue, submission.observed_at)
+    if norm_set is None:  # guarded by _check_observed_at; kept for a catalogue without versions
+        raise ValidationFailed(
+            "No norm set applies", {"observed_at": [f"no {catalogue} norm set in force"]}
+        )
+    document = compiled(norm_set)
+    problems = validate_answers(submission.answers, document)
+    problems.update(_note_problems(submission.notes, {n.code for n in document.norms}))
+    if problems:
+        raise ValidationFailed("The inspection has invalid fields", problems)
+
+    score = score_answers(submission.answers, document, location.type)
+    position = submission.position or {}
+    inspection = Inspection(
+        id=submission.id,
+        location=location,
+        inspector_id=inspector.id,
+        observed_at=submission.observed_at,
+        observed_utc_offset_minutes=_offset_minutes(submission.observed_at),
+        received_at=received_at,
+        answers=dict(submission.answers),
+        notes=dict(submission.notes),
+        position_latitude=position.get("latitude"),
+        position_longitude=position.get("longitude"),
+        position_accuracy_m=position.get("accuracy_m"),
+        norm_set=norm_set,
+    )
+    apply_score(inspection, score)
+    db.session.add(inspection)
+    db.session.flush()
+    audit.record(
+        "inspection.submitted",
+        "inspection",
+        inspection.id,
+        inspector,
+        location=location.code,
+        norm_set=f"{norm_set.catalogue}/{norm_set.version}",
+        status=inspection.status,
+        overall=inspection.overall,
+    )
+    return inspection, True
+
+
+def apply_score(inspection: Inspection, score: Any) -> None:
+    """Copy an engine score onto the stored inspection."""
+    data = score.to_dict()
+    inspection.overall = data["overall"]
+    inspection.coverage = data["coverage"]
+    inspection.status = data["status"]
+    inspection.domain_scores = data["domains"]
+    inspection.results = data["results"]
+
+
+def _check_observed_at(observed_at: datetime, received_at: datetime, catalogue: str) -> None:
+    if observed_at.tzinfo is None or observed_at.utcoffset() is None:
+        raise ValidationFailed(
+            "observed_at needs a UTC offset", {"observed_at": ["give a UTC offset, e.g. +01:00"]}
+        )
+    if observed_at - received_at > CLOCK_SKEW:
+        raise ValidationFailed(
+            "observed_at lies in the future",
+            {"observed_at": ["more than 10 minutes in the future; check the phone's clock"]},
+        )
+    first = first_valid_from(catalogue)
+    if first is None or local_date(observed_at) < first:
+        since = first.isoformat() if first else "never"
+        raise ValidationFailed(
+            "observed_at precedes the norms",
+            {"observed_at": [f"before the first {catalogue} norm set (in force from {since})"]},
+        )
+
+
+def _note_problems(notes: dict[str, Any], norm_codes: set[str]) -> dict[str, list[str]]:
+    problems: dict[str, list[str]] = {}
+    for code, text in notes.items():
+        if code not in norm_codes:
+            problems[f"notes.{code}"] = ["not a norm of the norm set in force"]
+        elif not isinstance(text, str):
+            problems[f"notes.{code}"] = ["must be text"]
+        elif len(text) > MAX_NOTE_LENGTH:
+            problems[f"notes.{code}"] = [f"longer than {MAX_NOTE_LENGTH} characters"]
+    return problems
+
+
+def _offset_minutes(moment: datetime) -> int:
+    offset = moment.utcoffset()
+    assert offset is not None  # checked by _check_observed_at
+    return int(offset.total_seconds() // 60)
+
+
+def _same_content(inspection: Inspection, submission: Submission) -> bool:
+    position = submission.position or {}
+    return (
+        inspection.location.code == submission.location
+        and inspection.observed_at == submission.observed_at
+        and inspection.observed_utc_offset_minutes == _offset_minutes(submission.observed_at)
+        and inspection.answers == submission.answers
+        and (inspection.notes or {}) == (submission.notes or {})
+        and inspection.position_latitude == position.get("latitude")
+        and inspection.position_longitude == position.get("longitude")
+        and inspection.position_accuracy_m == position.get("accuracy_m")
+    )

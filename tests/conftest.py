@@ -1,0 +1,156 @@
+"""Test fixtures: every test that touches the database gets a fresh one.
+
+The schema is built once per run by the Alembic migrations (never by
+``create_all``), into a template; each test then gets its own copy of that
+template: a file copy on SQLite, ``CREATE DATABASE ... TEMPLATE`` on
+PostgreSQL (when ``DATABASE_URL`` points at one). Tests may therefore commit
+freely, also from other threads, and never see each other's rows.
+"""
+
+from __future__ import annotations
+
+import itertools
+import os
+import shutil
+import uuid
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from flask import Flask
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
+
+from app import create_app
+from inspection.db import db
+
+SERVER_URL = os.environ.get("DATABASE_URL", "")
+USE_POSTGRES = SERVER_URL.startswith("postgresql")
+RUN_ID = uuid.uuid4().hex[:8]
+_counter = itertools.count()
+
+
+def _migrate(url: str, instance: Path) -> None:
+    from flask_migrate import upgrade
+
+    app = create_app({"SQLALCHEMY_DATABASE_URI": url, "TESTING": True})
+    with app.app_context():
+        upgrade()
+        db.engine.dispose()
+
+
+class _Postgres:
+    def __init__(self, server_url: str) -> None:
+        self.server = make_url(server_url)
+        self.admin = create_engine(self.server, isolation_level="AUTOCOMMIT")
+        self.template = f"insp_{RUN_ID}_template"
+
+    def url(self, name: str) -> str:
+        return self.server.set(database=name).render_as_string(hide_password=False)
+
+    def create(self, name: str, template: str | None = None) -> str:
+        clause = f" TEMPLATE {template}" if template else ""
+        with self.admin.connect() as conn:
+            conn.execute(text(f'CREATE DATABASE "{name}"{clause}'))
+        return self.url(name)
+
+    def drop(self, name: str) -> None:
+        with self.admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+
+
+@pytest.fixture(scope="session")
+def database_template(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
+    instance = tmp_path_factory.mktemp("instance")
+    if USE_POSTGRES:
+        pg = _Postgres(SERVER_URL)
+        pg.drop(pg.template)
+        _migrate(pg.create(pg.template), instance)
+        yield pg
+        pg.drop(pg.template)
+        pg.admin.dispose()
+    else:
+        template = instance / "template.sqlite3"
+        _migrate(f"sqlite:///{template}", instance)
+        yield template
+
+
+@pytest.fixture
+def database_url(database_template: Any, tmp_path: Path) -> Iterator[str]:
+    """The URL of a freshly migrated database of this test's own."""
+    if USE_POSTGRES:
+        name = f"insp_{RUN_ID}_{next(_counter)}"
+        yield database_template.create(name, template=database_template.template)
+        database_template.drop(name)
+    else:
+        target = tmp_path / "test.sqlite3"
+        shutil.copyfile(database_template, target)
+        yield f"sqlite:///{target}"
+
+
+@pytest.fixture
+def app(database_url: str, tmp_path: Path) -> Iterator[Flask]:
+    app = create_app({"SQLALCHEMY_DATABASE_URI": database_url, "TESTING": True})
+    with app.app_context():
+        yield app
+        db.session.remove()
+        db.engine.dispose()
+
+
+@pytest.fixture
+def cli(app: Flask):
+    return app.test_cli_runner()
+
+
+@pytest.fixture
+def norm_set(app: Flask):
+    """The default catalogue (nl-children 2023.1), loaded as the CLI would."""
+    from inspection.norm_sets import DEFAULT_NORM_SET_FILE, load_norm_set, read_document
+
+    loaded = load_norm_set(read_document(DEFAULT_NORM_SET_FILE))
+    db.session.commit()
+    return loaded
+
+
+@pytest.fixture
+def create_location(app: Flask) -> Callable[..., Any]:
+    from inspection.models import Location
+
+    numbers = itertools.count(1)
+
+    def _create(**fields: Any) -> Location:
+        n = next(numbers)
+        values = {
+            "code": f"LOC-{n}",
+            "name": f"Locatie {n}",
+            "type": "azc",
+            "operator": "COA",
+            "municipality": "Westerwolde",
+            "province": "Groningen",
+            "latitude": 52.99 + n / 1000,
+            "longitude": 7.06 + n / 1000,
+            "capacity": 400,
+        }
+        values.update(fields)
+        location = Location(**values)
+        db.session.add(location)
+        db.session.commit()
+        return location
+
+    return _create
+
+
+@pytest.fixture
+def create_user(app: Flask) -> Callable[..., Any]:
+    from inspection.users import create_user as create
+
+    numbers = itertools.count(1)
+
+    def _create(role: str = "inspector", locations: tuple[str, ...] = (), **kw: Any):
+        username = kw.pop("username", f"{role}{next(numbers)}")
+        user = create(username, kw.pop("password", "correct horse battery"), role, locations)
+        db.session.commit()
+        return user
+
+    return _create
