@@ -154,3 +154,65 @@ def create_user(app: Flask) -> Callable[..., Any]:
         return user
 
     return _create
+
+
+@pytest.fixture
+def passing_answers() -> dict[str, Any]:
+    """A full checklist of a location that meets every norm of nl-children 2023.1."""
+    booleans = [
+        "amv_separated_from_adults",
+        "staff_on_site_24h",
+        "night_staff_child_protection_trained",
+        "safeguarding_protocol_in_place",
+        "fire_safety_notification_filed",
+        "escape_routes_clear",
+        "fire_detection_working",
+        "amv_guardian_within_5_working_days",
+        "amv_presence_checked_daily",
+        "sleeping_rooms_have_window",
+        "bed_and_storage_per_person",
+        "quiet_hours_enforced",
+        "hot_water_available",
+        "baby_changing_facilities",
+        "cleaning_schedule_followed",
+        "drinking_water_24h",
+        "warm_meal_daily",
+        "infant_food_available_24h",
+        "special_diets_provided",
+        "gp_care_access",
+        "vulnerability_assessment_within_30_days",
+        "medical_records_transferred",
+        "school_reachable_safely",
+        "homework_space_available",
+        "daily_outdoor_access",
+        "families_housed_together",
+        "information_in_understood_language",
+        "complaints_route_for_children",
+        "children_consulted_last_quarter",
+    ]
+    answers: dict[str, Any] = dict.fromkeys(booleans, True)
+    answers.update(
+        residents_present=200,
+        children_present=60,
+        infants_present=8,
+        school_age_children=40,
+        unaccompanied_minors_present=5,
+        families_present=20,
+        staff_with_vog_pct=100,
+        sleeping_area_m2=900.0,
+        families_in_own_lockable_unit=20,
+        max_adults_per_room=4,
+        toilets_working=20,
+        showers_working=12,
+        meals_per_day=3,
+        meals_per_day_minors=5,
+        medical_intake_pct=100,
+        jgz_intake_within_6_weeks_pct=100,
+        max_days_without_school=30,
+        indoor_play_area_m2=150.0,
+        activity_days_per_week=5,
+        max_relocations_12_months=1,
+        min_move_notice_days=14,
+        max_child_stay_days=5,
+    )
+    return answers

@@ -1,0 +1,92 @@
+"""The schema comes from the migrations, and the stores keep what they promise."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta, timezone
+
+import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from sqlalchemy import text
+from sqlalchemy.exc import DBAPIError, IntegrityError
+
+from inspection import audit
+from inspection.db import db
+from inspection.models import Location, User
+
+
+def test_the_migrations_build_exactly_the_models(app):
+    with db.engine.connect() as connection:
+        context = MigrationContext.configure(connection, opts={"compare_type": True})
+        differences = compare_metadata(context, db.metadata)
+
+    assert differences == []
+
+
+def test_sqlite_runs_in_wal_mode_with_foreign_keys(app):
+    if db.engine.dialect.name != "sqlite":
+        pytest.skip("SQLite only")
+    assert db.session.execute(text("PRAGMA journal_mode")).scalar() == "wal"
+    assert db.session.execute(text("PRAGMA foreign_keys")).scalar() == 1
+
+
+def test_foreign_keys_are_enforced(app, create_user):
+    user = create_user()
+    with pytest.raises(IntegrityError):
+        db.session.execute(
+            text("INSERT INTO user_locations (user_id, location_id) VALUES (:u, 999)"),
+            {"u": user.id},
+        )
+
+
+def test_the_audit_log_is_append_only(app):
+    audit.record("test.event", "test", "1", note="first")
+    db.session.commit()
+
+    for statement in ("UPDATE audit_events SET action = 'changed'", "DELETE FROM audit_events"):
+        with pytest.raises(DBAPIError, match="append-only"):
+            db.session.execute(text(statement))
+        db.session.rollback()
+
+    assert db.session.execute(text("SELECT action FROM audit_events")).scalars().all() == [
+        "test.event"
+    ]
+
+
+def test_times_come_back_aware_in_utc(app, create_location):
+    location = create_location()
+    location_id = location.id
+    db.session.expire_all()
+
+    stored = db.session.get(Location, location_id)
+
+    assert stored.created_at.tzinfo is not None
+    assert stored.created_at.utcoffset() == timedelta(0)
+    assert abs(stored.created_at - datetime.now(UTC)) < timedelta(minutes=1)
+
+
+def test_naive_times_are_refused(app, create_location):
+    location = create_location()
+    location.updated_at = datetime(2026, 1, 1, 12, 0)
+    with pytest.raises(Exception, match="naive"):
+        db.session.flush()
+    db.session.rollback()
+
+
+def test_an_offset_time_is_stored_as_the_same_instant(app, create_location):
+    location = create_location()
+    moment = datetime(2026, 3, 29, 3, 30, tzinfo=timezone(timedelta(hours=2)))
+    location.created_at = moment
+    db.session.commit()
+    db.session.expire_all()
+
+    assert db.session.get(Location, location.id).created_at == moment
+
+
+def test_unknown_roles_and_location_types_are_refused_by_the_database(app, create_location):
+    db.session.add(User(username="x1", password_hash="h", role="admin"))
+    with pytest.raises(IntegrityError):
+        db.session.flush()
+    db.session.rollback()
+    with pytest.raises(IntegrityError):
+        create_location(type="sporthal")

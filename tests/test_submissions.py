@@ -1,0 +1,186 @@
+"""An inspector's submission is checked, scored against the norms in force, and stored once."""
+
+from __future__ import annotations
+
+import copy
+import uuid
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from inspection.db import db
+from inspection.errors import Conflict, ValidationFailed
+from inspection.models import AuditEvent, Inspection
+from inspection.norm_sets import DEFAULT_NORM_SET_FILE, load_norm_set, read_document
+from inspection.submissions import Submission, submit_inspection
+
+VISIT = datetime.fromisoformat("2026-11-20T10:15:00+01:00")
+
+
+@pytest.fixture
+def inspector(create_user):
+    return create_user("inspector")
+
+
+@pytest.fixture
+def ter_apel(create_location):
+    return create_location(code="TER-APEL", type="azc")
+
+
+def submit(answers, inspector, location="TER-APEL", observed_at=VISIT, **kw):
+    submission = Submission(
+        id=kw.pop("id", str(uuid.uuid4())),
+        location=location,
+        observed_at=observed_at,
+        answers=answers,
+        **kw,
+    )
+    inspection, created = submit_inspection(submission, inspector)
+    db.session.commit()
+    return inspection, created
+
+
+def test_a_compliant_visit_meets_the_norms(norm_set, ter_apel, inspector, passing_answers):
+    inspection, created = submit(passing_answers, inspector)
+
+    assert created
+    assert inspection.status == "meets_norms"
+    assert inspection.overall == 100.0
+    assert inspection.coverage == 100.0
+    assert inspection.norm_set.version == "2023.1"
+    not_for_azc = {r["norm"] for r in inspection.results if r["outcome"] == "not_applicable"}
+    assert not_for_azc == {"LIV-06", "HEA-01", "FAM-04"}  # norms for emergency shelters only
+    assert {r["outcome"] for r in inspection.results if r["norm"] not in not_for_azc} == {"pass"}
+    assert len(inspection.results) == 39
+    assert inspection.observed_at == VISIT
+    assert inspection.observed_at_local.isoformat() == "2026-11-20T10:15:00+01:00"
+    event = db.session.scalars(
+        db.select(AuditEvent).where(AuditEvent.action == "inspection.submitted")
+    ).one()
+    assert event.subject_id == inspection.id
+    assert event.details["status"] == "meets_norms"
+
+
+def test_too_few_toilets_at_an_azc_is_below_norm(norm_set, ter_apel, inspector, passing_answers):
+    # 200 residents on 15 toilets: 13.3 per toilet passes the general 20, not the azc 10.
+    inspection, _ = submit({**passing_answers, "toilets_working": 15}, inspector)
+
+    assert inspection.status == "below_norm"
+    hyg01 = next(r for r in inspection.results if r["norm"] == "HYG-01")
+    assert hyg01["outcome"] == "fail"
+    assert hyg01["threshold"]["max"] == 10
+    assert hyg01["value"] == pytest.approx(200 / 15)
+    assert inspection.domain_scores["HYG"]["failed"] == ["HYG-01"]
+
+
+def test_no_drinking_water_is_critical(norm_set, ter_apel, inspector, passing_answers):
+    inspection, _ = submit({**passing_answers, "drinking_water_24h": False}, inspector)
+
+    assert inspection.status == "critical"
+
+
+def test_a_resend_returns_the_stored_inspection(norm_set, ter_apel, inspector, passing_answers):
+    first, created = submit(passing_answers, inspector, id="6f1c2a9e-0000-4000-8000-000000000001")
+
+    again, created_again = submit(
+        copy.deepcopy(passing_answers), inspector, id="6f1c2a9e-0000-4000-8000-000000000001"
+    )
+
+    assert created and not created_again
+    assert again.id == first.id
+    assert db.session.scalar(db.select(db.func.count()).select_from(Inspection)) == 1
+    submitted = db.select(db.func.count()).where(AuditEvent.action == "inspection.submitted")
+    assert db.session.scalar(submitted) == 1
+
+
+def test_the_same_id_with_other_content_is_a_conflict(
+    norm_set, ter_apel, inspector, passing_answers
+):
+    submit(passing_answers, inspector, id="6f1c2a9e-0000-4000-8000-000000000002")
+
+    with pytest.raises(Conflict):
+        submit(
+            {**passing_answers, "toilets_working": 3},
+            inspector,
+            id="6f1c2a9e-0000-4000-8000-000000000002",
+        )
+
+
+def test_bad_answers_are_refused_with_their_paths(norm_set, ter_apel, inspector, passing_answers):
+    answers = {
+        **passing_answers,
+        "children_present": 300,
+        "toilets_working": "veel",
+        "meals_per_day": 2.5,
+        "hot_water_available": 1,
+        "swimming_pool": True,
+    }
+
+    with pytest.raises(ValidationFailed) as refused:
+        submit(answers, inspector, notes={"XYZ-01": "?"})
+
+    assert set(refused.value.fields) >= {
+        "answers.children_present",
+        "answers.toilets_working",
+        "answers.meals_per_day",
+        "answers.hot_water_available",
+        "answers.swimming_pool",
+        "notes.XYZ-01",
+    }
+    assert db.session.scalars(db.select(Inspection)).all() == []
+
+
+def test_an_unknown_location_is_refused(norm_set, inspector, passing_answers):
+    with pytest.raises(ValidationFailed) as refused:
+        submit(passing_answers, inspector, location="NERGENS")
+
+    assert "location" in refused.value.fields
+
+
+def test_observed_at_in_the_future_is_refused(norm_set, ter_apel, inspector, passing_answers):
+    soon = datetime.now(UTC) + timedelta(minutes=5)
+    later = datetime.now(UTC) + timedelta(minutes=15)
+
+    submit(passing_answers, inspector, observed_at=soon)  # a phone clock a little ahead
+    with pytest.raises(ValidationFailed) as refused:
+        submit(passing_answers, inspector, observed_at=later)
+
+    assert "observed_at" in refused.value.fields
+
+
+def test_observed_before_the_first_norm_set_is_refused(
+    norm_set, ter_apel, inspector, passing_answers
+):
+    with pytest.raises(ValidationFailed) as refused:
+        submit(
+            passing_answers, inspector, observed_at=datetime.fromisoformat("2023-05-02T12:00+02:00")
+        )
+
+    assert "2023-05-03" in refused.value.fields["observed_at"][0]
+
+
+def test_a_late_submission_is_scored_by_the_norms_of_its_visit_day(
+    app, ter_apel, inspector, passing_answers
+):
+    document = read_document(DEFAULT_NORM_SET_FILE)
+    load_norm_set(document)
+    stricter = copy.deepcopy(document)
+    stricter["version"] = "2026.1"
+    stricter["valid_from"] = "2026-01-01"
+    hyg01 = next(n for n in stricter["norms"] if n["code"] == "HYG-01")
+    hyg01["rule"]["max"] = {"default": 5}
+    load_norm_set(stricter)
+    db.session.commit()
+
+    # Visited on New Year's Eve (00:30 local is still 2025 in UTC), received in 2026.
+    new_year, _ = submit(
+        passing_answers, inspector, observed_at=datetime.fromisoformat("2026-01-01T00:30+01:00")
+    )
+    old_year, _ = submit(
+        passing_answers, inspector, observed_at=datetime.fromisoformat("2025-12-31T23:30+01:00")
+    )
+
+    assert new_year.norm_set.version == "2026.1"
+    assert new_year.status == "below_norm"
+    assert old_year.norm_set.version == "2023.1"
+    assert old_year.status == "meets_norms"
