@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 from datetime import date, datetime
 from pathlib import Path
@@ -55,11 +56,13 @@ def load_norm_set(document: dict[str, Any], actor: User | None = None) -> NormSe
                 f"Norm set {parsed.catalogue} {other.version} already starts on "
                 f"{parsed.valid_from.isoformat()}; a new version needs its own valid_from"
             )
+    stored = _json_ready(document)
     norm_set = NormSet(
         catalogue=parsed.catalogue,
         version=parsed.version,
         valid_from=parsed.valid_from,
-        document=_json_ready(document),
+        document=stored,
+        document_sha256=document_digest(stored),
         loaded_by_id=actor.id if actor else None,
     )
     db.session.add(norm_set)
@@ -78,12 +81,12 @@ def load_norm_set(document: dict[str, Any], actor: User | None = None) -> NormSe
 def compiled(norm_set: NormSet) -> NormSetDocument:
     """The parsed, ready-to-score form of a stored norm set, cached per application.
 
-    Stored versions are immutable, so the cache never needs invalidating.
+    The key includes the document's digest: an erratum to a version gives a new key.
     """
-    cache: dict[tuple[str, str], NormSetDocument] = current_app.extensions.setdefault(
+    cache: dict[tuple[str, str, str], NormSetDocument] = current_app.extensions.setdefault(
         "compiled_norm_sets", {}
     )
-    key = (norm_set.catalogue, norm_set.version)
+    key = (norm_set.catalogue, norm_set.version, norm_set.document_sha256)
     if key not in cache:
         cache[key] = parse_norm_set(norm_set.document)
     return cache[key]
@@ -112,6 +115,12 @@ def norm_set_in_force(catalogue: str, observed_at: datetime) -> NormSet | None:
 def first_valid_from(catalogue: str) -> date | None:
     stored = versions(catalogue)
     return stored[0].valid_from if stored else None
+
+
+def document_digest(document: dict[str, Any]) -> str:
+    """SHA-256 of the document's canonical JSON."""
+    canonical = json.dumps(document, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return hashlib.sha256(canonical.encode()).hexdigest()
 
 
 def _json_ready(document: dict[str, Any]) -> dict[str, Any]:

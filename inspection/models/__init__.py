@@ -3,7 +3,9 @@
 from inspection.models.audit import AuditEvent
 from inspection.models.inspection import STATUSES, Inspection
 from inspection.models.location import Location
+from inspection.models.login import FailedLogin
 from inspection.models.norm_set import NormSet
+from inspection.models.photo import Photo
 from inspection.models.user import ROLES, ApiToken, User, user_locations
 
 __all__ = [
@@ -11,9 +13,11 @@ __all__ = [
     "STATUSES",
     "ApiToken",
     "AuditEvent",
+    "FailedLogin",
     "Inspection",
     "Location",
     "NormSet",
+    "Photo",
     "User",
     "user_locations",
 ]

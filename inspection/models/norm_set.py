@@ -24,6 +24,8 @@ class NormSet(Base):
     version: Mapped[str] = mapped_column(String(32))
     valid_from: Mapped[date]
     document: Mapped[dict[str, Any]] = mapped_column(JSONDocument)
+    # Identifies the exact document text: an erratum changes it, and compiled caches follow.
+    document_sha256: Mapped[str] = mapped_column(String(64))
     loaded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     loaded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
 

@@ -1,4 +1,4 @@
-"""Initial schema: locations, norm sets, inspections, users, API tokens, audit log.
+"""Initial schema: locations, norm sets, inspections, photos, users, tokens, logins, audit log.
 
 Revision ID: eb391c60bed1
 Revises:
@@ -111,6 +111,7 @@ def upgrade():
         sa.Column("version", sa.String(length=32), nullable=False),
         sa.Column("valid_from", sa.Date(), nullable=False),
         sa.Column("document", JSON_DOCUMENT, nullable=False),
+        sa.Column("document_sha256", sa.String(length=64), nullable=False),
         sa.Column("loaded_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("loaded_by_id", sa.Integer(), nullable=True),
         sa.ForeignKeyConstraint(
@@ -182,6 +183,45 @@ def upgrade():
     op.create_index("ix_inspections_observed_at", "inspections", ["observed_at"])
     op.create_index("ix_inspections_status", "inspections", ["status"])
 
+    op.create_table(
+        "photos",
+        sa.Column("id", sa.String(length=36), nullable=False),
+        sa.Column("inspection_id", sa.String(length=36), nullable=False),
+        sa.Column("norm", sa.String(length=32), nullable=True),
+        sa.Column("content_type", sa.String(length=32), nullable=False),
+        sa.Column("width", sa.Integer(), nullable=False),
+        sa.Column("height", sa.Integer(), nullable=False),
+        sa.Column("size_bytes", sa.Integer(), nullable=False),
+        sa.Column("sha256", sa.String(length=64), nullable=False),
+        sa.Column("uploaded_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("uploaded_by_id", sa.Integer(), nullable=False),
+        sa.Column("data", sa.LargeBinary(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["inspection_id"],
+            ["inspections.id"],
+            name=op.f("fk_photos_inspection_id_inspections"),
+            ondelete="CASCADE",
+        ),
+        sa.ForeignKeyConstraint(
+            ["uploaded_by_id"], ["users.id"], name=op.f("fk_photos_uploaded_by_id_users")
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_photos")),
+    )
+    op.create_index("ix_photos_inspection_id", "photos", ["inspection_id"])
+    op.create_table(
+        "failed_logins",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("username", sa.String(length=64), nullable=False),
+        sa.Column("address", sa.String(length=64), nullable=False),
+        sa.Column("attempted_at", sa.DateTime(timezone=True), nullable=False),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_failed_logins")),
+    )
+    op.create_index(
+        "ix_failed_logins_address_attempted", "failed_logins", ["address", "attempted_at"]
+    )
+    op.create_index(
+        "ix_failed_logins_username_attempted", "failed_logins", ["username", "attempted_at"]
+    )
     _make_audit_log_append_only()
 
 
@@ -221,6 +261,8 @@ def downgrade():
     if op.get_bind().dialect.name == "postgresql":
         op.execute("DROP TRIGGER audit_events_append_only ON audit_events")
         op.execute("DROP FUNCTION audit_events_append_only()")
+    op.drop_table("failed_logins")
+    op.drop_table("photos")
     op.drop_index("ix_inspections_status", table_name="inspections")
     op.drop_index("ix_inspections_observed_at", table_name="inspections")
     op.drop_index("ix_inspections_norm_set_id", table_name="inspections")
