@@ -19,6 +19,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     _configure_settings(app, config or {})
     _configure_db(app)
     _configure_errors(app)
+    _configure_api(app)
     _configure_cli(app)
     return app
 
@@ -34,7 +35,13 @@ def _configure_settings(app: Flask, config: dict[str, Any]) -> None:
         SQLALCHEMY_DATABASE_URI=f"sqlite:///{sqlite_file}",
         SQLALCHEMY_ENGINE_OPTIONS={"pool_pre_ping": True},
         SECRET_KEY=secrets.token_hex(32),
-        MAX_CONTENT_LENGTH=2 * 1024 * 1024,
+        JSON_MAX_BYTES=1024 * 1024,
+        PHOTO_MAX_BYTES=8 * 1024 * 1024,
+        PHOTOS_PER_INSPECTION=20,
+        TOKEN_TTL_SECONDS=24 * 3600,
+        LOGIN_WINDOW_SECONDS=15 * 60,
+        LOGIN_FAILURES_PER_USERNAME=5,
+        LOGIN_FAILURES_PER_ADDRESS=20,
         NORM_CATALOGUE="nl-children",
         SERVICE_AREA=NETHERLANDS,
         JSON_SORT_KEYS=False,
@@ -64,6 +71,12 @@ def _configure_errors(app: Flask) -> None:
     from inspection.http.errors import register_error_handlers
 
     register_error_handlers(app)
+
+
+def _configure_api(app: Flask) -> None:
+    from inspection.http.api import init_api
+
+    init_api(app)
 
 
 def _configure_cli(app: Flask) -> None:

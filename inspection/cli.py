@@ -78,7 +78,9 @@ def locations_import(file: str) -> None:
 @click.option("--role", required=True, help="inspector, manager, coordinator or viewer")
 @click.option("--location", "locations", multiple=True, help="A location code (managers).")
 @click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
-def users_create(username: str, role: str, locations: tuple[str, ...], password_stdin: bool) -> None:
+def users_create(
+    username: str, role: str, locations: tuple[str, ...], password_stdin: bool
+) -> None:
     """Create a user; the password is read from standard input or prompted for."""
     from inspection.users import create_user
 

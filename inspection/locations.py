@@ -13,9 +13,9 @@ from sqlalchemy import select
 
 from inspection import audit
 from inspection.db import db
-from inspection.errors import ValidationFailed
+from inspection.errors import Conflict, ValidationFailed
 from inspection.models import Location, User
-from schemas.locations import LocationCreateSchema
+from schemas.locations import LocationCreateSchema, service_area_problem
 
 
 @dataclass(frozen=True)
@@ -26,6 +26,41 @@ class ImportReport:
 
 def location_by_code(code: str) -> Location | None:
     return db.session.scalars(select(Location).where(Location.code == code)).first()
+
+
+def create_location(data: dict[str, Any], actor: User | None = None) -> Location:
+    """Add a location from validated fields (``LocationCreateSchema``)."""
+    _check_service_area(data["latitude"], data["longitude"])
+    if location_by_code(data["code"]) is not None:
+        raise Conflict(f"Location {data['code']} already exists", {"code": ["already in use"]})
+    location = Location(**data)
+    db.session.add(location)
+    db.session.flush()
+    audit.record("location.created", "location", location.code, actor, **data)
+    return location
+
+
+def update_location(
+    location: Location, changes: dict[str, Any], actor: User | None = None
+) -> Location:
+    """Change a location; the changed fields before and after go to the audit log."""
+    _check_service_area(
+        changes.get("latitude", location.latitude), changes.get("longitude", location.longitude)
+    )
+    before = {key: getattr(location, key) for key in changes}
+    for key, value in changes.items():
+        setattr(location, key, value)
+    db.session.flush()
+    audit.record("location.updated", "location", location.code, actor, before=before, after=changes)
+    return location
+
+
+def _check_service_area(latitude: float, longitude: float) -> None:
+    problem = service_area_problem(latitude, longitude, current_app.config["SERVICE_AREA"])
+    if problem:
+        raise ValidationFailed(
+            "The location lies outside the service area", {"latitude": [problem]}
+        )
 
 
 def import_locations(path: str | Path, actor: User | None = None) -> ImportReport:

@@ -7,6 +7,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from flask import current_app
+from sqlalchemy.exc import IntegrityError
 
 from inspection import audit
 from inspection.db import db, utcnow
@@ -87,7 +88,20 @@ def submit_inspection(
     )
     apply_score(inspection, score)
     db.session.add(inspection)
-    db.session.flush()
+    try:
+        db.session.flush()
+    except IntegrityError:
+        # The same id arrived in parallel and was stored first: answer as for a resend.
+        db.session.rollback()
+        stored = db.session.get(Inspection, submission.id)
+        if stored is None:
+            raise
+        if _same_content(stored, submission):
+            return stored, False
+        raise Conflict(
+            f"Inspection {submission.id} was already received with other content",
+            {"id": ["already used for a different submission"]},
+        ) from None
     audit.record(
         "inspection.submitted",
         "inspection",

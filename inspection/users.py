@@ -49,9 +49,7 @@ def create_user(
     """Create a user; managers are scoped to the given locations."""
     problems: dict[str, list[str]] = {}
     if not USERNAME_PATTERN.match(username):
-        problems["username"] = [
-            "use 2-64 lower-case letters, digits, dots, hyphens or underscores"
-        ]
+        problems["username"] = ["use 2-64 lower-case letters, digits, dots, hyphens or underscores"]
     if role not in ROLES:
         problems["role"] = [f"must be one of {', '.join(ROLES)}"]
     if len(password) < MIN_PASSWORD_LENGTH:
@@ -80,6 +78,11 @@ def create_user(
     db.session.add(user)
     db.session.flush()
     audit.record(
-        "user.created", "user", username, actor, role=role, locations=[loc.code for loc in locations]
+        "user.created",
+        "user",
+        username,
+        actor,
+        role=role,
+        locations=[loc.code for loc in locations],
     )
     return user

@@ -7,6 +7,8 @@ from typing import Any
 from marshmallow import Schema, ValidationError, fields, pre_load, validate, validates_schema
 
 from inspection.engine.document import LOCATION_TYPES
+from schemas.common import PageArgsSchema, PageSchema
+from schemas.scores import LOCATION_STATUSES, FailedNormSchema, NormSetRefSchema
 
 CODE_PATTERN = r"^[A-Z0-9][A-Z0-9-]{0,63}$"
 
@@ -31,8 +33,12 @@ class LocationCreateSchema(Schema):
     confidential = fields.Boolean(load_default=False)
     active = fields.Boolean(load_default=True)
 
-    def __init__(self, *args: Any, service_area: tuple[float, float, float, float] | None = None,
-                 **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        service_area: tuple[float, float, float, float] | None = None,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.service_area = service_area
 
@@ -84,3 +90,69 @@ def service_area_problem(
         f"({latitude}, {longitude}) lies outside the service area "
         f"(latitude {min_lat} to {max_lat}, longitude {min_lon} to {max_lon})"
     )
+
+
+class LatestInspectionSchema(Schema):
+    id = fields.String(required=True)
+    observed_at = fields.DateTime(attribute="observed_at_local", required=True)
+    status = fields.String(required=True)
+    overall = fields.Float(allow_none=True, required=True)
+    coverage = fields.Float(allow_none=True, required=True)
+    norm_set = fields.Nested(NormSetRefSchema, required=True)
+
+
+class LocationOutSchema(Schema):
+    code = fields.String(required=True)
+    name = fields.String(required=True)
+    type = fields.String(required=True)
+    operator = fields.String(allow_none=True, required=True)
+    municipality = fields.String(required=True)
+    province = fields.String(required=True)
+    latitude = fields.Float(allow_none=True, required=True)
+    longitude = fields.Float(allow_none=True, required=True)
+    position_generalised = fields.Boolean(
+        required=True,
+        metadata={
+            "description": "True when a confidential location is shown at its "
+            "municipality's mean position (or none)"
+        },
+    )
+    capacity = fields.Integer(allow_none=True, required=True)
+    confidential = fields.Boolean(required=True)
+    active = fields.Boolean(required=True)
+    status = fields.String(required=True, validate=validate.OneOf(LOCATION_STATUSES))
+    latest = fields.Nested(LatestInspectionSchema, allow_none=True, required=True)
+
+
+class LocationDetailSchema(LocationOutSchema):
+    failed_norms = fields.List(
+        fields.Nested(FailedNormSchema),
+        required=True,
+        metadata={"description": "Failed norms of the latest inspection, critical first"},
+    )
+
+
+class LocationListArgsSchema(PageArgsSchema):
+    type = fields.String(validate=validate.OneOf(LOCATION_TYPES))
+    province = fields.String()
+    municipality = fields.String()
+    status = fields.List(
+        fields.String(validate=validate.OneOf(LOCATION_STATUSES)),
+        metadata={"description": "Status of the latest inspection; repeatable"},
+    )
+
+
+class LocationPageSchema(PageSchema):
+    items = fields.List(fields.Nested(LocationOutSchema), required=True)
+
+
+class ScorePointSchema(Schema):
+    inspection = fields.String(attribute="id", required=True)
+    observed_at = fields.DateTime(attribute="observed_at_local", required=True)
+    overall = fields.Float(allow_none=True, required=True)
+    coverage = fields.Float(allow_none=True, required=True)
+    status = fields.String(required=True)
+    domains = fields.Method("domain_scores", required=True)
+
+    def domain_scores(self, inspection: Any) -> dict[str, float | None]:
+        return {code: d["score"] for code, d in inspection.domain_scores.items()}

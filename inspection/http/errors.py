@@ -1,13 +1,16 @@
-"""One JSON error shape for the whole API."""
+"""One JSON error shape for the whole application."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from flask import Flask, jsonify
-from werkzeug.exceptions import HTTPException
+from flask import Flask, current_app, jsonify, request
+from werkzeug.exceptions import HTTPException, InternalServerError
 
-from inspection.errors import DomainError
+from inspection.errors import DomainError, TooManyRequests
+
+# webargs nests messages under the part of the request they came from.
+_LOCATIONS = {"json", "query", "form", "files", "view_args", "headers", "path"}
 
 
 def error_body(code: str, message: str, fields: dict[str, Any] | None = None) -> dict[str, Any]:
@@ -17,17 +20,50 @@ def error_body(code: str, message: str, fields: dict[str, Any] | None = None) ->
     return {"error": body}
 
 
+def field_paths(messages: Any, prefix: str = "") -> dict[str, list[str]]:
+    """Flatten marshmallow's nested messages into ``{"answers.children_present": [...]}``."""
+    if isinstance(messages, dict):
+        flat: dict[str, list[str]] = {}
+        for key, value in messages.items():
+            key = str(key)
+            if not prefix and key in _LOCATIONS:
+                path = ""
+            elif key == "_schema":
+                path = prefix
+            else:
+                path = f"{prefix}.{key}" if prefix else key
+            for sub, problems in field_paths(value, path).items():
+                flat.setdefault(sub or "_body", []).extend(problems)
+        return flat
+    if isinstance(messages, list) and all(isinstance(m, str) for m in messages):
+        return {prefix: list(messages)}
+    if isinstance(messages, list):
+        flat = {}
+        for index, value in enumerate(messages):
+            flat.update(field_paths(value, f"{prefix}[{index}]"))
+        return flat
+    return {prefix: [str(messages)]}
+
+
 def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(DomainError)
     def _domain_error(exc: DomainError):  # type: ignore[no-untyped-def]
-        return jsonify(error_body(exc.code, exc.message, exc.fields)), exc.status
+        response = jsonify(error_body(exc.code, exc.message, exc.fields))
+        response.status_code = exc.status
+        if isinstance(exc, TooManyRequests):
+            response.headers["Retry-After"] = str(exc.retry_after)
+        if exc.status == 401:
+            response.headers["WWW-Authenticate"] = 'Bearer realm="api"'
+        return response
 
-    @app.errorhandler(HTTPException)
-    def _http_error(exc: HTTPException):  # type: ignore[no-untyped-def]
-        code = (exc.name or "error").lower().replace(" ", "_")
-        response = jsonify(error_body(code, exc.description or exc.name))
-        response.status_code = exc.code or 500
-        for header in ("Retry-After", "WWW-Authenticate", "Allow"):
-            if exc.get_response().headers.get(header):
-                response.headers[header] = exc.get_response().headers[header]
+    @app.errorhandler(Exception)
+    def _unexpected(exc: Exception):  # type: ignore[no-untyped-def]
+        if isinstance(exc, HTTPException):
+            return exc
+        if current_app.testing and not current_app.config.get("TESTING_CATCH_ERRORS"):
+            raise exc  # a bug must fail the test, not hide behind a 500
+        current_app.logger.exception("Unhandled error on %s %s", request.method, request.path)
+        error = InternalServerError()
+        response = jsonify(error_body("internal_server_error", "Something went wrong on our side"))
+        response.status_code = error.code
         return response

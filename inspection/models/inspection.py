@@ -55,5 +55,25 @@ class Inspection(Base):
         offset = timezone(timedelta(minutes=self.observed_utc_offset_minutes))
         return self.observed_at.astimezone(offset)
 
+    @property
+    def score(self) -> dict[str, Any]:
+        """The score summary as the API shows it."""
+        return {
+            "overall": self.overall,
+            "status": self.status,
+            "coverage": self.coverage,
+            "domains": self.domain_scores,
+        }
+
+    @property
+    def position(self) -> dict[str, float | None] | None:
+        if self.position_latitude is None or self.position_longitude is None:
+            return None
+        return {
+            "latitude": self.position_latitude,
+            "longitude": self.position_longitude,
+            "accuracy_m": self.position_accuracy_m,
+        }
+
     def __repr__(self) -> str:
         return f"<Inspection {self.id} {self.status}>"

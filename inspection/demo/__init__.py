@@ -1,0 +1,1 @@
+"""Demonstration data: real reception locations and generated, realistic inspection visits."""

@@ -1,0 +1,74 @@
+"""The pure scoring engine: norm set documents, rules, scoring, answer checks.
+
+Plain functions over plain data: no Flask, no SQLAlchemy. Typical use::
+
+    document = parse_norm_set(yaml.safe_load(text))      # NormSetError if invalid
+    problems = validate_answers(answers, document)       # {} when valid
+    score = score_answers(answers, document, "noodopvang")
+    score.status, score.overall, score.to_dict()
+"""
+
+from .answers import validate_answers
+from .document import (
+    BASES,
+    DEFAULT_WEIGHTS,
+    ITEM_TYPES,
+    LOCATION_TYPES,
+    SEVERITIES,
+    Choice,
+    Domain,
+    Item,
+    Label,
+    Norm,
+    NormSetDocument,
+    NormSetError,
+    parse_norm_set,
+)
+from .rules import FAIL, NOT_APPLICABLE, OUTCOMES, PASS, UNANSWERED, evaluate_rule
+from .scoring import (
+    BELOW_NORM,
+    CRITICAL,
+    INCOMPLETE,
+    MEETS_NORMS,
+    STATUSES,
+    DomainScore,
+    NormResult,
+    Score,
+    score_answers,
+)
+from .versions import AMSTERDAM, local_date, select_in_force
+
+__all__ = [
+    "AMSTERDAM",
+    "BASES",
+    "BELOW_NORM",
+    "CRITICAL",
+    "DEFAULT_WEIGHTS",
+    "FAIL",
+    "INCOMPLETE",
+    "ITEM_TYPES",
+    "LOCATION_TYPES",
+    "MEETS_NORMS",
+    "NOT_APPLICABLE",
+    "OUTCOMES",
+    "PASS",
+    "SEVERITIES",
+    "STATUSES",
+    "UNANSWERED",
+    "Choice",
+    "Domain",
+    "DomainScore",
+    "Item",
+    "Label",
+    "Norm",
+    "NormResult",
+    "NormSetDocument",
+    "NormSetError",
+    "Score",
+    "evaluate_rule",
+    "local_date",
+    "parse_norm_set",
+    "score_answers",
+    "select_in_force",
+    "validate_answers",
+]

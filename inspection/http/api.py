@@ -1,0 +1,118 @@
+"""The JSON API under /api/v1: flask-smorest, its OpenAPI document, and request rules."""
+
+from __future__ import annotations
+
+import os
+from typing import Any
+
+import flask_swagger_ui
+from flask import Flask, Response, jsonify, request, send_from_directory
+from flask_smorest import Api
+from werkzeug.exceptions import HTTPException, UnsupportedMediaType
+
+from inspection.db import db
+from inspection.http.errors import error_body, field_paths
+from schemas.common import ErrorSchema
+
+API_PREFIX = "/api/v1"
+SWAGGER_ASSETS = os.path.join(os.path.dirname(flask_swagger_ui.__file__), "dist")
+
+
+class InspectionApi(Api):
+    """flask-smorest with the project's error shape: ``{"error": {code, message, fields}}``."""
+
+    ERROR_SCHEMA = ErrorSchema
+
+    def handle_http_exception(self, error: HTTPException) -> Any:
+        data = getattr(error, "data", None) or {}
+        messages = data.get("messages") or data.get("errors")
+        code = (error.name or "error").lower().replace(" ", "_")
+        message = data.get("message") or error.description or error.name
+        fields = None
+        if messages:
+            fields = field_paths(messages)
+            if error.code == 422:
+                code, message = "validation_error", "The request has invalid fields"
+        response = jsonify(error_body(code, message, fields))
+        response.status_code = error.code or 500
+        for name, value in (data.get("headers") or {}).items():
+            response.headers[name] = value
+        return response
+
+
+def init_api(app: Flask) -> Api:
+    app.config.update(
+        API_TITLE="Inspections of children in asylum shelters",
+        API_VERSION="v1",
+        OPENAPI_VERSION="3.0.3",
+        OPENAPI_URL_PREFIX=API_PREFIX,
+        OPENAPI_JSON_PATH="openapi.json",
+        OPENAPI_SWAGGER_UI_PATH="docs",
+        # Served from the installed package: the docs page works without internet.
+        OPENAPI_SWAGGER_UI_URL=f"{API_PREFIX}/docs/assets/",
+    )
+    app.config.setdefault("API_SPEC_OPTIONS", {})
+    app.config["API_SPEC_OPTIONS"].update(
+        {
+            "info": {
+                "description": (
+                    "Field inspections of reception locations for asylum seekers, scored "
+                    "against minimum quality norms for children. Errors are "
+                    '`{"error": {"code", "message", "fields"}}`.'
+                )
+            },
+            "components": {"securitySchemes": {"bearerAuth": {"type": "http", "scheme": "bearer"}}},
+        }
+    )
+    api = InspectionApi(app)
+
+    @app.route(f"{API_PREFIX}/docs/assets/<path:filename>")
+    def swagger_assets(filename: str) -> Response:
+        return send_from_directory(SWAGGER_ASSETS, filename)
+
+    from inspection.http import (
+        auth_routes,
+        inspections_routes,
+        locations_routes,
+        norm_sets_routes,
+        photos_routes,
+    )
+
+    for module in (
+        auth_routes,
+        locations_routes,
+        norm_sets_routes,
+        inspections_routes,
+        photos_routes,
+    ):
+        api.register_blueprint(module.blp)
+
+    _configure_request_rules(app)
+    return api
+
+
+def _configure_request_rules(app: Flask) -> None:
+    @app.before_request
+    def _limit_and_check_bodies() -> None:
+        if not request.path.startswith(API_PREFIX) or request.method not in (
+            "POST",
+            "PATCH",
+            "PUT",
+        ):
+            return
+        if request.mimetype == "multipart/form-data":
+            request.max_content_length = app.config["PHOTO_MAX_BYTES"] + 64 * 1024
+            return
+        request.max_content_length = app.config["JSON_MAX_BYTES"]
+        if request.content_length and not request.is_json:
+            raise UnsupportedMediaType("Send the body as application/json")
+
+    @app.after_request
+    def _commit_or_rollback(response: Response) -> Response:
+        # The one commit point of a request: what an endpoint changed is stored
+        # only when it answers with success.
+        if response.status_code < 400:
+            db.session.commit()
+        else:
+            db.session.rollback()
+        return response

@@ -1,0 +1,102 @@
+"""Inspections: submitting a checklist and reading scored inspections."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask_smorest import Blueprint
+from sqlalchemy import select
+
+from inspection.db import db
+from inspection.errors import NotFound
+from inspection.http.security import current_user, requires
+from inspection.inspections import inspection_filters, paginate
+from inspection.models import Inspection, Location
+from inspection.scope import location_clause, visible_location
+from inspection.submissions import Submission, submit_inspection
+from schemas.common import ErrorSchema
+from schemas.inspections import (
+    InspectionCreateSchema,
+    InspectionListArgsSchema,
+    InspectionOutSchema,
+    InspectionPageSchema,
+)
+
+blp = Blueprint(
+    "inspections", __name__, url_prefix="/api/v1/inspections", description="Inspections"
+)
+
+READERS = ("inspector", "manager", "coordinator")
+
+
+@blp.route("", methods=["POST"])
+@blp.arguments(InspectionCreateSchema)
+@blp.response(201, InspectionOutSchema, description="Stored and scored")
+@blp.alt_response(200, schema=InspectionOutSchema, description="A resend: already stored")
+@blp.alt_response(409, schema=ErrorSchema, description="The id was used for other content")
+@blp.alt_response(413, schema=ErrorSchema, description="Body too large")
+@blp.alt_response(415, schema=ErrorSchema, description="Body is not JSON")
+@requires(blp, "inspector", "coordinator")
+def post_inspection(data: dict[str, Any]) -> Any:
+    """Submit a checklist; it is scored against the norm set in force on the day of the visit.
+
+    The phone's `id` makes this idempotent: the same id and content again
+    answers 200 with the same body and stores nothing new.
+    """
+    submission = Submission(
+        id=str(data["id"]),
+        location=data["location"],
+        observed_at=data["observed_at"],
+        answers=data["answers"],
+        notes=data["notes"],
+        position=data["position"],
+    )
+    inspection, created = submit_inspection(submission, current_user())
+    return inspection, 201 if created else 200
+
+
+@blp.route("", methods=["GET"])
+@blp.arguments(InspectionListArgsSchema, location="query")
+@blp.response(200, InspectionPageSchema)
+@requires(blp, *READERS)
+def list_inspections(args: dict[str, Any]) -> dict[str, Any]:
+    """Inspections you may see, latest visit first."""
+    user = current_user()
+    location = visible_location(user, args["location"]) if args.get("location") else None
+    query = (
+        select(Inspection)
+        .join(Location, Inspection.location_id == Location.id)
+        .where(
+            location_clause(user),
+            *inspection_filters(location, args.get("since"), args.get("until"), args.get("status")),
+        )
+        .order_by(Inspection.observed_at.desc(), Inspection.id)
+    )
+    rows, total = paginate(query, args["page"], args["per_page"])
+    return {
+        "items": [row[0] for row in rows],
+        "total": total,
+        "page": args["page"],
+        "per_page": args["per_page"],
+    }
+
+
+@blp.route("/<inspection_id>", methods=["GET"])
+@blp.response(200, InspectionOutSchema)
+@blp.alt_response(404, schema=ErrorSchema, description="No such inspection in your scope")
+@requires(blp, *READERS)
+def get_inspection(inspection_id: str) -> Inspection:
+    """One scored inspection."""
+    return visible_inspection(inspection_id)
+
+
+def visible_inspection(inspection_id: str) -> Inspection:
+    """The inspection if the caller may see it; otherwise not found (its existence stays hidden)."""
+    inspection = db.session.scalars(
+        select(Inspection)
+        .join(Location, Inspection.location_id == Location.id)
+        .where(Inspection.id == inspection_id, location_clause(current_user()))
+    ).first()
+    if inspection is None:
+        raise NotFound(f"No inspection {inspection_id}")
+    return inspection

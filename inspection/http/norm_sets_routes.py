@@ -1,0 +1,84 @@
+"""Norm sets (read by everyone, loaded by coordinators) and the phone's checklist form."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from flask import current_app
+from flask_smorest import Blueprint
+from sqlalchemy import select
+
+from inspection.db import db
+from inspection.engine import AMSTERDAM, LOCATION_TYPES
+from inspection.errors import NotFound
+from inspection.forms import build_form
+from inspection.http.security import current_user, requires
+from inspection.models import NormSet
+from inspection.norm_sets import compiled, get_norm_set, load_norm_set, versions
+from schemas.common import ErrorSchema
+from schemas.norm_sets import (
+    FormArgsSchema,
+    FormSchema,
+    NormSetDocumentSchema,
+    NormSetOutSchema,
+    NormSetSummarySchema,
+)
+
+blp = Blueprint("norm_sets", __name__, url_prefix="/api/v1", description="Norm sets and forms")
+
+
+@blp.route("/norm-sets", methods=["GET"])
+@blp.response(200, NormSetSummarySchema(many=True))
+@requires(blp)
+def list_norm_sets() -> Any:
+    """Every stored norm set version."""
+    return db.session.scalars(select(NormSet).order_by(NormSet.catalogue, NormSet.valid_from))
+
+
+@blp.route("/norm-sets/<catalogue>/<version>", methods=["GET"])
+@blp.response(200, NormSetOutSchema)
+@blp.alt_response(404, schema=ErrorSchema, description="No such version")
+@requires(blp)
+def get_norm_set_version(catalogue: str, version: str) -> Any:
+    """One version with its full document."""
+    norm_set = get_norm_set(catalogue, version)
+    if norm_set is None:
+        raise NotFound(f"No norm set {catalogue} {version}")
+    return norm_set
+
+
+@blp.route("/norm-sets", methods=["POST"])
+@blp.arguments(NormSetDocumentSchema)
+@blp.response(201, NormSetOutSchema)
+@blp.alt_response(409, schema=ErrorSchema, description="This version (or its start date) exists")
+@requires(blp, "coordinator")
+def post_norm_set(document: dict[str, Any]) -> Any:
+    """Load a new norm set version (the document format of NORMS.md)."""
+    return load_norm_set(document, current_user())
+
+
+@blp.route("/forms/<location_type>", methods=["GET"])
+@blp.arguments(FormArgsSchema, location="query")
+@blp.response(200, FormSchema)
+@blp.alt_response(404, schema=ErrorSchema, description="Unknown type, or no norms in force")
+@requires(blp)
+def get_form(args: dict[str, Any], location_type: str) -> dict[str, Any]:
+    """The checklist for a location type on a date, grouped by domain, in Dutch or English."""
+    if location_type not in LOCATION_TYPES:
+        raise NotFound(f"Unknown location type {location_type}; use {', '.join(LOCATION_TYPES)}")
+    on = args["on"] or datetime.now(AMSTERDAM).date()
+    catalogue = current_app.config["NORM_CATALOGUE"]
+    in_force = [ns for ns in versions(catalogue) if ns.valid_from <= on]
+    if not in_force:
+        raise NotFound(f"No {catalogue} norm set is in force on {on.isoformat()}")
+    norm_set = in_force[-1]
+    return {
+        "catalogue": norm_set.catalogue,
+        "version": norm_set.version,
+        "valid_from": norm_set.valid_from,
+        "location_type": location_type,
+        "on": on,
+        "lang": args["lang"],
+        "groups": build_form(compiled(norm_set), location_type, args["lang"]),
+    }

@@ -1,0 +1,73 @@
+"""Photos of an inspection: upload, list, fetch."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Response
+from flask_smorest import Blueprint
+from sqlalchemy import select
+
+from inspection.db import db
+from inspection.errors import NotFound
+from inspection.http.inspections_routes import READERS, visible_inspection
+from inspection.http.security import current_user, requires
+from inspection.models import Photo
+from inspection.photos import add_photo
+from schemas.common import ErrorSchema
+from schemas.photos import PhotoFileSchema, PhotoFormSchema, PhotoOutSchema
+
+blp = Blueprint("photos", __name__, url_prefix="/api/v1/inspections", description="Photos")
+
+
+@blp.route("/<inspection_id>/photos", methods=["POST"])
+@blp.arguments(PhotoFileSchema, location="files")
+@blp.arguments(PhotoFormSchema, location="form")
+@blp.response(201, PhotoOutSchema)
+@blp.alt_response(200, schema=PhotoOutSchema, description="A resend: already stored")
+@blp.alt_response(404, schema=ErrorSchema, description="No such inspection in your scope")
+@blp.alt_response(413, schema=ErrorSchema, description="Photo too large")
+@blp.alt_response(415, schema=ErrorSchema, description="Not a JPEG or PNG")
+@requires(blp, "inspector", "coordinator")
+def post_photo(files: dict[str, Any], form: dict[str, Any], inspection_id: str) -> Any:
+    """Add a photo (multipart field `photo`), optionally for one norm (`norm`)."""
+    inspection = visible_inspection(inspection_id)
+    upload = files["photo"]
+    photo, created = add_photo(
+        inspection,
+        upload.read(),
+        current_user(),
+        norm=form["norm"],
+        photo_id=str(form["id"]) if form["id"] else None,
+    )
+    return photo, 201 if created else 200
+
+
+@blp.route("/<inspection_id>/photos", methods=["GET"])
+@blp.response(200, PhotoOutSchema(many=True))
+@blp.alt_response(404, schema=ErrorSchema, description="No such inspection in your scope")
+@requires(blp, *READERS)
+def list_photos(inspection_id: str) -> Any:
+    """The photos of an inspection."""
+    inspection = visible_inspection(inspection_id)
+    return db.session.scalars(
+        select(Photo).where(Photo.inspection_id == inspection.id).order_by(Photo.uploaded_at)
+    )
+
+
+@blp.route("/<inspection_id>/photos/<photo_id>", methods=["GET"])
+@blp.response(200, description="The image", content_type="image/jpeg")
+@blp.alt_response(404, schema=ErrorSchema, description="No such photo in your scope")
+@requires(blp, *READERS)
+def get_photo(inspection_id: str, photo_id: str) -> Response:
+    """The image itself (JPEG or PNG, metadata removed)."""
+    inspection = visible_inspection(inspection_id)
+    photo = db.session.scalars(
+        select(Photo).where(Photo.id == photo_id, Photo.inspection_id == inspection.id)
+    ).first()
+    if photo is None:
+        raise NotFound(f"No photo {photo_id}")
+    response = Response(photo.data, mimetype=photo.content_type)
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["Cache-Control"] = "private, max-age=3600"
+    return response

@@ -1,0 +1,109 @@
+"""Reading inspections: the latest per location, lists and score series."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+
+from sqlalchemy import Select, and_, func, select
+from sqlalchemy.orm import aliased
+
+from inspection.db import db
+from inspection.models import Inspection, Location
+
+
+def latest_per_location(as_of: datetime | None = None) -> Select[tuple[str]]:
+    """A subquery-able SELECT of the id of each location's latest inspection.
+
+    Latest by observed_at (phones sync late, so arrival order means nothing),
+    ties broken by arrival and id so the answer is deterministic.
+    """
+    rank = (
+        func.row_number()
+        .over(
+            partition_by=Inspection.location_id,
+            order_by=(
+                Inspection.observed_at.desc(),
+                Inspection.received_at.desc(),
+                Inspection.id.desc(),
+            ),
+        )
+        .label("rank")
+    )
+    ranked = select(Inspection.id, rank)
+    if as_of is not None:
+        ranked = ranked.where(Inspection.observed_at <= as_of)
+    ranked_sub = ranked.subquery()
+    return select(ranked_sub.c.id).where(ranked_sub.c.rank == 1)
+
+
+def locations_with_latest(
+    where: Sequence[object] = (), status: Sequence[str] = (), as_of: datetime | None = None
+) -> Select[tuple[Location, Inspection | None]]:
+    """Locations (filtered by ``where``) with their latest inspection or None.
+
+    ``status`` filters on the latest inspection's status; ``not_inspected``
+    selects locations without one.
+    """
+    latest = aliased(
+        Inspection,
+        select(Inspection).where(Inspection.id.in_(latest_per_location(as_of))).subquery(),
+    )
+    query = (
+        select(Location, latest)
+        .outerjoin(latest, latest.location_id == Location.id)
+        .where(*where)
+        .order_by(Location.code)
+    )
+    if status:
+        conditions = [latest.status.in_([s for s in status if s != "not_inspected"])]
+        if "not_inspected" in status:
+            conditions.append(latest.id.is_(None))
+        query = query.where(
+            conditions[0] if len(conditions) == 1 else conditions[0] | conditions[1]
+        )
+    return query
+
+
+def latest_inspection(location: Location) -> Inspection | None:
+    return db.session.scalars(
+        select(Inspection)
+        .where(Inspection.location_id == location.id)
+        .order_by(
+            Inspection.observed_at.desc(), Inspection.received_at.desc(), Inspection.id.desc()
+        )
+        .limit(1)
+    ).first()
+
+
+def score_series(location: Location) -> list[Inspection]:
+    """Every inspection of a location, oldest visit first."""
+    return list(
+        db.session.scalars(
+            select(Inspection)
+            .where(Inspection.location_id == location.id)
+            .order_by(Inspection.observed_at, Inspection.received_at)
+        )
+    )
+
+
+def paginate(query: Select, page: int, per_page: int) -> tuple[list, int]:
+    """One page of a query's rows and the total count."""
+    total = db.session.scalar(select(func.count()).select_from(query.order_by(None).subquery()))
+    rows = db.session.execute(query.limit(per_page).offset((page - 1) * per_page)).all()
+    return rows, total or 0
+
+
+def inspection_filters(
+    location: Location | None, since: datetime | None, until: datetime | None, status: str | None
+) -> list[object]:
+    conditions: list[object] = []
+    if location is not None:
+        conditions.append(Inspection.location_id == location.id)
+    if since is not None:
+        conditions.append(Inspection.observed_at >= since)
+    if until is not None:
+        conditions.append(Inspection.observed_at <= until)
+    if status is not None:
+        conditions.append(Inspection.status == status)
+    return [and_(*conditions)] if conditions else []

@@ -1,0 +1,64 @@
+"""What each role may see: the location scope of managers and the masking of secret shelters.
+
+A location outside the caller's scope is reported as not found, never as
+forbidden, so that its existence does not leak.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import ColumnElement, func, select, true
+
+from inspection.db import db
+from inspection.errors import NotFound
+from inspection.models import Location, User, user_locations
+
+MASKED_NAME = "Vertrouwelijke locatie"
+
+
+def location_clause(user: User) -> ColumnElement[bool]:
+    """A WHERE clause on Location for the locations the user may read."""
+    if user.role == "manager":
+        assigned = select(user_locations.c.location_id).where(user_locations.c.user_id == user.id)
+        return Location.id.in_(assigned)
+    return true()
+
+
+def visible_location(user: User, code: str) -> Location:
+    """The location with this code, if the user may look it up by its code."""
+    location = db.session.scalars(
+        select(Location).where(Location.code == code, location_clause(user))
+    ).first()
+    if location is None or (location.confidential and not knows_identity(user, location)):
+        raise NotFound(f"No location {code}")
+    return location
+
+
+def knows_identity(user: User, location: Location) -> bool:
+    """Whether the user may see a location's code and name (viewers see secret shelters masked)."""
+    return not (location.confidential and user.role == "viewer")
+
+
+def knows_position(user: User, location: Location) -> bool:
+    """Whether the user may see a location's real coordinates."""
+    if not location.confidential or user.role == "coordinator":
+        return True
+    return user.role == "manager" and any(loc.id == location.id for loc in user.locations)
+
+
+def masked_code(location: Location) -> str:
+    return f"VERTROUWELIJK-{location.id}"
+
+
+def generalised_positions() -> dict[str, tuple[float, float]]:
+    """Per municipality, the mean position of its NON-confidential locations.
+
+    A confidential location is shown at its municipality's entry, or without a
+    position where the municipality has no other location: a mean including
+    the secret point would let anyone who knows the others compute it.
+    """
+    rows = db.session.execute(
+        select(Location.municipality, func.avg(Location.latitude), func.avg(Location.longitude))
+        .where(Location.confidential.is_(False))
+        .group_by(Location.municipality)
+    )
+    return {municipality: (lat, lon) for municipality, lat, lon in rows}

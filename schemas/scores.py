@@ -1,0 +1,51 @@
+"""Schemas of scores and per-norm results, shared by inspections and locations."""
+
+from __future__ import annotations
+
+from marshmallow import Schema, fields, validate
+
+from inspection.engine import OUTCOMES, SEVERITIES, STATUSES
+
+LOCATION_STATUSES = (*STATUSES, "not_inspected")
+
+
+class LabelSchema(Schema):
+    nl = fields.String(required=True)
+    en = fields.String(required=True)
+
+
+class NormSetRefSchema(Schema):
+    catalogue = fields.String(required=True)
+    version = fields.String(required=True)
+
+
+class DomainScoreSchema(Schema):
+    score = fields.Float(allow_none=True, required=True)
+    failed = fields.List(fields.String(), required=True)
+
+
+class ScoreSchema(Schema):
+    overall = fields.Float(allow_none=True, required=True, metadata={"description": "0-100"})
+    status = fields.String(required=True, validate=validate.OneOf(STATUSES))
+    coverage = fields.Float(allow_none=True, required=True, metadata={"description": "percent"})
+    domains = fields.Dict(
+        keys=fields.String(), values=fields.Nested(DomainScoreSchema), required=True
+    )
+
+
+class ResultSchema(Schema):
+    norm = fields.String(required=True)
+    domain = fields.String(required=True)
+    outcome = fields.String(required=True, validate=validate.OneOf(OUTCOMES))
+    severity = fields.String(required=True, validate=validate.OneOf(SEVERITIES))
+    value = fields.Raw(
+        allow_none=True,
+        required=True,
+        metadata={"description": "The measured value; null for combined rules and infinity"},
+    )
+    threshold = fields.Dict(allow_none=True, required=True)
+    critical = fields.Boolean(required=True)
+
+
+class FailedNormSchema(ResultSchema):
+    title = fields.Nested(LabelSchema, required=True)
