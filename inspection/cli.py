@@ -62,6 +62,32 @@ def norms_list() -> None:
         click.echo(f"{ns.catalogue}\t{ns.version}\t{ns.valid_from.isoformat()}")
 
 
+@norms_cli.command("rescore")
+@click.option("--catalogue", required=True)
+@click.option("--version", "version", required=True)
+@click.option(
+    "--document",
+    type=click.Path(dir_okay=False),
+    help="A corrected document (erratum) of the same version to store first.",
+)
+def norms_rescore(catalogue: str, version: str, document: str | None) -> None:
+    """Score the stored inspections of a norm set version again (audited)."""
+    from inspection.errors import NotFound
+    from inspection.norm_sets import get_norm_set, read_document
+    from inspection.rescoring import correct_norm_set, rescore
+
+    with transaction():
+        if document:
+            norm_set = get_norm_set(catalogue, version)
+            if norm_set is None:
+                raise NotFound(f"No norm set {catalogue} {version}")
+            correct_norm_set(norm_set, read_document(document), None)
+        report = rescore(catalogue, version)
+    click.echo(
+        f"Rescored {report.rescored} inspections of {catalogue} {version}: {report.changed} changed"
+    )
+
+
 @locations_cli.command("import")
 @click.argument("file", type=click.Path(dir_okay=False))
 def locations_import(file: str) -> None:

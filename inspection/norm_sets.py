@@ -58,7 +58,7 @@ def load_norm_set(document: dict[str, Any], actor: User | None = None) -> NormSe
                 f"Norm set {parsed.catalogue} {other.version} already starts on "
                 f"{parsed.valid_from.isoformat()}; a new version needs its own valid_from"
             )
-    stored = _json_ready(document)
+    stored = json_ready(document)
     norm_set = NormSet(
         catalogue=parsed.catalogue,
         version=parsed.version,
@@ -125,7 +125,7 @@ def document_digest(document: dict[str, Any]) -> str:
     return hashlib.sha256(canonical.encode()).hexdigest()
 
 
-def _json_ready(document: dict[str, Any]) -> dict[str, Any]:
+def json_ready(document: dict[str, Any]) -> dict[str, Any]:
     """The document as plain JSON types (YAML gives dates for valid_from)."""
 
     def default(value: object) -> str:

@@ -7,6 +7,7 @@ from collections.abc import Sequence
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
+from flask import current_app
 from sqlalchemy import select
 
 from inspection import audit
@@ -17,21 +18,26 @@ from inspection.models import ROLES, Location, User
 MIN_PASSWORD_LENGTH = 12
 USERNAME_PATTERN = re.compile(r"^[a-z0-9][a-z0-9._-]{1,63}$")
 
-_hasher = PasswordHasher()
+
+def _hasher() -> PasswordHasher:
+    """Argon2id with the configured cost (``PASSWORD_HASH_COST``; argon2's defaults if unset)."""
+    cost = current_app.config.get("PASSWORD_HASH_COST") or {}
+    return PasswordHasher(**cost)
 
 
 def hash_password(password: str) -> str:
-    return _hasher.hash(password)
+    return _hasher().hash(password)
 
 
 def verify_password(user: User, password: str) -> bool:
-    """Check a password; rehash transparently when the hash parameters were raised."""
+    """Check a password; rehash transparently when the cost parameters were changed."""
+    hasher = _hasher()
     try:
-        _hasher.verify(user.password_hash, password)
+        hasher.verify(user.password_hash, password)
     except (VerificationError, InvalidHashError):
         return False
-    if _hasher.check_needs_rehash(user.password_hash):
-        user.password_hash = hash_password(password)
+    if hasher.check_needs_rehash(user.password_hash):
+        user.password_hash = hasher.hash(password)
     return True
 
 

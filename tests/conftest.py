@@ -29,9 +29,11 @@ SERVER_URL = os.environ.get("DATABASE_URL", "")
 USE_POSTGRES = SERVER_URL.startswith("postgresql")
 RUN_ID = uuid.uuid4().hex[:8]
 _counter = itertools.count()
+# Argon2id still, at a cost that keeps a test's logins in milliseconds.
+CHEAP_HASH = {"time_cost": 1, "memory_cost": 1024, "parallelism": 1}
 
 
-def _migrate(url: str, instance: Path) -> None:
+def _migrate(url: str) -> None:
     from flask_migrate import upgrade
 
     app = create_app({"SQLALCHEMY_DATABASE_URI": url, "TESTING": True})
@@ -66,13 +68,13 @@ def database_template(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]
     if USE_POSTGRES:
         pg = _Postgres(SERVER_URL)
         pg.drop(pg.template)
-        _migrate(pg.create(pg.template), instance)
+        _migrate(pg.create(pg.template))
         yield pg
         pg.drop(pg.template)
         pg.admin.dispose()
     else:
         template = instance / "template.sqlite3"
-        _migrate(f"sqlite:///{template}", instance)
+        _migrate(f"sqlite:///{template}")
         yield template
 
 
@@ -91,7 +93,9 @@ def database_url(database_template: Any, tmp_path: Path) -> Iterator[str]:
 
 @pytest.fixture
 def app(database_url: str, tmp_path: Path) -> Iterator[Flask]:
-    app = create_app({"SQLALCHEMY_DATABASE_URI": database_url, "TESTING": True})
+    app = create_app(
+        {"SQLALCHEMY_DATABASE_URI": database_url, "TESTING": True, "PASSWORD_HASH_COST": CHEAP_HASH}
+    )
     with app.app_context():
         yield app
         db.session.remove()
@@ -216,3 +220,51 @@ def passing_answers() -> dict[str, Any]:
         max_child_stay_days=5,
     )
     return answers
+
+
+@pytest.fixture
+def client(app: Flask):
+    return app.test_client()
+
+
+@pytest.fixture
+def login(client) -> Callable[[str, str], dict[str, str]]:
+    """Log in through the API; returns the Authorization header to send."""
+
+    def _login(username: str, password: str = "correct horse battery") -> dict[str, str]:
+        response = client.post(
+            "/api/v1/auth/tokens", json={"username": username, "password": password}
+        )
+        assert response.status_code == 201, response.get_json()
+        return {"Authorization": f"Bearer {response.get_json()['token']}"}
+
+    return _login
+
+
+@pytest.fixture
+def headers_for(create_user, login) -> Callable[..., dict[str, str]]:
+    """Create a user of a role (managers with their location codes) and log them in."""
+
+    def _headers(role: str, locations: tuple[str, ...] = ()) -> dict[str, str]:
+        user = create_user(role, locations)
+        return login(user.username)
+
+    return _headers
+
+
+@pytest.fixture
+def make_submission(passing_answers) -> Callable[..., dict[str, Any]]:
+    """The JSON body of a submission, as a phone sends it."""
+
+    def _make(location: str = "TER-APEL", **overrides: Any) -> dict[str, Any]:
+        body = {
+            "id": str(uuid.uuid4()),
+            "location": location,
+            "observed_at": "2026-11-20T10:15:00+01:00",
+            "answers": dict(passing_answers),
+            "notes": {},
+        }
+        body.update(overrides)
+        return body
+
+    return _make

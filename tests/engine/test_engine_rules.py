@@ -325,10 +325,14 @@ def test_all_with_only_not_applicable_parts_is_not_applicable(result_of, flags):
     assert result_of(rule, {"x": 0, "y": 0}, flags).outcome == "not_applicable"
 
 
-def test_all_is_critical_when_a_failing_part_breaches_a_critical_bound(result_of, flags):
-    rule = {"all": [A, ZERO_OVER_ZERO_CAPABLE]}
-
-    result = result_of(rule, {"a": True, "x": 30, "y": 1}, flags)
+@pytest.mark.parametrize(
+    "rule",
+    [{"all": [A, ZERO_OVER_ZERO_CAPABLE]}, {"all": [ZERO_OVER_ZERO_CAPABLE, B]}],
+    ids=["critical part last", "critical part first"],
+)
+def test_all_is_critical_when_a_failing_part_breaches_a_critical_bound(result_of, flags, rule):
+    # x / y = 30 breaches critical_max 10; b = False fails without escalation
+    result = result_of(rule, {"a": True, "b": False, "x": 30, "y": 1}, flags)
 
     assert (result.outcome, result.severity, result.critical) == ("fail", "critical", True)
 

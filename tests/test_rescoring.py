@@ -1,0 +1,118 @@
+"""After an erratum a coordinator rescores a version; the old verdicts stay in the audit log."""
+
+from __future__ import annotations
+
+import copy
+import uuid
+from datetime import datetime
+
+import pytest
+import yaml
+
+from inspection.db import db
+from inspection.models import AuditEvent, Inspection
+from inspection.norm_sets import DEFAULT_NORM_SET_FILE, read_document
+from inspection.submissions import Submission, submit_inspection
+
+
+@pytest.fixture
+def stored(norm_set, create_location, create_user, passing_answers):
+    create_location(code="TER-APEL", type="azc")
+    inspector = create_user("inspector")
+    ids = []
+    for toilets in (20, 12, 9):  # 10.0, 16.7 and 22.2 residents per toilet for 200 residents
+        submission = Submission(
+            id=str(uuid.uuid4()),
+            location="TER-APEL",
+            observed_at=datetime.fromisoformat("2026-11-20T10:15:00+01:00"),
+            answers={**passing_answers, "toilets_working": toilets},
+        )
+        ids.append(submit_inspection(submission, inspector)[0].id)
+    db.session.commit()
+    return ids
+
+
+def erratum(tmp_path, azc_max):
+    document = copy.deepcopy(read_document(DEFAULT_NORM_SET_FILE))
+    hyg01 = next(n for n in document["norms"] if n["code"] == "HYG-01")
+    hyg01["rule"]["max"] = {"default": 20, "azc": azc_max}
+    path = tmp_path / "erratum.yaml"
+    path.write_text(yaml.safe_dump(document, allow_unicode=True), encoding="utf-8")
+    return path
+
+
+def statuses(ids):
+    db.session.expire_all()
+    return [db.session.get(Inspection, i).status for i in ids]
+
+
+def test_an_erratum_rescores_and_keeps_the_previous_scores(cli, stored, tmp_path):
+    assert statuses(stored) == ["meets_norms", "below_norm", "below_norm"]
+
+    result = cli.invoke(
+        args=[
+            "norms",
+            "rescore",
+            "--catalogue",
+            "nl-children",
+            "--version",
+            "2023.1",
+            "--document",
+            str(erratum(tmp_path, azc_max=20)),
+        ]
+    )
+
+    assert result.exit_code == 0, result.output
+    assert "Rescored 3 inspections of nl-children 2023.1: 1 changed" in result.output
+    assert statuses(stored) == ["meets_norms", "meets_norms", "below_norm"]
+    events = db.session.scalars(
+        db.select(AuditEvent).where(AuditEvent.action == "inspection.rescored")
+    ).all()
+    assert [e.subject_id for e in events] == [stored[1]]
+    assert events[0].details["previous"]["status"] == "below_norm"
+    assert events[0].details["current"]["status"] == "meets_norms"
+    actions = db.session.scalars(db.select(AuditEvent.action).order_by(AuditEvent.id)).all()
+    assert actions[-2:] == ["inspection.rescored", "norm_set.rescored"]
+    assert "norm_set.corrected" in actions
+
+
+def test_rescoring_without_a_change_changes_nothing(cli, stored):
+    result = cli.invoke(
+        args=["norms", "rescore", "--catalogue", "nl-children", "--version", "2023.1"]
+    )
+
+    assert "Rescored 3 inspections of nl-children 2023.1: 0 changed" in result.output
+    assert statuses(stored) == ["meets_norms", "below_norm", "below_norm"]
+
+
+def test_an_erratum_cannot_change_the_version(cli, stored, tmp_path):
+    path = erratum(tmp_path, azc_max=20)
+    document = yaml.safe_load(path.read_text(encoding="utf-8"))
+    document["version"] = "2023.2"
+    path.write_text(yaml.safe_dump(document), encoding="utf-8")
+
+    result = cli.invoke(
+        args=[
+            "norms",
+            "rescore",
+            "--catalogue",
+            "nl-children",
+            "--version",
+            "2023.1",
+            "--document",
+            str(path),
+        ]
+    )
+
+    assert result.exit_code != 0
+    assert "keeps catalogue, version and valid_from" in result.output
+    assert statuses(stored) == ["meets_norms", "below_norm", "below_norm"]
+
+
+def test_an_unknown_version_is_reported(cli, norm_set):
+    result = cli.invoke(
+        args=["norms", "rescore", "--catalogue", "nl-children", "--version", "1999"]
+    )
+
+    assert result.exit_code != 0
+    assert "No norm set nl-children 1999" in result.output
