@@ -6,7 +6,10 @@ import os
 import secrets
 from typing import Any
 
+import orjson
 from flask import Flask
+
+from inspection.http.json import OrjsonProvider
 
 # The Netherlands, with a margin for the coast and border towns:
 # (min_longitude, min_latitude, max_longitude, max_latitude).
@@ -17,11 +20,18 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     """Build the app: defaults, then the environment, then ``config`` (tests)."""
     app = Flask("inspection", instance_path=_instance_path(), instance_relative_config=True)
     _configure_settings(app, config or {})
+    app.json = OrjsonProvider(app)
     _configure_db(app)
     _configure_errors(app)
     _configure_api(app)
+    _configure_web(app)
     _configure_cli(app)
     return app
+
+
+def json_dumps(value: Any) -> str:
+    """JSON for the database: orjson, several times faster than json on result lists."""
+    return orjson.dumps(value).decode()
 
 
 def _instance_path() -> str:
@@ -33,7 +43,11 @@ def _configure_settings(app: Flask, config: dict[str, Any]) -> None:
     sqlite_file = os.path.join(app.instance_path, "inspection.sqlite3")
     app.config.update(
         SQLALCHEMY_DATABASE_URI=f"sqlite:///{sqlite_file}",
-        SQLALCHEMY_ENGINE_OPTIONS={"pool_pre_ping": True},
+        SQLALCHEMY_ENGINE_OPTIONS={
+            "pool_pre_ping": True,
+            "json_serializer": json_dumps,
+            "json_deserializer": orjson.loads,
+        },
         SECRET_KEY=secrets.token_hex(32),
         JSON_MAX_BYTES=1024 * 1024,
         PHOTO_MAX_BYTES=8 * 1024 * 1024,
@@ -77,6 +91,12 @@ def _configure_api(app: Flask) -> None:
     from inspection.http.api import init_api
 
     init_api(app)
+
+
+def _configure_web(app: Flask) -> None:
+    from inspection.web import init_web
+
+    init_web(app)
 
 
 def _configure_cli(app: Flask) -> None:

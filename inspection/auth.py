@@ -15,6 +15,7 @@ from datetime import datetime, timedelta
 
 from flask import current_app
 from sqlalchemy import func, select
+from sqlalchemy.orm import joinedload
 
 from inspection import audit
 from inspection.db import db, utcnow
@@ -58,7 +59,9 @@ def issue_token(username: str, password: str, address: str) -> IssuedToken:
 def user_for_token(token: str) -> tuple[User, ApiToken] | None:
     """The active user of a valid (known, unexpired, unrevoked) token, or None."""
     row = db.session.scalars(
-        select(ApiToken).where(ApiToken.token_hash == token_digest(token))
+        select(ApiToken)
+        .options(joinedload(ApiToken.user))
+        .where(ApiToken.token_hash == token_digest(token))
     ).first()
     if row is None or row.revoked_at is not None or row.expires_at <= utcnow():
         return None

@@ -139,6 +139,32 @@ def demo_load(if_empty: bool, seed: int, months: int) -> None:
     )
 
 
+regions_cli = AppGroup("regions", help="Region boundaries (provinces, municipalities).")
+
+
+@regions_cli.command("import")
+@click.argument("file", type=click.Path(dir_okay=False))
+@click.option(
+    "--level",
+    required=True,
+    type=click.Choice(["province", "municipality"]),
+    help="Which regions the file holds; those stored before are replaced.",
+)
+@click.option(
+    "--name-field", required=True, help="The attribute with the region name, e.g. statnaam."
+)
+def regions_import(file: str, level: str, name_field: str) -> None:
+    """Load boundary polygons from FILE (any vector file with a coordinate reference system)."""
+    from inspection.regions import import_regions
+
+    with transaction():
+        report = import_regions(file, level, name_field)
+    click.echo(
+        f"Loaded {report.regions} {level} boundaries; {report.repaired} invalid geometries "
+        f"repaired, {report.merged} features merged by name"
+    )
+
+
 def register_commands(app: Flask) -> None:
-    for group in (norms_cli, locations_cli, users_cli, demo_cli):
+    for group in (norms_cli, locations_cli, users_cli, demo_cli, regions_cli):
         app.cli.add_command(group)

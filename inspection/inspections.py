@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import Select, and_, func, select
 from sqlalchemy.orm import aliased
@@ -38,7 +39,10 @@ def latest_per_location(as_of: datetime | None = None) -> Select[tuple[str]]:
 
 
 def locations_with_latest(
-    where: Sequence[object] = (), status: Sequence[str] = (), as_of: datetime | None = None
+    where: Sequence[object] = (),
+    status: Sequence[str] = (),
+    as_of: datetime | None = None,
+    order_by: Sequence[object] = (Location.code,),
 ) -> Select[tuple[Location, Inspection | None]]:
     """Locations (filtered by ``where``) with their latest inspection or None.
 
@@ -53,7 +57,7 @@ def locations_with_latest(
         select(Location, latest)
         .outerjoin(latest, latest.location_id == Location.id)
         .where(*where)
-        .order_by(Location.code)
+        .order_by(*order_by)
     )
     if status:
         conditions = [latest.status.in_([s for s in status if s != "not_inspected"])]
@@ -92,6 +96,11 @@ def paginate(query: Select, page: int, per_page: int) -> tuple[list, int]:
     total = db.session.scalar(select(func.count()).select_from(query.order_by(None).subquery()))
     rows = db.session.execute(query.limit(per_page).offset((page - 1) * per_page)).all()
     return rows, total or 0
+
+
+def page_of(items: list[Any], total: int, args: dict[str, Any]) -> dict[str, Any]:
+    """The envelope of a paginated list (``PageSchema``)."""
+    return {"items": items, "total": total, "page": args["page"], "per_page": args["per_page"]}
 
 
 def inspection_filters(

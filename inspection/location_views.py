@@ -77,3 +77,22 @@ def failed_norms(inspection: Inspection) -> list[dict[str, Any]]:
         if result["outcome"] == "fail"
     ]
     return sorted(failed, key=lambda r: (_SEVERITY_ORDER[r["severity"]], r["norm"]))
+
+
+class InspectionForReader:
+    """An inspection as a reader may see it.
+
+    The phone's GPS position at a confidential shelter is its real point, so
+    it is hidden from everyone who may not see that point.
+    """
+
+    def __init__(self, inspection: Inspection, user: User) -> None:
+        self._inspection = inspection
+        self._hide_position = not knows_position(user, inspection.location)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._inspection, name)
+
+    @property
+    def position(self) -> dict[str, float | None] | None:
+        return None if self._hide_position else self._inspection.position

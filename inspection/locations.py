@@ -15,7 +15,7 @@ from inspection import audit
 from inspection.db import db
 from inspection.errors import Conflict, ValidationFailed
 from inspection.models import Location, User
-from schemas.locations import LocationCreateSchema, service_area_problem
+from schemas.locations import LocationRowSchema
 
 
 @dataclass(frozen=True)
@@ -29,7 +29,7 @@ def location_by_code(code: str) -> Location | None:
 
 
 def create_location(data: dict[str, Any], actor: User | None = None) -> Location:
-    """Add a location from validated fields (``LocationCreateSchema``)."""
+    """Add a location from validated fields (``schemas.locations.LocationCreateSchema``)."""
     _check_service_area(data["latitude"], data["longitude"])
     if location_by_code(data["code"]) is not None:
         raise Conflict(f"Location {data['code']} already exists", {"code": ["already in use"]})
@@ -56,11 +56,41 @@ def update_location(
 
 
 def _check_service_area(latitude: float, longitude: float) -> None:
-    problem = service_area_problem(latitude, longitude, current_app.config["SERVICE_AREA"])
-    if problem:
-        raise ValidationFailed(
-            "The location lies outside the service area", {"latitude": [problem]}
+    problems = service_area_problems(latitude, longitude, current_app.config["SERVICE_AREA"])
+    if problems:
+        raise ValidationFailed("The location lies outside the service area", problems)
+
+
+def service_area_problems(
+    latitude: float, longitude: float, area: tuple[float, float, float, float]
+) -> dict[str, list[str]]:
+    """Why a point cannot be a location in the service area, per coordinate field.
+
+    ``area`` is (min_longitude, min_latitude, max_longitude, max_latitude).
+    Swapped coordinates are the most common mistake in spreadsheets, so they
+    get a message of their own, on both fields.
+    """
+    min_lon, min_lat, max_lon, max_lat = area
+    lat_ok = min_lat <= latitude <= max_lat
+    lon_ok = min_lon <= longitude <= max_lon
+    if lat_ok and lon_ok:
+        return {}
+    if min_lat <= longitude <= max_lat and min_lon <= latitude <= max_lon:
+        swapped = (
+            f"latitude {latitude} and longitude {longitude} look swapped: "
+            f"({longitude}, {latitude}) would lie in the service area"
         )
+        return {"latitude": [swapped], "longitude": [swapped]}
+    problems = {}
+    if not lat_ok:
+        problems["latitude"] = [
+            f"{latitude} lies outside the service area (latitude {min_lat} to {max_lat})"
+        ]
+    if not lon_ok:
+        problems["longitude"] = [
+            f"{longitude} lies outside the service area (longitude {min_lon} to {max_lon})"
+        ]
+    return problems
 
 
 def import_locations(path: str | Path, actor: User | None = None) -> ImportReport:
@@ -70,7 +100,8 @@ def import_locations(path: str | Path, actor: User | None = None) -> ImportRepor
     the import, with every problem named by its row number and field.
     """
     rows = read_location_rows(Path(path))
-    schema = LocationCreateSchema(service_area=current_app.config["SERVICE_AREA"])
+    schema = LocationRowSchema()
+    area = current_app.config["SERVICE_AREA"]
     problems: dict[str, list[str]] = {}
     valid: list[dict[str, Any]] = []
     seen: dict[str, int] = {}
@@ -80,6 +111,11 @@ def import_locations(path: str | Path, actor: User | None = None) -> ImportRepor
         except ValidationError as exc:
             for field, messages in exc.normalized_messages().items():
                 problems[f"row {number}.{field}"] = _flatten(messages)
+            continue
+        outside = service_area_problems(data["latitude"], data["longitude"], area)
+        if outside:
+            for field, messages in outside.items():
+                problems[f"row {number}.{field}"] = messages
             continue
         if data["code"] in seen:
             problems[f"row {number}.code"] = [

@@ -36,12 +36,13 @@ def add_photo(
     """
     limit = current_app.config["PHOTO_MAX_BYTES"]
     if len(data) > limit:
-        raise PayloadTooLarge(f"A photo may be at most {limit // (1024 * 1024)} MB")
+        raise PayloadTooLarge(f"A photo may be at most {_size(limit)}")
     digest = hashlib.sha256(data).hexdigest()
     if photo_id is not None:
         existing = db.session.get(Photo, photo_id)
         if existing is not None:
-            if existing.inspection_id == inspection.id and existing.sha256 == digest:
+            same = (existing.inspection_id, existing.sha256, existing.norm)
+            if same == (inspection.id, digest, norm):
                 return existing, False
             raise Conflict(f"Photo {photo_id} was already received with other content")
     if norm is not None and norm not in {n.code for n in compiled(inspection.norm_set).norms}:
@@ -82,6 +83,12 @@ def add_photo(
     return photo, True
 
 
+def _size(n_bytes: int) -> str:
+    if n_bytes >= 1024 * 1024:
+        return f"{n_bytes / (1024 * 1024):g} MB"
+    return f"{n_bytes / 1024:g} kB"
+
+
 def _clean_image(data: bytes) -> tuple[str, bytes, int, int]:
     try:
         with warnings.catch_warnings():
@@ -104,6 +111,9 @@ def _clean_image(data: bytes) -> tuple[str, bytes, int, int]:
         Image.DecompressionBombWarning,
     ) as exc:
         raise UnsupportedMediaType("The photo is not a readable JPEG or PNG image") from exc
+    if upright.mode not in ("RGB", "RGBA", "L", "LA"):
+        # Palette and other modes keep colours in side data; plain pixels carry nothing else.
+        upright = upright.convert("RGBA")
     pixels = Image.new(upright.mode, upright.size)
     pixels.paste(upright)
     out = io.BytesIO()

@@ -6,7 +6,7 @@ forbidden, so that its existence does not leak.
 
 from __future__ import annotations
 
-from sqlalchemy import ColumnElement, func, select, true
+from sqlalchemy import ColumnElement, case, func, select, true
 
 from inspection.db import db
 from inspection.errors import NotFound
@@ -43,6 +43,14 @@ def knows_position(user: User, location: Location) -> bool:
     if not location.confidential or user.role == "coordinator":
         return True
     return user.role == "manager" and any(loc.id == location.id for loc in user.locations)
+
+
+def listing_order(user: User) -> tuple[object, ...]:
+    """The order of location lists; masked entries must not sort by their hidden code."""
+    if user.role == "viewer":
+        hidden = case((Location.confidential.is_(True), Location.id), else_=None)
+        return (Location.confidential, hidden, Location.code)
+    return (Location.code,)
 
 
 def masked_code(location: Location) -> str:

@@ -11,11 +11,11 @@ from sqlalchemy.exc import IntegrityError
 
 from inspection import audit
 from inspection.db import db, utcnow
-from inspection.engine import local_date, score_answers, validate_answers
+from inspection.engine import local_date, score_answers, select_in_force, validate_answers
 from inspection.errors import Conflict, ValidationFailed
 from inspection.locations import location_by_code
-from inspection.models import Inspection, User
-from inspection.norm_sets import compiled, first_valid_from, norm_set_in_force
+from inspection.models import Inspection, NormSet, User
+from inspection.norm_sets import compiled, versions
 
 # Phones' clocks drift; a visit a little "in the future" is a clock, not a lie.
 CLOCK_SKEW = timedelta(minutes=10)
@@ -58,12 +58,10 @@ def submit_inspection(
             "Unknown location", {"location": [f"no location with code {submission.location}"]}
         )
     catalogue = current_app.config["NORM_CATALOGUE"]
-    _check_observed_at(submission.observed_at, received_at, catalogue)
-    norm_set = norm_set_in_force(catalogue, submission.observed_at)
-    if norm_set is None:  # guarded by _check_observed_at; kept for a catalogue without versions
-        raise ValidationFailed(
-            "No norm set applies", {"observed_at": [f"no {catalogue} norm set in force"]}
-        )
+    stored_versions = versions(catalogue)
+    _check_observed_at(submission.observed_at, received_at, catalogue, stored_versions)
+    norm_set = select_in_force(((v.valid_from, v) for v in stored_versions), submission.observed_at)
+    assert norm_set is not None  # _check_observed_at refused dates before the first version
     document = compiled(norm_set)
     problems = validate_answers(submission.answers, document)
     problems.update(_note_problems(submission.notes, {n.code for n in document.norms}))
@@ -125,7 +123,9 @@ def apply_score(inspection: Inspection, score: Any) -> None:
     inspection.results = data["results"]
 
 
-def _check_observed_at(observed_at: datetime, received_at: datetime, catalogue: str) -> None:
+def _check_observed_at(
+    observed_at: datetime, received_at: datetime, catalogue: str, stored_versions: list[NormSet]
+) -> None:
     if observed_at.tzinfo is None or observed_at.utcoffset() is None:
         raise ValidationFailed(
             "observed_at needs a UTC offset", {"observed_at": ["give a UTC offset, e.g. +01:00"]}
@@ -135,7 +135,7 @@ def _check_observed_at(observed_at: datetime, received_at: datetime, catalogue: 
             "observed_at lies in the future",
             {"observed_at": ["more than 10 minutes in the future; check the phone's clock"]},
         )
-    first = first_valid_from(catalogue)
+    first = stored_versions[0].valid_from if stored_versions else None
     if first is None or local_date(observed_at) < first:
         since = first.isoformat() if first else "never"
         raise ValidationFailed(

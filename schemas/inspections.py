@@ -5,7 +5,7 @@ from __future__ import annotations
 from marshmallow import Schema, fields, validate
 
 from schemas.common import PageArgsSchema, PageSchema
-from schemas.scores import STATUSES, NormSetRefSchema, ResultSchema, ScoreSchema
+from schemas.scores import STATUSES, NormSetRefSchema, ResultSchema, ScoreSchema, Stored
 
 
 class PositionSchema(Schema):
@@ -46,10 +46,17 @@ class InspectionOutSchema(Schema):
     received_at = fields.DateTime(required=True)
     norm_set = fields.Nested(NormSetRefSchema, required=True)
     score = fields.Nested(ScoreSchema, required=True)
-    results = fields.List(fields.Nested(ResultSchema), required=True)
+    results = fields.List(Stored(ResultSchema), required=True)
     answers = fields.Dict(required=True)
     notes = fields.Dict(keys=fields.String(), values=fields.String(), required=True)
-    position = fields.Nested(PositionSchema, allow_none=True, required=True)
+    position = fields.Nested(
+        PositionSchema,
+        allow_none=True,
+        required=True,
+        metadata={
+            "description": "Null where the reader may not see the (confidential) point"
+        },
+    )
 
 
 class InspectionListArgsSchema(PageArgsSchema):

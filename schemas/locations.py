@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from marshmallow import Schema, ValidationError, fields, pre_load, validate, validates_schema
+from marshmallow import Schema, fields, pre_load, validate
 
 from inspection.engine.document import LOCATION_TYPES
 from schemas.common import PageArgsSchema, PageSchema
@@ -13,8 +13,15 @@ from schemas.scores import LOCATION_STATUSES, FailedNormSchema, NormSetRefSchema
 CODE_PATTERN = r"^[A-Z0-9][A-Z0-9-]{0,63}$"
 
 
+NOT_BLANK = validate.Regexp(r"\s*\S", error="must not be blank")
+
+
+def _text(max_length: int) -> list[validate.Validator]:
+    return [validate.Length(min=1, max=max_length), NOT_BLANK]
+
+
 class LocationCreateSchema(Schema):
-    """A new location, from the API or one row of an import file."""
+    """A new location."""
 
     code = fields.String(
         required=True,
@@ -22,25 +29,20 @@ class LocationCreateSchema(Schema):
             CODE_PATTERN, error="Use capitals, digits and hyphens, e.g. TER-APEL."
         ),
     )
-    name = fields.String(required=True, validate=validate.Length(min=1, max=200))
+    name = fields.String(required=True, validate=_text(200))
     type = fields.String(required=True, validate=validate.OneOf(LOCATION_TYPES))
     operator = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=200))
-    municipality = fields.String(required=True, validate=validate.Length(min=1, max=100))
-    province = fields.String(required=True, validate=validate.Length(min=1, max=100))
+    municipality = fields.String(required=True, validate=_text(100))
+    province = fields.String(required=True, validate=_text(100))
     latitude = fields.Float(required=True, validate=validate.Range(-90, 90))
     longitude = fields.Float(required=True, validate=validate.Range(-180, 180))
     capacity = fields.Integer(load_default=None, allow_none=True, validate=validate.Range(min=0))
     confidential = fields.Boolean(load_default=False)
     active = fields.Boolean(load_default=True)
 
-    def __init__(
-        self,
-        *args: Any,
-        service_area: tuple[float, float, float, float] | None = None,
-        **kwargs: Any,
-    ) -> None:
-        super().__init__(*args, **kwargs)
-        self.service_area = service_area
+
+class LocationRowSchema(LocationCreateSchema):
+    """One row of an import file."""
 
     @pre_load
     def _blank_is_missing(self, data: Any, **kwargs: Any) -> Any:
@@ -49,47 +51,12 @@ class LocationCreateSchema(Schema):
             return {k: v for k, v in data.items() if not (isinstance(v, str) and v.strip() == "")}
         return data
 
-    @validates_schema
-    def _within_service_area(self, data: dict[str, Any], **kwargs: Any) -> None:
-        if self.service_area is None or "latitude" not in data or "longitude" not in data:
-            return
-        problem = service_area_problem(data["latitude"], data["longitude"], self.service_area)
-        if problem:
-            raise ValidationError(problem, field_name="latitude")
-
 
 class LocationUpdateSchema(LocationCreateSchema):
     """A change to a location: every field optional, the code never changes."""
 
     class Meta:
         exclude = ("code",)
-
-
-def service_area_problem(
-    latitude: float, longitude: float, area: tuple[float, float, float, float]
-) -> str | None:
-    """Why a point cannot be a location in the service area, or None.
-
-    ``area`` is (min_longitude, min_latitude, max_longitude, max_latitude).
-    Swapped coordinates are the most common mistake in spreadsheets, so they
-    get a message of their own.
-    """
-    min_lon, min_lat, max_lon, max_lat = area
-
-    def inside(lat: float, lon: float) -> bool:
-        return min_lat <= lat <= max_lat and min_lon <= lon <= max_lon
-
-    if inside(latitude, longitude):
-        return None
-    if inside(longitude, latitude):
-        return (
-            f"latitude {latitude} and longitude {longitude} look swapped: "
-            f"({longitude}, {latitude}) would lie in the service area"
-        )
-    return (
-        f"({latitude}, {longitude}) lies outside the service area "
-        f"(latitude {min_lat} to {max_lat}, longitude {min_lon} to {max_lon})"
-    )
 
 
 class LatestInspectionSchema(Schema):

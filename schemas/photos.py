@@ -6,11 +6,8 @@ from flask_smorest.fields import Upload
 from marshmallow import Schema, fields, validate
 
 
-class PhotoFileSchema(Schema):
+class PhotoUploadSchema(Schema):
     photo = Upload(required=True, metadata={"description": "A JPEG or PNG image"})
-
-
-class PhotoFormSchema(Schema):
     id = fields.UUID(
         load_default=None, metadata={"description": "Made on the phone; makes resends safe"}
     )

@@ -2,11 +2,24 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from marshmallow import Schema, fields, validate
 
 from inspection.engine import OUTCOMES, SEVERITIES, STATUSES
 
 LOCATION_STATUSES = (*STATUSES, "not_inspected")
+
+
+class Stored(fields.Nested):
+    """A nested value already stored in its JSON form: documented by its schema, dumped as is.
+
+    Per-norm results are written once by the engine; running them through the
+    nested schema again on every response only costs time.
+    """
+
+    def _serialize(self, value: Any, attr: str | None, obj: Any, **kwargs: Any) -> Any:
+        return value
 
 
 class LabelSchema(Schema):

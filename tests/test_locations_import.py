@@ -106,7 +106,9 @@ def test_bad_rows_are_named_and_nothing_is_imported(cli, tmp_path):
     assert result.exit_code != 0
     assert "row 3.type" in result.output
     assert "row 4.latitude" in result.output and "swapped" in result.output
-    assert "row 5.latitude" in result.output and "outside the service area" in result.output
+    assert "row 4.longitude" in result.output
+    assert "row 5.longitude" in result.output and "outside the service area" in result.output
+    assert "row 5.latitude" not in result.output  # 52.52 is a Dutch latitude; 13.40 is not
     assert "row 6.code" in result.output and "also appears on row 2" in result.output
     assert locations() == {}
 

@@ -3,18 +3,23 @@
 from __future__ import annotations
 
 import os
+import re
 from typing import Any
 
 import flask_swagger_ui
 from flask import Flask, Response, jsonify, request, send_from_directory
 from flask_smorest import Api
-from werkzeug.exceptions import HTTPException, UnsupportedMediaType
+from werkzeug.exceptions import BadRequest, HTTPException, UnsupportedMediaType
 
 from inspection.db import db
 from inspection.http.errors import error_body, field_paths
 from schemas.common import ErrorSchema
 
 API_PREFIX = "/api/v1"
+# In JSON a NUL can only come escaped (raw control characters are invalid there):
+# \u0000 after an even number of backslashes, so that an escaped backslash followed
+# by the text "u0000" is not mistaken for one.
+_NUL_ESCAPE = re.compile(rb"(?<!\\)(?:\\\\)*\\u0000", re.IGNORECASE)
 SWAGGER_ASSETS = os.path.join(os.path.dirname(flask_swagger_ui.__file__), "dist")
 
 
@@ -35,6 +40,10 @@ class InspectionApi(Api):
                 code, message = "validation_error", "The request has invalid fields"
         response = jsonify(error_body(code, message, fields))
         response.status_code = error.code or 500
+        # Headers the exception carries (Allow on a 405, for instance).
+        for name, value in error.get_headers():
+            if name.lower() != "content-type":
+                response.headers[name] = value
         for name, value in (data.get("headers") or {}).items():
             response.headers[name] = value
         return response
@@ -72,6 +81,8 @@ def init_api(app: Flask) -> Api:
 
     from inspection.http import (
         auth_routes,
+        charts_routes,
+        exports_routes,
         inspections_routes,
         locations_routes,
         norm_sets_routes,
@@ -84,6 +95,8 @@ def init_api(app: Flask) -> Api:
         norm_sets_routes,
         inspections_routes,
         photos_routes,
+        charts_routes,
+        exports_routes,
     ):
         api.register_blueprint(module.blp)
 
@@ -94,18 +107,25 @@ def init_api(app: Flask) -> Api:
 def _configure_request_rules(app: Flask) -> None:
     @app.before_request
     def _limit_and_check_bodies() -> None:
-        if not request.path.startswith(API_PREFIX) or request.method not in (
-            "POST",
-            "PATCH",
-            "PUT",
+        if not request.path.startswith(API_PREFIX):
+            return
+        # No database keeps NUL in text (PostgreSQL refuses it): refuse it at the door.
+        if "\x00" in request.path or any(
+            "\x00" in key or "\x00" in value for key, value in request.args.items(multi=True)
         ):
+            raise BadRequest("The path and query may not contain NUL characters")
+        if request.method not in ("POST", "PATCH", "PUT"):
             return
         if request.mimetype == "multipart/form-data":
             request.max_content_length = app.config["PHOTO_MAX_BYTES"] + 64 * 1024
+            if any("\x00" in value for value in request.form.values()):
+                raise BadRequest("Form fields may not contain NUL characters")
             return
         request.max_content_length = app.config["JSON_MAX_BYTES"]
         if request.content_length and not request.is_json:
             raise UnsupportedMediaType("Send the body as application/json")
+        if _NUL_ESCAPE.search(request.get_data()):
+            raise BadRequest("Text may not contain NUL characters (\\u0000)")
 
     @app.after_request
     def _commit_or_rollback(response: Response) -> Response:

@@ -43,8 +43,8 @@ def create_token(credentials: dict[str, Any]) -> dict[str, Any]:
 
 
 @blp.route("/tokens/current", methods=["DELETE"])
-@blp.response(204)
 @requires(blp)
+@blp.response(204)
 def delete_token() -> None:
     """Revoke the token this request was made with."""
     revoke_token(current_token())

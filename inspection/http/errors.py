@@ -10,7 +10,7 @@ from werkzeug.exceptions import HTTPException, InternalServerError
 from inspection.errors import DomainError, TooManyRequests
 
 # webargs nests messages under the part of the request they came from.
-_LOCATIONS = {"json", "query", "form", "files", "view_args", "headers", "path"}
+_LOCATIONS = {"json", "query", "form", "files", "form_and_files", "view_args", "headers", "path"}
 
 
 def error_body(code: str, message: str, fields: dict[str, Any] | None = None) -> dict[str, Any]:

@@ -10,7 +10,8 @@ from sqlalchemy import select
 from inspection.db import db
 from inspection.errors import NotFound
 from inspection.http.security import current_user, requires
-from inspection.inspections import inspection_filters, paginate
+from inspection.inspections import inspection_filters, page_of, paginate
+from inspection.location_views import InspectionForReader
 from inspection.models import Inspection, Location
 from inspection.scope import location_clause, visible_location
 from inspection.submissions import Submission, submit_inspection
@@ -30,13 +31,13 @@ READERS = ("inspector", "manager", "coordinator")
 
 
 @blp.route("", methods=["POST"])
+@requires(blp, "inspector", "coordinator")
 @blp.arguments(InspectionCreateSchema)
 @blp.response(201, InspectionOutSchema, description="Stored and scored")
 @blp.alt_response(200, schema=InspectionOutSchema, description="A resend: already stored")
 @blp.alt_response(409, schema=ErrorSchema, description="The id was used for other content")
 @blp.alt_response(413, schema=ErrorSchema, description="Body too large")
 @blp.alt_response(415, schema=ErrorSchema, description="Body is not JSON")
-@requires(blp, "inspector", "coordinator")
 def post_inspection(data: dict[str, Any]) -> Any:
     """Submit a checklist; it is scored against the norm set in force on the day of the visit.
 
@@ -56,9 +57,9 @@ def post_inspection(data: dict[str, Any]) -> Any:
 
 
 @blp.route("", methods=["GET"])
+@requires(blp, *READERS)
 @blp.arguments(InspectionListArgsSchema, location="query")
 @blp.response(200, InspectionPageSchema)
-@requires(blp, *READERS)
 def list_inspections(args: dict[str, Any]) -> dict[str, Any]:
     """Inspections you may see, latest visit first."""
     user = current_user()
@@ -73,21 +74,16 @@ def list_inspections(args: dict[str, Any]) -> dict[str, Any]:
         .order_by(Inspection.observed_at.desc(), Inspection.id)
     )
     rows, total = paginate(query, args["page"], args["per_page"])
-    return {
-        "items": [row[0] for row in rows],
-        "total": total,
-        "page": args["page"],
-        "per_page": args["per_page"],
-    }
+    return page_of([InspectionForReader(row[0], user) for row in rows], total, args)
 
 
 @blp.route("/<inspection_id>", methods=["GET"])
+@requires(blp, *READERS)
 @blp.response(200, InspectionOutSchema)
 @blp.alt_response(404, schema=ErrorSchema, description="No such inspection in your scope")
-@requires(blp, *READERS)
-def get_inspection(inspection_id: str) -> Inspection:
+def get_inspection(inspection_id: str) -> InspectionForReader:
     """One scored inspection."""
-    return visible_inspection(inspection_id)
+    return InspectionForReader(visible_inspection(inspection_id), current_user())
 
 
 def visible_inspection(inspection_id: str) -> Inspection:

@@ -29,17 +29,17 @@ blp = Blueprint("norm_sets", __name__, url_prefix="/api/v1", description="Norm s
 
 
 @blp.route("/norm-sets", methods=["GET"])
-@blp.response(200, NormSetSummarySchema(many=True))
 @requires(blp)
+@blp.response(200, NormSetSummarySchema(many=True))
 def list_norm_sets() -> Any:
     """Every stored norm set version."""
     return db.session.scalars(select(NormSet).order_by(NormSet.catalogue, NormSet.valid_from))
 
 
 @blp.route("/norm-sets/<catalogue>/<version>", methods=["GET"])
+@requires(blp)
 @blp.response(200, NormSetOutSchema)
 @blp.alt_response(404, schema=ErrorSchema, description="No such version")
-@requires(blp)
 def get_norm_set_version(catalogue: str, version: str) -> Any:
     """One version with its full document."""
     norm_set = get_norm_set(catalogue, version)
@@ -49,20 +49,20 @@ def get_norm_set_version(catalogue: str, version: str) -> Any:
 
 
 @blp.route("/norm-sets", methods=["POST"])
+@requires(blp, "coordinator")
 @blp.arguments(NormSetDocumentSchema)
 @blp.response(201, NormSetOutSchema)
 @blp.alt_response(409, schema=ErrorSchema, description="This version (or its start date) exists")
-@requires(blp, "coordinator")
 def post_norm_set(document: dict[str, Any]) -> Any:
     """Load a new norm set version (the document format of NORMS.md)."""
     return load_norm_set(document, current_user())
 
 
 @blp.route("/forms/<location_type>", methods=["GET"])
+@requires(blp)
 @blp.arguments(FormArgsSchema, location="query")
 @blp.response(200, FormSchema)
 @blp.alt_response(404, schema=ErrorSchema, description="Unknown type, or no norms in force")
-@requires(blp)
 def get_form(args: dict[str, Any], location_type: str) -> dict[str, Any]:
     """The checklist for a location type on a date, grouped by domain, in Dutch or English."""
     if location_type not in LOCATION_TYPES:

@@ -5,37 +5,35 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Response
-from flask_smorest import Blueprint
 from sqlalchemy import select
 
 from inspection.db import db
 from inspection.errors import NotFound
 from inspection.http.inspections_routes import READERS, visible_inspection
+from inspection.http.multipart import MultipartBlueprint
 from inspection.http.security import current_user, requires
 from inspection.models import Photo
 from inspection.photos import add_photo
 from schemas.common import ErrorSchema
-from schemas.photos import PhotoFileSchema, PhotoFormSchema, PhotoOutSchema
+from schemas.photos import PhotoOutSchema, PhotoUploadSchema
 
-blp = Blueprint("photos", __name__, url_prefix="/api/v1/inspections", description="Photos")
+blp = MultipartBlueprint("photos", __name__, url_prefix="/api/v1/inspections", description="Photos")
 
 
 @blp.route("/<inspection_id>/photos", methods=["POST"])
-@blp.arguments(PhotoFileSchema, location="files")
-@blp.arguments(PhotoFormSchema, location="form")
+@requires(blp, "inspector", "coordinator")
+@blp.arguments(PhotoUploadSchema, location="form_and_files")
 @blp.response(201, PhotoOutSchema)
 @blp.alt_response(200, schema=PhotoOutSchema, description="A resend: already stored")
 @blp.alt_response(404, schema=ErrorSchema, description="No such inspection in your scope")
 @blp.alt_response(413, schema=ErrorSchema, description="Photo too large")
 @blp.alt_response(415, schema=ErrorSchema, description="Not a JPEG or PNG")
-@requires(blp, "inspector", "coordinator")
-def post_photo(files: dict[str, Any], form: dict[str, Any], inspection_id: str) -> Any:
+def post_photo(form: dict[str, Any], inspection_id: str) -> Any:
     """Add a photo (multipart field `photo`), optionally for one norm (`norm`)."""
     inspection = visible_inspection(inspection_id)
-    upload = files["photo"]
     photo, created = add_photo(
         inspection,
-        upload.read(),
+        form["photo"].read(),
         current_user(),
         norm=form["norm"],
         photo_id=str(form["id"]) if form["id"] else None,
@@ -44,9 +42,9 @@ def post_photo(files: dict[str, Any], form: dict[str, Any], inspection_id: str) 
 
 
 @blp.route("/<inspection_id>/photos", methods=["GET"])
+@requires(blp, *READERS)
 @blp.response(200, PhotoOutSchema(many=True))
 @blp.alt_response(404, schema=ErrorSchema, description="No such inspection in your scope")
-@requires(blp, *READERS)
 def list_photos(inspection_id: str) -> Any:
     """The photos of an inspection."""
     inspection = visible_inspection(inspection_id)
@@ -55,10 +53,20 @@ def list_photos(inspection_id: str) -> Any:
     )
 
 
+_IMAGE = {"schema": {"type": "string", "format": "binary"}}
+
+
 @blp.route("/<inspection_id>/photos/<photo_id>", methods=["GET"])
-@blp.response(200, description="The image", content_type="image/jpeg")
-@blp.alt_response(404, schema=ErrorSchema, description="No such photo in your scope")
 @requires(blp, *READERS)
+@blp.doc(
+    responses={
+        "200": {
+            "description": "The image, metadata removed",
+            "content": {"image/jpeg": _IMAGE, "image/png": _IMAGE},
+        }
+    }
+)
+@blp.alt_response(404, schema=ErrorSchema, description="No such photo in your scope")
 def get_photo(inspection_id: str, photo_id: str) -> Response:
     """The image itself (JPEG or PNG, metadata removed)."""
     inspection = visible_inspection(inspection_id)

@@ -6,9 +6,11 @@ from inspection.models.location import Location
 from inspection.models.login import FailedLogin
 from inspection.models.norm_set import NormSet
 from inspection.models.photo import Photo
+from inspection.models.region import REGION_LEVELS, Region
 from inspection.models.user import ROLES, ApiToken, User, user_locations
 
 __all__ = [
+    "REGION_LEVELS",
     "ROLES",
     "STATUSES",
     "ApiToken",
@@ -18,6 +20,7 @@ __all__ = [
     "Location",
     "NormSet",
     "Photo",
+    "Region",
     "User",
     "user_locations",
 ]

@@ -23,7 +23,9 @@ class NormSet(Base):
     catalogue: Mapped[str] = mapped_column(String(64), index=True)
     version: Mapped[str] = mapped_column(String(32))
     valid_from: Mapped[date]
-    document: Mapped[dict[str, Any]] = mapped_column(JSONDocument)
+    # Deferred: choosing the version in force needs only the dates, and the
+    # compiled form is cached per process (see norm_sets.compiled).
+    document: Mapped[dict[str, Any]] = mapped_column(JSONDocument, deferred=True)
     # Identifies the exact document text: an erratum changes it, and compiled caches follow.
     document_sha256: Mapped[str] = mapped_column(String(64))
     loaded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

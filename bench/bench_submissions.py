@@ -1,0 +1,56 @@
+"""Submission throughput: the app under gunicorn against the ceiling app, side by side.
+
+Run: .venv/bin/python bench/bench_submissions.py [--clients 16] [--seconds 20]
+"""
+
+from __future__ import annotations
+
+import argparse
+import sqlite3
+import tempfile
+from pathlib import Path
+
+from common import gunicorn, login, machine, prepare_database, submissions, wrk_post
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--clients", type=int, default=16)
+    parser.add_argument("--seconds", type=int, default=20)
+    parser.add_argument("--bodies", type=int, default=500)
+    args = parser.parse_args()
+
+    print(f"machine: {machine()}")
+    print(f"{args.clients} clients, {args.seconds} s each, gunicorn 2 sync workers, SQLite WAL")
+    bodies = submissions(args.bodies)
+    with tempfile.TemporaryDirectory() as tmp:
+        ours_db = Path(tmp) / "ours.sqlite3"
+        ceiling_db = Path(tmp) / "ceiling.sqlite3"
+        prepare_database(f"sqlite:///{ours_db}")
+
+        with gunicorn("bench.ceiling_app:app", {"CEILING_DATABASE": str(ceiling_db)}) as base:
+            ceiling = wrk_post(base, "/api/v1/inspections", "-", bodies, args.clients,
+                               args.seconds)
+        with gunicorn("app:create_app()", {"DATABASE_URL": f"sqlite:///{ours_db}",
+                                           "INSTANCE_PATH": tmp}) as base:
+            ours = wrk_post(base, "/api/v1/inspections", login(base), bodies, args.clients,
+                            args.seconds)
+
+        stored = sqlite3.connect(ours_db).execute("SELECT count(*), count(DISTINCT id) FROM inspections").fetchone()
+
+    for name, result in (("ceiling", ceiling), ("ours", ours)):
+        print(
+            f"{name:8s} {result['rps']:8.1f} req/s  p50 {result['p50_us'] / 1000:6.1f} ms  "
+            f"p99 {result['p99_us'] / 1000:6.1f} ms  acknowledged {result['acknowledged']}  "
+            f"errors {result['socket_errors'] + result['refused']}"
+        )
+    print(f"ours/ceiling: {ours['rps'] / ceiling['rps']:.2f}")
+    exactly_once = stored[0] == stored[1] == ours["acknowledged"]
+    print(
+        f"stored {stored[0]} rows, {stored[1]} distinct ids, {ours['acknowledged']} acknowledged: "
+        f"{'every acknowledged submission stored exactly once' if exactly_once else 'MISMATCH'}"
+    )
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,197 @@
+"""Shared pieces of the benchmarks: a prepared database, a gunicorn server, wrk runs.
+
+Figures on these machines are noisy; compare only ratios measured side by side
+in the same run.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import platform
+import random
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+import uuid
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+PASSWORD = "benchmark-password"
+LOCATION_TYPES = ("azc", "noodopvang", "crisisnoodopvang")
+
+
+def machine() -> str:
+    cpus = os.cpu_count()
+    return f"{platform.node()} {platform.machine()} {cpus} CPU, Python {platform.python_version()}"
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def prepare_database(url: str, locations: int = 20) -> None:
+    """Migrate, load the default norm set, add locations and a benchmark inspector."""
+    from flask_migrate import upgrade
+
+    from app import create_app
+    from inspection.db import db
+    from inspection.models import Location
+    from inspection.norm_sets import DEFAULT_NORM_SET_FILE, load_norm_set, read_document
+    from inspection.users import create_user
+
+    app = create_app({"SQLALCHEMY_DATABASE_URI": url})
+    with app.app_context():
+        upgrade()
+        load_norm_set(read_document(DEFAULT_NORM_SET_FILE))
+        rng = random.Random(1)
+        for n in range(locations):
+            db.session.add(
+                Location(
+                    code=f"BENCH-{n}", name=f"Bench {n}", type=LOCATION_TYPES[n % 3],
+                    municipality=f"Gemeente {n % 50}", province="Utrecht",
+                    latitude=51.9 + rng.random(), longitude=5.0 + rng.random(), capacity=300,
+                )
+            )
+        create_user("bench", PASSWORD, "inspector")
+        db.session.commit()
+        db.engine.dispose()
+
+
+def submissions(count: int, locations: int = 20, seed: int = 7) -> list[dict]:
+    """Realistic, distinct, full checklists (ids left for the caller to fill in)."""
+    from inspection.demo.answers import generate_answers
+
+    rng = random.Random(seed)
+    now = datetime.now(UTC)
+    bodies = []
+    for n in range(count):
+        kind = LOCATION_TYPES[n % locations % 3]
+        answers = generate_answers(rng, kind, 300, rng.random())
+        observed = now - timedelta(days=rng.randint(1, 60), minutes=rng.randint(0, 600))
+        bodies.append({
+            "id": str(uuid.UUID(int=rng.getrandbits(128), version=4)),
+            "location": f"BENCH-{n % locations}",
+            "observed_at": observed.isoformat(timespec="seconds"),
+            "answers": answers,
+            "notes": {},
+        })
+    return bodies
+
+
+@contextlib.contextmanager
+def gunicorn(app_spec: str, env: dict[str, str], workers: int = 2) -> Iterator[str]:
+    """Serve ``app_spec`` with gunicorn (sync workers) on a free loopback port."""
+    port = free_port()
+    command = [
+        str(Path(sys.executable).parent / "gunicorn"), "-w", str(workers), "-b", f"127.0.0.1:{port}",
+        "--log-level", "warning", "--backlog", "2048", app_spec,
+    ]
+    process = subprocess.Popen(command, cwd=ROOT, env={**os.environ, **env})
+    base = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(200):
+            try:
+                urllib.request.urlopen(f"{base}/healthz", timeout=1)
+                break
+            except urllib.error.HTTPError:
+                break  # the server answers (404 is fine): it is up
+            except OSError:
+                time.sleep(0.05)
+        yield base
+    finally:
+        process.terminate()
+        process.wait(timeout=20)
+
+
+def login(base: str) -> str:
+    request = urllib.request.Request(
+        f"{base}/api/v1/auth/tokens",
+        data=json.dumps({"username": "bench", "password": PASSWORD}).encode(),
+        headers={"Content-Type": "application/json"},
+    )
+    with urllib.request.urlopen(request) as response:
+        return json.load(response)["token"]
+
+
+WRK_SCRIPT = r"""
+local bodies = {}
+%(bodies)s
+counter = 0
+acknowledged = 0
+failed = 0
+tid = 0
+local token = "%(token)s"
+local threads = {}
+
+function setup(thread)
+  table.insert(threads, thread)
+  thread:set("tid", #threads)
+end
+
+function request()
+  counter = counter + 1
+  local body = bodies[(counter %% #bodies) + 1]
+  local id = string.format("%%08x-0000-4000-8000-%%012x", tid, counter)
+  body = string.gsub(body, "__ID__", id)
+  return wrk.format("POST", "%(path)s", {
+    ["Content-Type"] = "application/json",
+    ["Authorization"] = "Bearer " .. token,
+  }, body)
+end
+
+function response(status, headers, body)
+  if status == 201 then acknowledged = acknowledged + 1 else failed = failed + 1 end
+end
+
+function done(summary, latency, requests)
+  local acked, bad = 0, 0
+  for _, thread in ipairs(threads) do
+    acked = acked + thread:get("acknowledged")
+    bad = bad + thread:get("failed")
+  end
+  io.write(string.format(
+    '{"requests": %%d, "duration_us": %%d, "p50_us": %%d, "p99_us": %%d, "max_us": %%d, ' ..
+    '"acknowledged": %%d, "refused": %%d, "socket_errors": %%d, "non_2xx": %%d}\n',
+    summary.requests, summary.duration, latency:percentile(50), latency:percentile(99),
+    latency.max, acked, bad,
+    summary.errors.connect + summary.errors.read + summary.errors.write + summary.errors.timeout,
+    summary.errors.status))
+end
+"""
+
+
+def wrk_post(base: str, path: str, token: str, bodies: list[dict], clients: int,
+             seconds: int) -> dict:
+    """POST the bodies (each with a fresh id) from ``clients`` connections for ``seconds``."""
+    if shutil.which("wrk") is None:
+        raise SystemExit("wrk is missing: apt-get install wrk")
+    lua_bodies = []
+    for n, body in enumerate(bodies, start=1):
+        text = json.dumps({**body, "id": "__ID__"})
+        lua_bodies.append(f"bodies[{n}] = [==[{text}]==]")
+    script = WRK_SCRIPT % {"bodies": "\n".join(lua_bodies), "token": token, "path": path}
+    with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as handle:
+        handle.write(script)
+    try:
+        output = subprocess.run(
+            ["wrk", "-t", "2", "-c", str(clients), "-d", f"{seconds}s", "--timeout", "10s",
+             "-s", handle.name, base],
+            capture_output=True, text=True, check=True,
+        ).stdout
+    finally:
+        os.unlink(handle.name)
+    result = json.loads(output.strip().splitlines()[-1])
+    result["rps"] = result["requests"] / (result["duration_us"] / 1e6)
+    return result

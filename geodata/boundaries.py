@@ -1,0 +1,166 @@
+"""Region boundaries: reading them from a vector file, and back from their stored WKB.
+
+Any file GDAL reads (GeoPackage, GeoJSON, shapefile, a PDOK WFS download)
+with a coordinate reference system; the polygons are reprojected to WGS84,
+repaired where they are invalid, merged per name and oriented as RFC 7946
+asks (exterior rings counterclockwise).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import geopandas
+import numpy as np
+import shapely
+
+from geodata.picture import CRS
+
+_POLYGON, _MULTIPOLYGON = 3, 6
+_SHOWN = 5  # problems named in a message before "and N more"
+
+
+@dataclass(frozen=True)
+class Boundaries:
+    """Clean boundaries: ``frame`` has ``name`` and ``geometry`` (EPSG:4326), one row per name."""
+
+    frame: geopandas.GeoDataFrame
+    repaired: int
+    merged: int
+
+
+def read_boundaries(
+    path: str | Path,
+    name_field: str,
+    service_area: tuple[float, float, float, float] | None = None,
+) -> Boundaries:
+    """Read region polygons from a vector file, ready to store.
+
+    Parameters
+    ----------
+    path : str or Path
+        Any vector file GDAL reads.
+    name_field : str
+        The attribute holding each region's name (e.g. ``statnaam`` in the
+        CBS/PDOK files). Features sharing a name are merged into one region.
+    service_area : tuple, optional
+        ``(min_lon, min_lat, max_lon, max_lat)``; boundaries that all lie
+        outside it are refused (usually a wrongly declared CRS).
+
+    Returns
+    -------
+    Boundaries
+        The regions in EPSG:4326, how many geometries were repaired with
+        ``shapely.make_valid``, and how many features were merged by name.
+
+    Raises
+    ------
+    ValueError
+        When the file cannot be read, has no CRS, lacks ``name_field``, has
+        blank names, empty or non-polygonal geometries, or geometries that
+        stay invalid after repair.
+    """
+    path = Path(path)
+    if not path.exists():
+        raise ValueError(f"{path} does not exist")
+    try:
+        frame = geopandas.read_file(path, engine="pyogrio")
+    except Exception as exc:  # pyogrio raises several types for unreadable files
+        raise ValueError(f"{path} could not be read as a vector file: {exc}") from exc
+    if frame.empty:
+        raise ValueError(f"{path} holds no features")
+    if frame.crs is None:
+        raise ValueError(
+            f"{path} has no coordinate reference system; set one (e.g. EPSG:28992 for "
+            "the Dutch grid) and retry"
+        )
+    if name_field not in frame.columns:
+        fields = ", ".join(str(c) for c in frame.columns if c != frame.geometry.name)
+        raise ValueError(f"{path} has no field {name_field!r}; its fields are: {fields}")
+
+    names = frame[name_field].astype("string").str.strip()
+    blank = names.isna() | (names == "")
+    if blank.any():
+        raise ValueError(f"{path}: features {_numbers(blank)} have no {name_field}")
+    frame = geopandas.GeoDataFrame(
+        {"name": names.astype(str)}, geometry=frame.geometry.to_crs(CRS), crs=CRS
+    )
+
+    geometry = frame.geometry
+    empty = (geometry.isna() | geometry.is_empty).to_numpy()
+    if empty.any():
+        raise ValueError(f"{path}: {_listed(frame['name'][empty])} have no geometry")
+    invalid = ~geometry.is_valid.to_numpy()
+    repaired = int(invalid.sum())
+    if repaired:
+        fixed = np.asarray(geometry.array).copy()
+        fixed[invalid] = _polygonal(shapely.make_valid(fixed[invalid]))
+        geometry = geopandas.GeoSeries(fixed, index=frame.index, crs=CRS)
+    kinds = shapely.get_type_id(np.asarray(geometry.array, dtype=object))
+    not_polygonal = ~np.isin(kinds, (_POLYGON, _MULTIPOLYGON))
+    if not_polygonal.any():
+        raise ValueError(
+            f"{path}: {_listed(frame['name'][not_polygonal])} are not polygons "
+            "(or are nothing but lines and points once repaired)"
+        )
+    still_invalid = ~geometry.is_valid.to_numpy()
+    if still_invalid.any():
+        raise ValueError(f"{path}: {_listed(frame['name'][still_invalid])} stay invalid")
+    frame = frame.set_geometry(geometry)
+
+    merged = int(frame["name"].duplicated().sum())
+    if merged:
+        frame = frame.dissolve(by="name", as_index=False)
+    frame = frame.set_geometry(shapely.orient_polygons(frame.geometry.array, exterior_cw=False))
+    frame = frame.sort_values("name", ignore_index=True)
+
+    if service_area is not None:
+        area = shapely.box(*service_area)
+        if not frame.geometry.intersects(area).any():
+            bounds = ", ".join(f"{b:.3f}" for b in frame.total_bounds)
+            raise ValueError(
+                f"{path}: no boundary lies in the service area (they span {bounds} in "
+                f"longitude/latitude); is the file's coordinate reference system right?"
+            )
+    return Boundaries(frame=frame[["name", "geometry"]], repaired=repaired, merged=merged)
+
+
+def _polygonal(geometries: np.ndarray) -> np.ndarray:
+    """Keep the polygonal parts of each geometry (``make_valid`` may add lines and points)."""
+    parts, index = shapely.get_parts(geometries, return_index=True)
+    # Collections may hold multipolygons: one more level reaches the polygons.
+    parts, inner = shapely.get_parts(parts, return_index=True)
+    index = index[inner]
+    polygons = shapely.get_type_id(parts) == _POLYGON
+    out = np.full(len(geometries), None, dtype=object)
+    result = shapely.multipolygons(parts[polygons], indices=index[polygons], out=out)
+    # A single polygon stays a Polygon, as it came.
+    single = np.array([g is not None and len(g.geoms) == 1 for g in result], dtype=bool)
+    result[single] = [g.geoms[0] for g in result[single]]
+    return result
+
+
+def _numbers(mask: object) -> str:
+    rows = np.flatnonzero(np.asarray(mask)) + 1
+    shown = ", ".join(str(r) for r in rows[:_SHOWN])
+    return shown + (f" and {len(rows) - _SHOWN} more" if len(rows) > _SHOWN else "")
+
+
+def _listed(names: object) -> str:
+    values = list(names)  # type: ignore[call-overload]
+    shown = ", ".join(values[:_SHOWN])
+    return shown + (f" and {len(values) - _SHOWN} more" if len(values) > _SHOWN else "")
+
+
+def from_wkb(names: list[str], wkb: list[bytes]) -> geopandas.GeoDataFrame:
+    """Stored regions (names and WKB in EPSG:4326) as a GeoDataFrame."""
+    geometry = shapely.from_wkb(np.array(wkb, dtype=object))
+    return geopandas.GeoDataFrame({"name": names}, geometry=geometry, crs=CRS)
+
+
+def to_wkb(frame: geopandas.GeoDataFrame) -> list[bytes]:
+    """The geometries of ``frame`` (EPSG:4326) as WKB, for storing."""
+    if frame.crs is None or not frame.crs.equals(CRS):
+        raise ValueError(f"regions are stored in {CRS}, got {frame.crs}")
+    return [bytes(b) for b in shapely.to_wkb(frame.geometry.array)]

@@ -1,0 +1,208 @@
+"""Exports and maps: the national picture as GeoJSON, GeoPackage, CSV, region counts and a PNG.
+
+Every role may export; managers get their own locations, and every role but
+coordinator gets confidential locations generalised (``geodata.picture``).
+Responses carry an ETag and answer 304 to a matching If-None-Match.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable
+from datetime import date, datetime
+from typing import Any
+
+from flask import Response, current_app, request, send_file
+from flask_smorest import Blueprint
+
+from geodata.aggregation import region_summary, regions_to_geojson, stored_regions
+from geodata.colours import STATUS_LABELS_NL
+from geodata.exports import to_csv, to_geojson, to_geopackage
+from geodata.filters import (
+    BINARY,
+    ExportArgsSchema,
+    LocationCollectionSchema,
+    MapArgsSchema,
+    RegionArgsSchema,
+    RegionCollectionSchema,
+)
+from geodata.maps import render_locations_map
+from geodata.picture import BELOW, PictureFilter, known_domains, location_picture
+from inspection.engine import AMSTERDAM
+from inspection.errors import ValidationFailed
+from inspection.http.security import current_user, requires
+from inspection.regions import regions_version
+
+blp = Blueprint("exports", __name__, url_prefix="/api/v1", description="Exports and maps")
+
+GEOJSON = "application/geo+json"
+GEOPACKAGE = "application/geopackage+sqlite3"
+CSV = "text/csv"
+PNG = "image/png"
+# Part of the ETags made from inputs rather than bytes: bump it when a writer changes.
+WRITERS_VERSION = b"1"
+NOT_MODIFIED = "Not modified: the If-None-Match ETag still holds"
+
+
+@blp.route("/exports/locations.geojson", methods=["GET"])
+@requires(blp)
+@blp.arguments(ExportArgsSchema, location="query")
+@blp.response(200, LocationCollectionSchema, content_type=GEOJSON)
+@blp.alt_response(304, description=NOT_MODIFIED)
+def export_geojson(args: dict[str, Any]) -> Response:
+    """The locations as an RFC 7946 FeatureCollection with the status of their latest inspection."""
+    body = to_geojson(_picture(args))
+    return _conditional(_digest(body), False, lambda: Response(body, mimetype=GEOJSON))
+
+
+@blp.route("/exports/locations.gpkg", methods=["GET"])
+@requires(blp)
+@blp.arguments(ExportArgsSchema, location="query")
+@blp.response(200, BINARY, content_type=GEOPACKAGE)
+@blp.alt_response(304, description=NOT_MODIFIED)
+def export_geopackage(args: dict[str, Any]) -> Response:
+    """The locations as a GeoPackage (layer ``locations``; lists comma-separated)."""
+    picture = _picture(args)
+    etag = _digest(b"gpkg", WRITERS_VERSION, to_geojson(picture))
+    return _conditional(
+        etag,
+        True,
+        lambda: send_file(
+            to_geopackage(picture),
+            mimetype=GEOPACKAGE,
+            as_attachment=True,
+            download_name="locations.gpkg",
+            etag=False,
+        ),
+    )
+
+
+@blp.route("/exports/locations.csv", methods=["GET"])
+@requires(blp)
+@blp.arguments(ExportArgsSchema, location="query")
+@blp.response(200, BINARY, content_type=CSV)
+@blp.alt_response(304, description=NOT_MODIFIED)
+def export_csv(args: dict[str, Any]) -> Response:
+    """The locations as CSV with latitude/longitude columns (lists ``;``-separated)."""
+    body = to_csv(_picture(args))
+
+    def build() -> Response:
+        response = Response(body, mimetype=CSV)
+        response.headers["Content-Disposition"] = 'attachment; filename="locations.csv"'
+        return response
+
+    return _conditional(_digest(body), False, build)
+
+
+@blp.route("/exports/regions.geojson", methods=["GET"])
+@requires(blp)
+@blp.arguments(RegionArgsSchema, location="query")
+@blp.response(200, RegionCollectionSchema, content_type=GEOJSON)
+@blp.alt_response(304, description=NOT_MODIFIED)
+def export_regions(args: dict[str, Any]) -> Response:
+    """Counts per province or municipality: polygons where boundaries were loaded, else points."""
+    summary = region_summary(args["level"], args.get("as_of"), user=current_user())
+    body = regions_to_geojson(summary)
+    return _conditional(_digest(body), False, lambda: Response(body, mimetype=GEOJSON))
+
+
+@blp.route("/maps/locations.png", methods=["GET"])
+@requires(blp)
+@blp.arguments(MapArgsSchema, location="query")
+@blp.response(200, BINARY, content_type=PNG)
+@blp.alt_response(304, description=NOT_MODIFIED)
+def map_png(args: dict[str, Any]) -> Response:
+    """A map of the locations coloured by status, for reports (``size`` phone or a4)."""
+    picture = _picture(args)
+    day = args.get("as_of") or today()
+    filters_text = _filters_text(args)
+    level = next((lvl for lvl in ("municipality", "province") if regions_version(lvl)[0]), None)
+    regions = None
+    if level is not None:
+        # The share below the norms stays meaningful only over all statuses.
+        everything = PictureFilter.from_args({**args, "status": ()})
+        summary = region_summary(level, args.get("as_of"), user=current_user(), filters=everything)
+        regions = summary.frame
+        regions["share_below"] = (regions["below_norm"] + regions["critical"]) / regions[
+            "locations"
+        ].where(regions["locations"] > 0)
+    outline = stored_regions("province")
+    etag = _digest(
+        b"png",
+        WRITERS_VERSION,
+        args["size"].encode(),
+        day.isoformat().encode(),
+        filters_text.encode(),
+        repr(current_app.config["SERVICE_AREA"]).encode(),
+        to_geojson(picture),
+        repr([(lvl, regions_version(lvl)) for lvl in ("municipality", "province")]).encode(),
+        b"" if regions is None else regions.drop(columns="geometry").to_json().encode(),
+    )
+    return _conditional(
+        etag,
+        True,
+        lambda: Response(
+            render_locations_map(
+                picture,
+                size=args["size"],
+                day=day,
+                extent=current_app.config["SERVICE_AREA"],
+                filters_text=filters_text,
+                regions=regions,
+                outline=outline,
+            ),
+            mimetype=PNG,
+        ),
+    )
+
+
+def _picture(args: dict[str, Any]) -> Any:
+    filters = PictureFilter.from_args(args)
+    if filters.domain and filters.domain not in known_domains():
+        raise ValidationFailed(
+            "The request has invalid fields",
+            {"domain": [f"Unknown domain; known: {', '.join(known_domains()) or 'none'}"]},
+        )
+    return location_picture(args.get("as_of"), user=current_user(), filters=filters)
+
+
+def _digest(*parts: bytes) -> str:
+    digest = hashlib.sha256()
+    for part in parts:
+        digest.update(len(part).to_bytes(8, "big"))
+        digest.update(part)
+    return digest.hexdigest()[:40]
+
+
+def _conditional(etag: str, weak: bool, build: Callable[[], Response]) -> Response:
+    """304 when the caller has this ETag already, else the response ``build`` makes.
+
+    Weak ETags are for bodies made from the same inputs whose bytes may
+    differ (a GeoPackage records when it was written).
+    """
+    response = Response(status=304) if request.if_none_match.contains_weak(etag) else build()
+    response.set_etag(etag, weak=weak)
+    # Per user (roles see different things) and always revalidated: the data change any time.
+    response.headers["Cache-Control"] = "private, no-cache"
+    response.vary.add("Authorization")
+    return response
+
+
+def _filters_text(args: dict[str, Any]) -> str:
+    """The filters in Dutch, for under the map's title."""
+    labels = {**STATUS_LABELS_NL, BELOW: "onder de norm of kritiek"}
+    parts = []
+    if args.get("status"):
+        parts.append("status: " + ", ".join(labels[s].lower() for s in args["status"]))
+    if args.get("type"):
+        parts.append(f"type: {args['type']}")
+    if args.get("province"):
+        parts.append(f"provincie: {args['province']}")
+    if args.get("domain"):
+        parts.append(f"domein: {args['domain']}")
+    return " · ".join(parts)
+
+
+def today() -> date:
+    """Today in the Netherlands: the date of a picture without ``as_of``."""
+    return datetime.now(AMSTERDAM).date()

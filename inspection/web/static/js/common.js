@@ -1,0 +1,237 @@
+// Shared by every page: the session (bearer token in localStorage), API calls,
+// the login form, status labels and small DOM helpers. No cookies are used.
+
+export const API = "/api/v1";
+const SESSION_KEY = "inspection.session";
+
+export class ApiError extends Error {
+  constructor(status, body, headers) {
+    const detail = (body && body.error) || {};
+    super(detail.message || `HTTP ${status}`);
+    this.status = status;
+    this.code = detail.code || null;
+    this.fields = detail.fields || {};
+    this.retryAfter = Number(headers && headers.get("Retry-After")) || 0;
+  }
+}
+
+/** The network itself failed (offline, server unreachable): worth retrying later. */
+export class NetworkError extends Error {}
+
+/** The stored login, also when its token has expired (the phone form works on offline). */
+export function storedSession() {
+  try {
+    const stored = JSON.parse(localStorage.getItem(SESSION_KEY));
+    if (stored && stored.token && stored.user) return stored;
+  } catch {
+    // a damaged entry counts as logged out
+  }
+  return null;
+}
+
+/** The login whose token may still be used. */
+export function session() {
+  const stored = storedSession();
+  return stored && new Date(stored.expires_at) > new Date() ? stored : null;
+}
+
+function saveSession(value) {
+  localStorage.setItem(SESSION_KEY, JSON.stringify(value));
+}
+
+export function clearSession() {
+  localStorage.removeItem(SESSION_KEY);
+}
+
+/** Call the JSON API with the bearer token. Resolves to {status, data}; throws ApiError or NetworkError. */
+export async function api(path, { method = "GET", json, form } = {}) {
+  const headers = { Accept: "application/json" };
+  const current = session();
+  if (current) headers.Authorization = `Bearer ${current.token}`;
+  let body;
+  if (json !== undefined) {
+    headers["Content-Type"] = "application/json";
+    body = JSON.stringify(json);
+  } else if (form) {
+    body = form;
+  }
+  let response;
+  try {
+    response = await fetch(API + path, { method, headers, body, credentials: "omit" });
+  } catch (error) {
+    throw new NetworkError(error.message);
+  }
+  if (response.status === 204) return { status: 204, data: null };
+  const type = response.headers.get("Content-Type") || "";
+  let data = null;
+  if (type.includes("json")) {
+    try {
+      data = await response.json();
+    } catch {
+      data = null;
+    }
+  } else {
+    data = await response.blob();
+  }
+  if (!response.ok) throw new ApiError(response.status, data, response.headers);
+  return { status: response.status, data };
+}
+
+/** Every page of a paginated list. */
+export async function allPages(path, perPage = 500) {
+  const items = [];
+  const join = path.includes("?") ? "&" : "?";
+  for (let page = 1; page < 1000; page += 1) {
+    const { data } = await api(`${path}${join}per_page=${perPage}&page=${page}`);
+    items.push(...data.items);
+    if (items.length >= data.total || data.items.length === 0) break;
+  }
+  return items;
+}
+
+// ---- DOM helpers: text only, never HTML strings from data. ----
+
+export function el(tag, attributes = {}, ...children) {
+  const node = document.createElement(tag);
+  for (const [name, value] of Object.entries(attributes)) {
+    if (value === null || value === undefined || value === false) continue;
+    if (name === "class") node.className = value;
+    else if (name === "text") node.textContent = value;
+    else if (name === "dataset") Object.assign(node.dataset, value);
+    else if (value === true) node.setAttribute(name, "");
+    else node.setAttribute(name, String(value));
+  }
+  for (const child of children.flat()) {
+    if (child === null || child === undefined || child === false) continue;
+    node.append(child instanceof Node ? child : document.createTextNode(String(child)));
+  }
+  return node;
+}
+
+export function $(selector, root = document) {
+  return root.querySelector(selector);
+}
+
+// ---- Statuses and formatting. ----
+
+const STATUSES = JSON.parse(document.body.dataset.statuses || "[]");
+export const STATUS_ORDER = STATUSES.map((s) => s.code);
+
+export function statusLabel(code, lang = "nl") {
+  const status = STATUSES.find((s) => s.code === code);
+  return status ? status.label[lang] || status.label.nl : code;
+}
+
+export function statusColours() {
+  return Object.fromEntries(STATUSES.map((s) => [s.code, s]));
+}
+
+export function badge(code, lang = "nl") {
+  return el("span", { class: `badge status-${code}`, dataset: { status: code } }, statusLabel(code, lang));
+}
+
+export function formatScore(value, lang = "nl") {
+  if (value === null || value === undefined) return lang === "en" ? "no score" : "geen score";
+  return value.toLocaleString(lang === "en" ? "en-GB" : "nl-NL", {
+    minimumFractionDigits: 1,
+    maximumFractionDigits: 1,
+  });
+}
+
+/** The calendar day of an ISO timestamp as the phone recorded it (its own offset), e.g. "20 nov. 2026". */
+export function formatDay(iso, lang = "nl") {
+  if (!iso) return "";
+  const [year, month, day] = iso.slice(0, 10).split("-").map(Number);
+  return new Date(Date.UTC(year, month - 1, day)).toLocaleDateString(lang === "en" ? "en-GB" : "nl-NL", {
+    day: "numeric",
+    month: "short",
+    year: "numeric",
+    timeZone: "UTC",
+  });
+}
+
+const SEVERITY_RANK = { critical: 0, major: 1, minor: 2 };
+
+/** Failed results, critical first (effective severity), then by norm code. */
+export function sortFailed(results) {
+  return results
+    .filter((r) => r.outcome === "fail")
+    .sort((a, b) => (SEVERITY_RANK[a.severity] - SEVERITY_RANK[b.severity]) || a.norm.localeCompare(b.norm));
+}
+
+export const ROLE_LABELS = {
+  inspector: "inspecteur",
+  manager: "locatiebeheerder",
+  coordinator: "coördinator",
+  viewer: "kijker",
+};
+
+// ---- Logging in and out. ----
+
+/**
+ * Show the login form until there is a session, then the page's content.
+ * ``onSession(session)`` runs once logged in; ``confirmLogout()`` may stop a logout;
+ * ``onLogout()`` runs after logging out.
+ */
+export function withSession(onSession, { onLogout, confirmLogout, texts, allowExpired = false } = {}) {
+  const login = $("#login");
+  const content = $("#content");
+  const box = $("#session");
+  const say = texts || ((key, fallback) => fallback);
+
+  function showLoggedIn(current) {
+    login.hidden = true;
+    content.hidden = false;
+    box.hidden = false;
+    const role = ROLE_LABELS[current.user.role] || current.user.role;
+    $("#session-user").textContent = `${say("logged_in_as", "Ingelogd als")} ${current.user.username} (${role})`;
+    onSession(current);
+  }
+
+  /** The login form; with ``keepContent`` above the page (work in progress stays visible). */
+  function showLogin(message, keepContent = false) {
+    content.hidden = keepContent ? content.hidden : true;
+    box.hidden = keepContent ? box.hidden : true;
+    login.hidden = false;
+    $("#login-error").textContent = message || "";
+    const stored = storedSession();
+    if (stored && !$("#login-username").value) $("#login-username").value = stored.user.username;
+    (stored ? $("#login-password") : $("#login-username")).focus();
+  }
+
+  $("#login-form").addEventListener("submit", async (event) => {
+    event.preventDefault();
+    const username = $("#login-username").value.trim();
+    const password = $("#login-password").value;
+    $("#login-error").textContent = "";
+    try {
+      const { data } = await api("/auth/tokens", { method: "POST", json: { username, password } });
+      saveSession(data);
+      $("#login-password").value = "";
+      showLoggedIn(data);
+    } catch (error) {
+      if (error instanceof NetworkError) showLogin(say("login_offline", "Geen verbinding: inloggen kan alleen met netwerk."));
+      else if (error.status === 429) showLogin(say("login_throttled", "Te veel mislukte pogingen; probeer het later opnieuw."));
+      else if (error.status === 401) showLogin(say("login_failed", "Onbekende gebruiker of verkeerd wachtwoord."));
+      else showLogin(error.message);
+    }
+  });
+
+  $("#logout").addEventListener("click", async () => {
+    if (confirmLogout && !(await confirmLogout())) return;
+    try {
+      await api("/auth/tokens/current", { method: "DELETE" });
+    } catch {
+      // offline or already expired: forgetting the token here is what matters
+    }
+    clearSession();
+    if ("caches" in window) await caches.delete("form-data");
+    if (onLogout) await onLogout();
+    showLogin();
+  });
+
+  const current = allowExpired ? storedSession() : session();
+  if (current) showLoggedIn(current);
+  else showLogin();
+  return { showLogin };
+}

@@ -1,0 +1,226 @@
+// The map: locations from /exports/locations.geojson as circle markers in the
+// status colours of the PNG map, filters, popups, and the province layer.
+/* global L */
+
+import { $, ApiError, STATUS_ORDER, api, badge, el, formatDay, formatScore, statusColours, withSession } from "./common.js";
+
+const NETHERLANDS = [[50.75, 3.35], [53.55, 7.25]];
+const MAX_NORMS_SHOWN = 6;
+const colours = statusColours();
+const container = $("#map");
+const normTitles = new Map();
+let map = null;
+let markers = null;
+let regions = null;
+let provincesFilled = false;
+let ui = null;
+let loading = 0;
+
+function say(text, bad = false) {
+  const node = $("#map-state");
+  node.textContent = text;
+  node.classList.toggle("notice", bad);
+  node.classList.toggle("bad", bad);
+}
+
+function setUpMap() {
+  map = L.map(container, { zoomControl: true, attributionControl: true, minZoom: 6, maxZoom: 17 });
+  map.fitBounds(NETHERLANDS);
+  map.attributionControl.setPrefix(false);
+  const tiles = container.dataset.tileUrl;
+  if (tiles) {
+    L.tileLayer(tiles, { attribution: container.dataset.tileAttribution || "", maxZoom: 19 }).addTo(map);
+  }
+  L.control.scale({ imperial: false }).addTo(map);
+  markers = L.layerGroup().addTo(map);
+}
+
+function filterQuery() {
+  const params = new URLSearchParams();
+  const boxes = [...document.querySelectorAll('#map-filters input[name="status"]')];
+  const checked = boxes.filter((b) => b.checked).map((b) => b.value);
+  if (checked.length < boxes.length) for (const status of checked) params.append("status", status);
+  for (const name of ["type", "province"]) {
+    const value = $(`#map-${name}`).value;
+    if (value) params.set(name, value);
+  }
+  return { params, none: checked.length === 0 };
+}
+
+async function titlesFor(normSet) {
+  if (!normSet) return {};
+  const ref = typeof normSet === "string" ? normSet.split("/") : [normSet.catalogue, normSet.version];
+  const key = ref.join("/");
+  if (!normTitles.has(key)) {
+    normTitles.set(key, api(`/norm-sets/${encodeURIComponent(ref[0])}/${encodeURIComponent(ref[1])}`)
+      .then(({ data }) => Object.fromEntries(data.document.norms.map((n) => [n.code, n.title.nl])))
+      .catch(() => ({})));
+  }
+  return normTitles.get(key);
+}
+
+function linkable(p) {
+  return p.code && !p.code.startsWith("VERTROUWELIJK-");
+}
+
+function popupContent(p) {
+  const failed = p.failed_norms || [];
+  const critical = new Set(p.critical_norms || []);
+  const ordered = [...failed].sort((a, b) => Number(critical.has(b)) - Number(critical.has(a)) || a.localeCompare(b));
+  const shown = ordered.slice(0, MAX_NORMS_SHOWN);
+  const list = el("ul", { class: "failed" }, shown.map((code) =>
+    el("li", { dataset: { norm: code } }, el("strong", {}, code), el("span", { class: "title" }),
+      critical.has(code) ? el("span", { class: "severity-critical" }, " (kritiek)") : null)));
+  const node = el("div", { class: "popup" },
+    el("h3", {}, p.name),
+    el("p", { class: "small" }, `${p.code} · ${p.type} · ${p.municipality}`),
+    el("p", {}, badge(p.status)),
+    el("p", {}, `Score: ${formatScore(p.overall)}`),
+    el("p", {}, `Laatste bezoek: ${p.observed_at ? formatDay(p.observed_at) : "nog geen"}`),
+    el("p", {}, `Kinderen aanwezig: ${p.children_present ?? "onbekend"}`),
+    failed.length ? el("p", { class: "small" }, el("strong", {}, "Niet gehaalde normen:")) : null,
+    failed.length ? list : null,
+    ordered.length > shown.length ? el("p", { class: "small" }, `en nog ${ordered.length - shown.length} andere`) : null,
+    linkable(p) ? el("p", {}, el("a", { href: `/locations/${encodeURIComponent(p.code)}` }, "Details en scoreverloop")) : null);
+  titlesFor(p.norm_set).then((titles) => {
+    for (const item of list.children) item.querySelector(".title").textContent = ` ${titles[item.dataset.norm] || ""}`;
+  });
+  return node;
+}
+
+function drawLocations(collection) {
+  markers.clearLayers();
+  // The worst status is drawn last, on top where markers overlap.
+  const features = [...collection.features].sort((a, b) =>
+    STATUS_ORDER.indexOf(b.properties.status) - STATUS_ORDER.indexOf(a.properties.status));
+  const counts = {};
+  let unplaced = 0;
+  const bounds = [];
+  for (const feature of features) {
+    const p = feature.properties;
+    counts[p.status] = (counts[p.status] || 0) + 1;
+    if (!feature.geometry) {
+      unplaced += 1;
+      continue;
+    }
+    const [lon, lat] = feature.geometry.coordinates;
+    const colour = colours[p.status] || colours.not_inspected;
+    const marker = L.circleMarker([lat, lon], {
+      radius: 8,
+      color: colour.edge,
+      weight: 1.5,
+      fillColor: colour.colour,
+      fillOpacity: 0.95,
+      className: `status-marker status-marker-${p.status}`,
+    });
+    marker.bindPopup(() => popupContent(p), {
+      maxHeight: 320,
+      maxWidth: Math.max(200, Math.min(300, container.clientWidth - 70)),
+      autoPanPadding: [12, 12],
+    });
+    marker.bindTooltip(p.name);
+    marker.addTo(markers);
+    bounds.push([lat, lon]);
+  }
+  for (const node of document.querySelectorAll("[data-count]")) {
+    node.textContent = `(${counts[node.dataset.count] || 0})`;
+  }
+  $("#map-unplaced").textContent = unplaced
+    ? `${unplaced} locatie${unplaced === 1 ? "" : "s"} zonder positie op de kaart (vertrouwelijk adres).`
+    : "";
+  container.dataset.features = String(collection.features.length - unplaced);
+  return bounds;
+}
+
+function fillProvinces(collection) {
+  if (provincesFilled) return;
+  provincesFilled = true;
+  const names = [...new Set(collection.features.map((f) => f.properties.province).filter(Boolean))].sort((a, b) => a.localeCompare(b, "nl"));
+  $("#map-province").append(...names.map((name) => el("option", { value: name }, name)));
+}
+
+async function loadLocations(fit) {
+  const { params, none } = filterQuery();
+  const ticket = ++loading;
+  say("Locaties laden…");
+  if (none) {
+    drawLocations({ features: [] });
+    container.dataset.loaded = "true";
+    return say("Geen status gekozen.");
+  }
+  try {
+    const query = params.toString();
+    const { data } = await api(`/exports/locations.geojson${query ? `?${query}` : ""}`);
+    if (ticket !== loading) return;
+    if (!query) fillProvinces(data);
+    const bounds = drawLocations(data);
+    if (fit && bounds.length) map.fitBounds(bounds, { padding: [24, 24], maxZoom: 10 });
+    say(`${data.features.length} locatie${data.features.length === 1 ? "" : "s"}`);
+    container.dataset.loaded = "true";
+  } catch (error) {
+    if (error instanceof ApiError && error.status === 401) return ui.showLogin("Uw sessie is verlopen. Log opnieuw in.");
+    say(error instanceof ApiError && error.status === 403
+      ? "Met uw rol is de kaart niet beschikbaar."
+      : `De locaties konden niet worden geladen (${error.message}).`, true);
+  }
+}
+
+function regionPopup(p) {
+  return el("div", {},
+    el("h3", {}, p.name),
+    el("p", {}, `Locaties: ${p.locations}`),
+    el("p", {}, `Onder de norm: ${p.below_norm} (waarvan kritiek: ${p.critical})`),
+    el("p", {}, `Niet geïnspecteerd: ${p.not_inspected}`),
+    el("p", {}, `Kinderen in locaties onder de norm: ${p.children_below_norm ?? 0}`),
+    el("p", {}, `Gemiddelde score: ${formatScore(p.mean_score)}`));
+}
+
+async function loadRegions() {
+  const toggle = $("#map-regions");
+  try {
+    const { data } = await api("/exports/regions.geojson?level=province");
+    const hasShapes = data.features.some((f) => f.geometry && f.geometry.type !== "Point");
+    regions = L.geoJSON(data, {
+      style: () => ({ color: "#4d4d4d", weight: 1.2, fillColor: "#f7f7f2", fillOpacity: hasShapes ? 0.7 : 0, interactive: true }),
+      pointToLayer: (feature, latlng) => L.circleMarker(latlng, {
+        radius: 16, color: "#4d4d4d", weight: 1, dashArray: "3 3", fill: false, className: "region-marker",
+      }),
+      onEachFeature: (feature, layer) => layer.bindPopup(() => regionPopup(feature.properties)),
+    });
+    toggle.disabled = false;
+    // Without tiles the province outlines are the background of the map.
+    if (!container.dataset.tileUrl && hasShapes) toggle.checked = true;
+    showRegions();
+  } catch {
+    toggle.disabled = true;
+    toggle.closest("label").classList.add("muted");
+  }
+}
+
+function showRegions() {
+  if (!regions) return;
+  if ($("#map-regions").checked) {
+    regions.addTo(map);
+    regions.bringToBack();
+  } else {
+    regions.remove();
+  }
+}
+
+async function start() {
+  if (!map) {
+    // On a phone the filters start folded, so that the map is in view.
+    if (window.matchMedia("(max-width: 47.99em)").matches) $("#filters-box").open = false;
+    setUpMap();
+    $("#map-filters").addEventListener("change", (event) => {
+      if (event.target.id === "map-regions") showRegions();
+      else loadLocations(false);
+    });
+    $("#map-filters").addEventListener("submit", (event) => event.preventDefault());
+  }
+  // The map needs its final size before drawing: the content was hidden until now.
+  map.invalidateSize();
+  await Promise.all([loadRegions(), loadLocations(true)]);
+}
+
+ui = withSession(start);

@@ -1,0 +1,114 @@
+// The manager's view: the locations the user may see, worst first, with the
+// latest status, score, date of the last visit and the failed norms.
+
+import { $, NetworkError, STATUS_ORDER, allPages, api, badge, el, formatDay, formatScore, withSession } from "./common.js";
+
+const MAX_NORMS_SHOWN = 5;
+const PARALLEL = 6;
+let locations = [];
+let ui = null;
+
+function rank(location) {
+  return [STATUS_ORDER.indexOf(location.status), location.latest ? location.latest.overall ?? -1 : 101];
+}
+
+function compare(a, b) {
+  const [sa, xa] = rank(a);
+  const [sb, xb] = rank(b);
+  return sa - sb || xa - xb || a.name.localeCompare(b.name, "nl");
+}
+
+function linkable(location) {
+  return !location.code.startsWith("VERTROUWELIJK-");
+}
+
+function card(location) {
+  const latest = location.latest;
+  const title = linkable(location)
+    ? el("a", { href: `/locations/${encodeURIComponent(location.code)}` }, location.name)
+    : location.name;
+  return el("li", { dataset: { code: location.code, status: location.status } },
+    el("h2", {}, title),
+    el("p", { class: "muted small" }, `${location.code} · ${location.type} · ${location.municipality}, ${location.province}`),
+    el("p", {}, badge(location.status)),
+    el("p", { class: "facts" },
+      el("span", {}, `Score: ${latest ? formatScore(latest.overall) : "–"}`),
+      el("span", {}, `Laatste bezoek: ${latest ? formatDay(latest.observed_at) : "nog geen"}`)),
+    el("div", { class: "failed-norms", "aria-live": "polite" }));
+}
+
+function drawFailed(item, failed) {
+  const box = item.querySelector(".failed-norms");
+  if (!failed.length) {
+    box.replaceChildren();
+    return;
+  }
+  const shown = failed.slice(0, MAX_NORMS_SHOWN);
+  const list = el("ul", { class: "failed" }, shown.map((norm) =>
+    el("li", { dataset: { norm: norm.norm } },
+      el("strong", {}, norm.norm), " ", norm.title.nl,
+      norm.severity === "critical" ? el("span", { class: "severity-critical" }, " (kritiek)") : null)));
+  const more = failed.length - shown.length;
+  box.replaceChildren(el("h3", {}, "Niet gehaalde normen"), list,
+    more > 0 ? el("p", { class: "small muted" }, `en nog ${more} andere`) : null);
+}
+
+async function loadFailedNorms(items) {
+  const queue = items.filter((item) => item.location.latest && linkable(item.location));
+  async function worker() {
+    while (queue.length) {
+      const { location, node } = queue.shift();
+      try {
+        const { data } = await api(`/locations/${encodeURIComponent(location.code)}`);
+        drawFailed(node, data.failed_norms);
+      } catch (error) {
+        if (error.status === 401) return ui.showLogin("Uw sessie is verlopen. Log opnieuw in.");
+      }
+    }
+  }
+  await Promise.all(Array.from({ length: PARALLEL }, worker));
+}
+
+function applyFilter() {
+  const text = $("#filter-text").value.trim().toLowerCase();
+  const status = $("#filter-status").value;
+  let shown = 0;
+  for (const node of $("#locations").children) {
+    const location = locations.find((l) => l.code === node.dataset.code);
+    const haystack = `${location.name} ${location.code} ${location.municipality}`.toLowerCase();
+    const visible = (!text || haystack.includes(text)) && (!status || location.status === status);
+    node.hidden = !visible;
+    if (visible) shown += 1;
+  }
+  $("#overview-state").textContent = `${shown} van ${locations.length} locaties`;
+}
+
+async function load(current) {
+  $("#overview-title").textContent = current.user.role === "manager" ? "Mijn locaties" : "Alle locaties";
+  $("#overview-intro").textContent = current.user.role === "manager"
+    ? "De locaties waarvoor u verantwoordelijk bent. De slechtste status staat bovenaan."
+    : "Alle locaties. De slechtste status staat bovenaan.";
+  $("#overview-state").textContent = "Locaties laden…";
+  try {
+    locations = (await allPages("/locations")).sort(compare);
+  } catch (error) {
+    if (error.status === 401) return ui.showLogin("Uw sessie is verlopen. Log opnieuw in.");
+    $("#overview-state").textContent = error instanceof NetworkError
+      ? "Geen verbinding met de server."
+      : `De locaties konden niet worden geladen: ${error.message}`;
+    return;
+  }
+  if (!locations.length) {
+    $("#overview-state").textContent = "Er zijn geen locaties aan u toegewezen.";
+    $("#locations").replaceChildren();
+    return;
+  }
+  const items = locations.map((location) => ({ location, node: card(location) }));
+  $("#locations").replaceChildren(...items.map((i) => i.node));
+  applyFilter();
+  await loadFailedNorms(items);
+}
+
+$("#filter-text").addEventListener("input", applyFilter);
+$("#filter-status").addEventListener("change", applyFilter);
+ui = withSession(load);

@@ -1,0 +1,121 @@
+"""The same picture as a GeoPackage for QGIS/ArcGIS and as CSV for spreadsheets."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+import geopandas
+import pandas as pd
+import pytest
+from geo_helpers import CSV_URL, GEOJSON_URL, GPKG_URL, features_by_code, strict_json
+
+
+def read_geopackage(data: bytes, tmp_path) -> geopandas.GeoDataFrame:
+    path = tmp_path / "export.gpkg"
+    path.write_bytes(data)
+    return geopandas.read_file(path, layer="locations")
+
+
+def read_csv(data: bytes) -> list[dict[str, str]]:
+    return list(csv.DictReader(io.StringIO(data.decode("utf-8"))))
+
+
+def test_the_geopackage_reads_back_with_the_same_rows(client, world, tmp_path):
+    geojson = strict_json(client.get(GEOJSON_URL, headers=world["coordinator"]).get_data())
+
+    response = client.get(GPKG_URL, headers=world["coordinator"])
+
+    assert response.status_code == 200
+    assert response.mimetype == "application/geopackage+sqlite3"
+    assert "locations.gpkg" in response.headers["Content-Disposition"]
+    frame = read_geopackage(response.get_data(), tmp_path)
+    assert frame.crs.to_epsg() == 4326
+    expected = features_by_code(geojson)
+    assert list(frame["code"]) == list(expected)
+    assert list(frame["status"]) == [f["properties"]["status"] for f in expected.values()]
+    row = frame.set_index("code").loc["GRON-CRIT"]
+    assert row["failed_norms"].split(",")[0] == "HYG-01"
+    assert row["critical_norms"] == "HYG-01"
+    assert row["children_present"] == 60
+    assert row["norm_set"] == "nl-children/2023.1"
+    assert row["observed_at"] == pd.Timestamp("2026-11-20T09:15:00Z")
+    assert (row.geometry.x, row.geometry.y) == (6.5402, 53.2311)
+    new = frame.set_index("code").loc["GRON-NEW"]
+    assert new["status"] == "not_inspected"
+    assert pd.isna(new["observed_at"]) and pd.isna(new["overall"]) and new["norm_set"] is None
+
+
+def test_the_geopackage_of_a_viewer_has_no_position_for_a_lonely_secret(client, world, tmp_path):
+    frame = read_geopackage(client.get(GPKG_URL, headers=world["viewer"]).get_data(), tmp_path)
+
+    lonely = frame[frame["code"] == "VERTROUWELIJK-7"].iloc[0]
+    assert lonely.geometry is None or lonely.geometry.is_empty
+    assert lonely["name"] == "Vertrouwelijke locatie"
+    assert lonely["status"] == "below_norm"
+
+
+def test_the_geopackage_honours_filters_and_etags(client, world, tmp_path):
+    response = client.get(GPKG_URL, query_string={"status": "below"}, headers=world["viewer"])
+
+    cached = client.get(
+        GPKG_URL, query_string={"status": "below"},
+        headers={**world["viewer"], "If-None-Match": response.headers["ETag"]},
+    )  # fmt: skip
+    unfiltered = client.get(
+        GPKG_URL, headers={**world["viewer"], "If-None-Match": response.headers["ETag"]}
+    )
+
+    frame = read_geopackage(response.get_data(), tmp_path)
+    assert sorted(frame["status"].unique()) == ["below_norm", "critical"]
+    assert response.headers["ETag"].startswith('W/"')
+    assert cached.status_code == 304
+    assert unfiltered.status_code == 200
+
+
+def test_an_empty_geopackage_still_has_the_layer(client, world, tmp_path):
+    response = client.get(GPKG_URL, query_string={"province": "Utrecht"}, headers=world["viewer"])
+
+    frame = read_geopackage(response.get_data(), tmp_path)
+    assert len(frame) == 0
+    assert "status" in frame.columns
+
+
+def test_the_csv_has_latitude_longitude_and_joined_lists(client, world):
+    response = client.get(CSV_URL, headers=world["coordinator"])
+
+    assert response.status_code == 200
+    assert response.mimetype == "text/csv"
+    assert "attachment" in response.headers["Content-Disposition"]
+    rows = {row["code"]: row for row in read_csv(response.get_data())}
+    assert list(next(iter(rows.values()))) == [
+        "code", "name", "type", "municipality", "province", "capacity", "status", "overall",
+        "coverage", "observed_at", "children_present", "failed_norms", "critical_norms",
+        "norm_set", "latitude", "longitude",
+    ]  # fmt: skip
+    assert (rows["GRON-OK"]["latitude"], rows["GRON-OK"]["longitude"]) == ("53.2194", "6.5665")
+    assert rows["GRON-OK"]["capacity"] == "400"
+    assert rows["GRON-OK"]["observed_at"] == "2026-11-20T10:15:00+01:00"
+    assert rows["GRON-CRIT"]["critical_norms"] == "HYG-01"
+    assert rows["GRON-CRIT"]["failed_norms"].split(";")[0] == "HYG-01"
+    assert rows["GRON-NEW"]["status"] == "not_inspected"
+    assert rows["GRON-NEW"]["capacity"] == rows["GRON-NEW"]["overall"] == ""
+    assert "nan" not in response.get_data(as_text=True).lower()
+
+
+def test_a_viewer_csv_leaves_the_lonely_secret_without_coordinates(client, world):
+    rows = {r["code"]: r for r in read_csv(client.get(CSV_URL, headers=world["viewer"]).get_data())}
+
+    assert (rows["VERTROUWELIJK-7"]["latitude"], rows["VERTROUWELIJK-7"]["longitude"]) == ("", "")
+    assert rows["VERTROUWELIJK-6"]["latitude"] == rows["ZWOL-LOW"]["latitude"]
+
+
+@pytest.mark.parametrize("url", [CSV_URL, GPKG_URL])
+def test_exports_answer_304_to_their_etag(client, world, url):
+    first = client.get(url, headers=world["viewer"])
+
+    again = client.get(url, headers={**world["viewer"], "If-None-Match": first.headers["ETag"]})
+
+    assert first.status_code == 200
+    assert again.status_code == 304
+    assert again.headers["ETag"] == first.headers["ETag"]
