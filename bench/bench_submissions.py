@@ -29,14 +29,19 @@ def main() -> None:
         prepare_database(f"sqlite:///{ours_db}")
 
         with gunicorn("bench.ceiling_app:app", {"CEILING_DATABASE": str(ceiling_db)}) as base:
-            ceiling = wrk_post(base, "/api/v1/inspections", "-", bodies, args.clients,
-                               args.seconds)
-        with gunicorn("app:create_app()", {"DATABASE_URL": f"sqlite:///{ours_db}",
-                                           "INSTANCE_PATH": tmp}) as base:
-            ours = wrk_post(base, "/api/v1/inspections", login(base), bodies, args.clients,
-                            args.seconds)
+            ceiling = wrk_post(base, "/api/v1/inspections", "-", bodies, args.clients, args.seconds)
+        with gunicorn(
+            "app:create_app()", {"DATABASE_URL": f"sqlite:///{ours_db}", "INSTANCE_PATH": tmp}
+        ) as base:
+            ours = wrk_post(
+                base, "/api/v1/inspections", login(base), bodies, args.clients, args.seconds
+            )
 
-        stored = sqlite3.connect(ours_db).execute("SELECT count(*), count(DISTINCT id) FROM inspections").fetchone()
+        stored = (
+            sqlite3.connect(ours_db)
+            .execute("SELECT count(*), count(DISTINCT id) FROM inspections")
+            .fetchone()
+        )
 
     for name, result in (("ceiling", ceiling), ("ours", ours)):
         print(

@@ -59,9 +59,14 @@ def prepare_database(url: str, locations: int = 20) -> None:
         for n in range(locations):
             db.session.add(
                 Location(
-                    code=f"BENCH-{n}", name=f"Bench {n}", type=LOCATION_TYPES[n % 3],
-                    municipality=f"Gemeente {n % 50}", province="Utrecht",
-                    latitude=51.9 + rng.random(), longitude=5.0 + rng.random(), capacity=300,
+                    code=f"BENCH-{n}",
+                    name=f"Bench {n}",
+                    type=LOCATION_TYPES[n % 3],
+                    municipality=f"Gemeente {n % 50}",
+                    province="Utrecht",
+                    latitude=51.9 + rng.random(),
+                    longitude=5.0 + rng.random(),
+                    capacity=300,
                 )
             )
         create_user("bench", PASSWORD, "inspector")
@@ -80,13 +85,15 @@ def submissions(count: int, locations: int = 20, seed: int = 7) -> list[dict]:
         kind = LOCATION_TYPES[n % locations % 3]
         answers = generate_answers(rng, kind, 300, rng.random())
         observed = now - timedelta(days=rng.randint(1, 60), minutes=rng.randint(0, 600))
-        bodies.append({
-            "id": str(uuid.UUID(int=rng.getrandbits(128), version=4)),
-            "location": f"BENCH-{n % locations}",
-            "observed_at": observed.isoformat(timespec="seconds"),
-            "answers": answers,
-            "notes": {},
-        })
+        bodies.append(
+            {
+                "id": str(uuid.UUID(int=rng.getrandbits(128), version=4)),
+                "location": f"BENCH-{n % locations}",
+                "observed_at": observed.isoformat(timespec="seconds"),
+                "answers": answers,
+                "notes": {},
+            }
+        )
     return bodies
 
 
@@ -95,8 +102,16 @@ def gunicorn(app_spec: str, env: dict[str, str], workers: int = 2) -> Iterator[s
     """Serve ``app_spec`` with gunicorn (sync workers) on a free loopback port."""
     port = free_port()
     command = [
-        str(Path(sys.executable).parent / "gunicorn"), "-w", str(workers), "-b", f"127.0.0.1:{port}",
-        "--log-level", "warning", "--backlog", "2048", app_spec,
+        str(Path(sys.executable).parent / "gunicorn"),
+        "-w",
+        str(workers),
+        "-b",
+        f"127.0.0.1:{port}",
+        "--log-level",
+        "warning",
+        "--backlog",
+        "2048",
+        app_spec,
     ]
     process = subprocess.Popen(command, cwd=ROOT, env={**os.environ, **env})
     base = f"http://127.0.0.1:{port}"
@@ -172,8 +187,9 @@ end
 """
 
 
-def wrk_post(base: str, path: str, token: str, bodies: list[dict], clients: int,
-             seconds: int) -> dict:
+def wrk_post(
+    base: str, path: str, token: str, bodies: list[dict], clients: int, seconds: int
+) -> dict:
     """POST the bodies (each with a fresh id) from ``clients`` connections for ``seconds``."""
     if shutil.which("wrk") is None:
         raise SystemExit("wrk is missing: apt-get install wrk")
@@ -186,9 +202,23 @@ def wrk_post(base: str, path: str, token: str, bodies: list[dict], clients: int,
         handle.write(script)
     try:
         output = subprocess.run(
-            ["wrk", "-t", "2", "-c", str(clients), "-d", f"{seconds}s", "--timeout", "10s",
-             "-s", handle.name, base],
-            capture_output=True, text=True, check=True,
+            [
+                "wrk",
+                "-t",
+                "2",
+                "-c",
+                str(clients),
+                "-d",
+                f"{seconds}s",
+                "--timeout",
+                "10s",
+                "-s",
+                handle.name,
+                base,
+            ],
+            capture_output=True,
+            text=True,
+            check=True,
         ).stdout
     finally:
         os.unlink(handle.name)

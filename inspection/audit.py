@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from inspection.db import db
+from sqlalchemy import insert
+
+from inspection.db import db, utcnow
 from inspection.models import AuditEvent, User
 
 
@@ -25,3 +27,27 @@ def record(
     )
     db.session.add(event)
     return event
+
+
+def record_many(
+    action: str, subject_type: str, events: list[tuple[str, dict[str, Any]]], actor: User | None
+) -> None:
+    """Append many events of one kind in one statement (``events``: subject id, details)."""
+    if not events:
+        return
+    now = utcnow()
+    actor_id = actor.id if actor is not None else None
+    db.session.execute(
+        insert(AuditEvent),
+        [
+            {
+                "occurred_at": now,
+                "actor_id": actor_id,
+                "action": action,
+                "subject_type": subject_type,
+                "subject_id": str(subject_id),
+                "details": details,
+            }
+            for subject_id, details in events
+        ],
+    )

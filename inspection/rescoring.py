@@ -5,16 +5,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import select
-from sqlalchemy.orm import selectinload
+from sqlalchemy import select, update
 
 from inspection import audit
 from inspection.db import db
 from inspection.engine import NormSetError, parse_norm_set, score_answers
 from inspection.errors import NotFound, ValidationFailed
-from inspection.models import Inspection, NormSet, User
+from inspection.models import Inspection, Location, NormSet, User
 from inspection.norm_sets import compiled, document_digest, get_norm_set, json_ready
-from inspection.submissions import apply_score
 
 BATCH = 1000
 
@@ -65,42 +63,69 @@ def correct_norm_set(norm_set: NormSet, document: dict[str, Any], actor: User | 
 def rescore(catalogue: str, version: str, actor: User | None = None) -> RescoreReport:
     """Score every stored inspection of a norm set version again.
 
-    Each inspection whose score changes gets an audit event with its previous
-    and its new score, so no earlier verdict is lost.
+    Each inspection whose verdict changes gets an audit event with its previous
+    and its new score, so no earlier verdict is lost. Rows are streamed and
+    written back in batches, without loading ORM objects: a version can hold
+    hundreds of thousands of inspections.
     """
     norm_set = get_norm_set(catalogue, version)
     if norm_set is None:
         raise NotFound(f"No norm set {catalogue} {version}")
     document = compiled(norm_set)
-    rescored = changed = 0
-    query = (
-        select(Inspection)
+    stored = db.session.execute(
+        select(
+            Inspection.id,
+            Inspection.answers,
+            Location.type,
+            Inspection.overall,
+            Inspection.coverage,
+            Inspection.status,
+            Inspection.domain_scores,
+            Inspection.results,
+        )
+        .join(Location, Inspection.location_id == Location.id)
         .where(Inspection.norm_set_id == norm_set.id)
-        .options(selectinload(Inspection.location))
         .order_by(Inspection.id)
         .execution_options(yield_per=BATCH)
     )
-    for inspection in db.session.scalars(query):
-        before = _summary(inspection)
-        previous_results = inspection.results
-        apply_score(
-            inspection, score_answers(inspection.answers, document, inspection.location.type)
-        )
+    rescored = changed = 0
+    updates: list[dict[str, Any]] = []
+    events: list[tuple[str, dict[str, Any]]] = []
+    for row in stored:
         rescored += 1
-        after = _summary(inspection)
-        if after != before:
+        new = score_answers(row.answers, document, row.type).to_dict()
+        if new["results"] == row.results and new["domains"] == row.domain_scores:
+            continue  # same verdict and same stored form: nothing to write
+        updates.append(
+            {
+                "id": row.id,
+                "overall": new["overall"],
+                "coverage": new["coverage"],
+                "status": new["status"],
+                "domain_scores": new["domains"],
+                "results": new["results"],
+            }
+        )
+        before = _verdict(row.overall, row.coverage, row.status, row.domain_scores, row.results)
+        after = _verdict(
+            new["overall"], new["coverage"], new["status"], new["domains"], new["results"]
+        )
+        if before != after:
             changed += 1
-            audit.record(
-                "inspection.rescored",
-                "inspection",
-                inspection.id,
-                actor,
-                norm_set=f"{catalogue}/{version}",
-                previous=before,
-                previous_results=previous_results,
-                current=after,
+            events.append(
+                (
+                    row.id,
+                    {
+                        "norm_set": f"{catalogue}/{version}",
+                        "previous": before,
+                        "previous_results": row.results,
+                        "current": after,
+                    },
+                )
             )
-    db.session.flush()
+        if len(updates) >= BATCH:
+            _write(updates, events, actor)
+    _write(updates, events, actor)
     audit.record(
         "norm_set.rescored",
         "norm_set",
@@ -112,16 +137,32 @@ def rescore(catalogue: str, version: str, actor: User | None = None) -> RescoreR
     return RescoreReport(rescored=rescored, changed=changed)
 
 
-def _summary(inspection: Inspection) -> dict[str, Any]:
+def _write(
+    updates: list[dict[str, Any]], events: list[tuple[str, dict[str, Any]]], actor: User | None
+) -> None:
+    if updates:
+        db.session.execute(update(Inspection), updates)
+    audit.record_many("inspection.rescored", "inspection", events, actor)
+    updates.clear()
+    events.clear()
+
+
+def _verdict(
+    overall: float | None,
+    coverage: float | None,
+    status: str,
+    domains: dict[str, Any],
+    results: list[dict[str, Any]],
+) -> dict[str, Any]:
     """What counts as the verdict: the scores and each norm's outcome and severity.
 
     A threshold that changes without changing any outcome is recorded once,
     with the erratum, not for every inspection.
     """
     return {
-        "overall": inspection.overall,
-        "coverage": inspection.coverage,
-        "status": inspection.status,
-        "domains": inspection.domain_scores,
-        "outcomes": {r["norm"]: [r["outcome"], r["severity"]] for r in inspection.results},
+        "overall": overall,
+        "coverage": coverage,
+        "status": status,
+        "domains": domains,
+        "outcomes": {r["norm"]: [r["outcome"], r["severity"]] for r in results},
     }
