@@ -155,6 +155,8 @@ function setup(thread)
   thread:set("tid", #threads)
 end
 
+acked_ids = {}
+
 function request()
   counter = counter + 1
   local body = bodies[(counter %% #bodies) + 1]
@@ -167,15 +169,24 @@ function request()
 end
 
 function response(status, headers, body)
-  if status == 201 then acknowledged = acknowledged + 1 else failed = failed + 1 end
+  if status == 201 then
+    acknowledged = acknowledged + 1
+    local id = string.match(body, '"id":%%s*"([^"]+)"')
+    if id then table.insert(acked_ids, id) end
+  else
+    failed = failed + 1
+  end
 end
 
 function done(summary, latency, requests)
   local acked, bad = 0, 0
+  local out = io.open("%(ids_file)s", "w")
   for _, thread in ipairs(threads) do
     acked = acked + thread:get("acknowledged")
     bad = bad + thread:get("failed")
+    for _, id in ipairs(thread:get("acked_ids")) do out:write(id, "\n") end
   end
+  out:close()
   io.write(string.format(
     '{"requests": %%d, "duration_us": %%d, "p50_us": %%d, "p99_us": %%d, "max_us": %%d, ' ..
     '"acknowledged": %%d, "refused": %%d, "socket_errors": %%d, "non_2xx": %%d}\n',
@@ -197,7 +208,14 @@ def wrk_post(
     for n, body in enumerate(bodies, start=1):
         text = json.dumps({**body, "id": "__ID__"})
         lua_bodies.append(f"bodies[{n}] = [==[{text}]==]")
-    script = WRK_SCRIPT % {"bodies": "\n".join(lua_bodies), "token": token, "path": path}
+    handle, ids_file = tempfile.mkstemp(suffix=".ids")
+    os.close(handle)
+    script = WRK_SCRIPT % {
+        "bodies": "\n".join(lua_bodies),
+        "token": token,
+        "path": path,
+        "ids_file": ids_file,
+    }
     with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as handle:
         handle.write(script)
     try:
@@ -224,4 +242,6 @@ def wrk_post(
         os.unlink(handle.name)
     result = json.loads(output.strip().splitlines()[-1])
     result["rps"] = result["requests"] / (result["duration_us"] / 1e6)
+    result["acknowledged_ids"] = Path(ids_file).read_text().split()
+    os.unlink(ids_file)
     return result
