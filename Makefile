@@ -31,6 +31,14 @@ test-sqlite: install
 test-postgres: install
 	DATABASE_URL=$(TEST_POSTGRES_URL) $(BIN)/pytest -q
 
+# Benchmarks: run by hand, they print their figures (bench/README.md).
+bench: install
+	$(BIN)/pip install --quiet -e '.[dev,bench]'
+	command -v wrk >/dev/null || (apt-get update -qq && apt-get install -y -qq wrk)
+	cd bench && ../$(BIN)/python bench_submissions.py
+	cd bench && ../$(BIN)/python bench_exports.py
+	cd bench && ../$(BIN)/python bench_rescoring.py
+
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .

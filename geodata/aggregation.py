@@ -11,7 +11,7 @@ locations.
 from __future__ import annotations
 
 import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any
 
@@ -137,6 +137,35 @@ def region_summary(
         crs=CRS,
     )
     return RegionSummary(frame=_typed(frame), polygons=False, unassigned=0)
+
+
+def share_below_by_region(
+    as_of: date | None = None, *, user: User, filters: PictureFilter | None = None
+) -> geopandas.GeoDataFrame | None:
+    """For a choropleth: the share of locations below the norms per loaded boundary.
+
+    Uses municipalities where their boundaries were loaded, else provinces;
+    None without boundaries. A status filter is ignored: a share of only the
+    locations below the norms would be 100% everywhere.
+
+    Returns
+    -------
+    geopandas.GeoDataFrame or None
+        The region summary plus ``share_below`` (0 to 1, NaN without locations).
+    """
+    level = next((lvl for lvl in ("municipality", "province") if regions_version(lvl)[0]), None)
+    if level is None:
+        return None
+    every_status = replace(filters or PictureFilter(), statuses=())
+    frame = region_summary(level, as_of, user=user, filters=every_status).frame
+    counted = frame["locations"].where(frame["locations"] > 0)
+    frame["share_below"] = (frame["below_norm"] + frame["critical"]) / counted
+    return frame
+
+
+def boundaries_version() -> tuple[Any, ...]:
+    """What identifies the loaded boundaries of every level (for ETags)."""
+    return tuple((level, *regions_version(level)) for level in REGION_LEVELS)
 
 
 def _flags(picture: pd.DataFrame) -> pd.DataFrame:

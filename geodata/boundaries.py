@@ -13,6 +13,7 @@ from pathlib import Path
 
 import geopandas
 import numpy as np
+import pyogrio
 import shapely
 
 from geodata.picture import CRS
@@ -34,6 +35,7 @@ def read_boundaries(
     path: str | Path,
     name_field: str,
     service_area: tuple[float, float, float, float] | None = None,
+    layer: str | None = None,
 ) -> Boundaries:
     """Read region polygons from a vector file, ready to store.
 
@@ -47,6 +49,9 @@ def read_boundaries(
     service_area : tuple, optional
         ``(min_lon, min_lat, max_lon, max_lat)``; boundaries that all lie
         outside it are refused (usually a wrongly declared CRS).
+    layer : str, optional
+        The layer to read; required when the file has more than one (the
+        CBS Wijk- en buurtkaart holds ``gemeenten``, ``wijken``, ``buurten``).
 
     Returns
     -------
@@ -65,7 +70,14 @@ def read_boundaries(
     if not path.exists():
         raise ValueError(f"{path} does not exist")
     try:
-        frame = geopandas.read_file(path, engine="pyogrio")
+        layers = [str(name) for name in pyogrio.list_layers(path)[:, 0]]
+        if layer is None and len(layers) > 1:
+            raise ValueError(f"{path} has several layers; choose one of: {', '.join(layers)}")
+        if layer is not None and layer not in layers:
+            raise ValueError(f"{path} has no layer {layer!r}; its layers: {', '.join(layers)}")
+        frame = geopandas.read_file(path, layer=layer, engine="pyogrio")
+    except ValueError:
+        raise
     except Exception as exc:  # pyogrio raises several types for unreadable files
         raise ValueError(f"{path} could not be read as a vector file: {exc}") from exc
     if frame.empty:
@@ -84,19 +96,16 @@ def read_boundaries(
     if blank.any():
         raise ValueError(f"{path}: features {_numbers(blank)} have no {name_field}")
     frame = geopandas.GeoDataFrame(
-        {"name": names.astype(str)}, geometry=frame.geometry.to_crs(CRS), crs=CRS
+        {"name": names.astype(str)}, geometry=frame.geometry, crs=frame.crs
     )
-
-    geometry = frame.geometry
-    empty = (geometry.isna() | geometry.is_empty).to_numpy()
+    empty = (frame.geometry.isna() | frame.geometry.is_empty).to_numpy()
     if empty.any():
         raise ValueError(f"{path}: {_listed(frame['name'][empty])} have no geometry")
-    invalid = ~geometry.is_valid.to_numpy()
-    repaired = int(invalid.sum())
-    if repaired:
-        fixed = np.asarray(geometry.array).copy()
-        fixed[invalid] = _polygonal(shapely.make_valid(fixed[invalid]))
-        geometry = geopandas.GeoSeries(fixed, index=frame.index, crs=CRS)
+    # Checked where the shapes were drawn, and again in WGS84 (reprojection can bend a
+    # ring into itself, or a degenerate ring into a sliver that looks valid).
+    geometry, repaired = _repaired(frame.geometry)
+    geometry, repaired_again = _repaired(geometry.to_crs(CRS))
+    repaired = int((repaired | repaired_again).sum())
     kinds = shapely.get_type_id(np.asarray(geometry.array, dtype=object))
     not_polygonal = ~np.isin(kinds, (_POLYGON, _MULTIPOLYGON))
     if not_polygonal.any():
@@ -107,7 +116,7 @@ def read_boundaries(
     still_invalid = ~geometry.is_valid.to_numpy()
     if still_invalid.any():
         raise ValueError(f"{path}: {_listed(frame['name'][still_invalid])} stay invalid")
-    frame = frame.set_geometry(geometry)
+    frame = geopandas.GeoDataFrame({"name": frame["name"]}, geometry=geometry, crs=CRS)
 
     merged = int(frame["name"].duplicated().sum())
     if merged:
@@ -126,6 +135,16 @@ def read_boundaries(
     return Boundaries(frame=frame[["name", "geometry"]], repaired=repaired, merged=merged)
 
 
+def _repaired(geometry: geopandas.GeoSeries) -> tuple[geopandas.GeoSeries, np.ndarray]:
+    """The geometries with the invalid ones made valid (polygonal parts only), and which."""
+    invalid = (geometry.notna() & ~geometry.is_valid).to_numpy()
+    if not invalid.any():
+        return geometry, invalid
+    fixed = np.asarray(geometry.array, dtype=object).copy()
+    fixed[invalid] = _polygonal(shapely.make_valid(fixed[invalid]))
+    return geopandas.GeoSeries(fixed, index=geometry.index, crs=geometry.crs), invalid
+
+
 def _polygonal(geometries: np.ndarray) -> np.ndarray:
     """Keep the polygonal parts of each geometry (``make_valid`` may add lines and points)."""
     parts, index = shapely.get_parts(geometries, return_index=True)
@@ -134,11 +153,12 @@ def _polygonal(geometries: np.ndarray) -> np.ndarray:
     index = index[inner]
     polygons = shapely.get_type_id(parts) == _POLYGON
     out = np.full(len(geometries), None, dtype=object)
-    result = shapely.multipolygons(parts[polygons], indices=index[polygons], out=out)
-    # A single polygon stays a Polygon, as it came.
-    single = np.array([g is not None and len(g.geoms) == 1 for g in result], dtype=bool)
-    result[single] = [g.geoms[0] for g in result[single]]
-    return result
+    # Few geometries need repair: a loop over them is clearer than index juggling.
+    for row in np.unique(index[polygons]):
+        kept = parts[polygons & (index == row)]
+        # A single polygon stays a Polygon.
+        out[row] = kept[0] if len(kept) == 1 else shapely.MultiPolygon(list(kept))
+    return out
 
 
 def _numbers(mask: object) -> str:

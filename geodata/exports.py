@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import os
 import tempfile
-from typing import IO, Any
+from typing import Any
 
 import geopandas
 import numpy as np
@@ -145,18 +145,32 @@ def to_csv(frame: geopandas.GeoDataFrame) -> bytes:
     empty latitude and longitude.
     """
     table = flat_table(frame, ";")
+    for name in ("code", "name", "municipality", "province"):
+        table[name] = defuse_formulas(table[name])
     longitude, latitude, _ = coordinates(frame)
     table["latitude"] = latitude
     table["longitude"] = longitude
     return table.to_csv(index=False, lineterminator="\n").encode("utf-8")
 
 
-def to_geopackage(frame: geopandas.GeoDataFrame) -> IO[bytes]:
-    """The picture as a GeoPackage (layer ``locations``) in an open, already unlinked file.
+def defuse_formulas(column: pd.Series) -> pd.Series:
+    """Prefix text that a spreadsheet would run as a formula (=, +, -, @) with a quote.
+
+    Names come from import files and the API; opened in Excel or LibreOffice
+    a cell like ``=HYPERLINK(...)`` would otherwise execute.
+    """
+    text = column.astype("string")
+    risky = text.str.match(r"^[=+\-@\t\r]").fillna(False).astype(bool)
+    return column.where(~risky, "'" + text)
+
+
+def to_geopackage(frame: geopandas.GeoDataFrame) -> bytes:
+    """The picture as a GeoPackage (layer ``locations``).
 
     Lists are joined with commas and ``observed_at`` is a date-time field;
-    a location without a position to show has a null geometry. The caller
-    streams the file and closes it; the disk space is freed on closing.
+    a location without a position to show has a null geometry. GDAL writes
+    to a file, so the GeoPackage is made in a temporary directory that is
+    removed before returning.
     """
     table = flat_table(frame, ",")
     table["observed_at"] = frame["observed_at"]
@@ -164,13 +178,10 @@ def to_geopackage(frame: geopandas.GeoDataFrame) -> IO[bytes]:
     points = geopandas.points_from_xy(longitude, latitude)
     geometry = geopandas.GeoSeries(np.where(present, np.asarray(points), None), crs=CRS)
     layer = geopandas.GeoDataFrame(table, geometry=geometry, crs=CRS)
-    directory = tempfile.mkdtemp(prefix="export-")
-    path = os.path.join(directory, "locations.gpkg")
-    try:
-        layer.to_file(path, layer=GEOPACKAGE_LAYER, driver="GPKG", engine="pyogrio")
-        handle = open(path, "rb")  # noqa: SIM115  (closed by the response that streams it)
-    finally:
-        for name in os.listdir(directory):
-            os.unlink(os.path.join(directory, name))
-        os.rmdir(directory)
-    return handle
+    with tempfile.TemporaryDirectory(prefix="export-") as directory:
+        path = os.path.join(directory, "locations.gpkg")
+        layer.to_file(
+            path, layer=GEOPACKAGE_LAYER, driver="GPKG", engine="pyogrio", geometry_type="Point"
+        )
+        with open(path, "rb") as handle:
+            return handle.read()

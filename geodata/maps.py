@@ -259,7 +259,7 @@ def _legend(figure: Figure, counts: dict[str, int], locations: geopandas.GeoData
             markersize=8,
             markerfacecolor=STATUS_COLOURS[code],
             markeredgecolor=edge_colour(code),
-            label=f"{STATUS_LABELS_NL[code]} ({counts[code]})",
+            label=f"{STATUS_LABELS_NL[code]} ({_thousands(counts[code])})",
         )
         for code in reversed(STATUS_ORDER)
     ]
@@ -270,7 +270,7 @@ def _legend(figure: Figure, counts: dict[str, int], locations: geopandas.GeoData
         ncol=2,
         fontsize=8,
         frameon=False,
-        title=f"Laatste inspectie ({len(locations)} locaties)",
+        title=f"Laatste inspectie ({_thousands(len(locations))} locaties)",
         title_fontsize=8.5,
         alignment="left",
     )
@@ -279,5 +279,10 @@ def _legend(figure: Figure, counts: dict[str, int], locations: geopandas.GeoData
     note = "Vertrouwelijke locaties staan op het gemiddelde punt van hun gemeente"
     if hidden:
         note += f"; {hidden} zonder getoonde positie (wel meegeteld)"
-    if "generalised" in locations and locations["generalised"].any() or hidden:
-        figure.text(0.04, 0.012, note + ".", fontsize=6.5, color="#666666")
+    if hidden or ("generalised" in locations and locations["generalised"].any()):
+        figure.text(0.04, 0.008, note + ".", fontsize=6.5, color="#666666", va="bottom", wrap=True)
+
+
+def _thousands(number: int) -> str:
+    """``10.000``: Dutch digit grouping."""
+    return f"{number:,}".replace(",", ".")

@@ -24,6 +24,7 @@ import numpy as np
 import pandas as pd
 from flask import current_app
 from sqlalchemy import Select, case, func, literal, literal_column, null, select
+from sqlalchemy.sql.elements import True_
 
 from geodata.sql import critical_norm_codes, domain_failed, failed_norm_codes
 from inspection.db import JSONDocument, db
@@ -136,8 +137,10 @@ def scoped_picture(
     """
     filters = filters or PictureFilter()
     frame = real_picture(as_of, domain=filters.domain)
-    visible = db.session.scalars(select(Location.id).where(location_clause(user))).all()
-    keep = frame["id"].isin(visible)
+    keep = pd.Series(True, index=frame.index)
+    scope = location_clause(user)
+    if not isinstance(scope, True_):  # a manager: only their own locations
+        keep &= frame["id"].isin(db.session.scalars(select(Location.id).where(scope)).all())
     if filters.type:
         keep &= frame["type"] == filters.type
     if filters.province:
@@ -155,6 +158,8 @@ def real_picture(as_of: date | None = None, *, domain: str | None = None) -> geo
     frame returned must be treated as read-only (pandas copy-on-write keeps
     derived frames from writing through).
     """
+    # The fingerprint is read before the rows: a picture is never older than its key, and
+    # a change committed in between gives the next request another key.
     key = (current_app.config["SQLALCHEMY_DATABASE_URI"], data_version(), as_of, domain)
     cache = _cache()
     with cache.lock:

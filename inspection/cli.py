@@ -153,12 +153,13 @@ regions_cli = AppGroup("regions", help="Region boundaries (provinces, municipali
 @click.option(
     "--name-field", required=True, help="The attribute with the region name, e.g. statnaam."
 )
-def regions_import(file: str, level: str, name_field: str) -> None:
+@click.option("--layer", help="The layer to read, when the file has several.")
+def regions_import(file: str, level: str, name_field: str, layer: str | None) -> None:
     """Load boundary polygons from FILE (any vector file with a coordinate reference system)."""
     from inspection.regions import import_regions
 
     with transaction():
-        report = import_regions(file, level, name_field)
+        report = import_regions(file, level, name_field, layer=layer)
     click.echo(
         f"Loaded {report.regions} {level} boundaries; {report.repaired} invalid geometries "
         f"repaired, {report.merged} features merged by name"

@@ -25,7 +25,11 @@ class RegionImportReport:
 
 
 def import_regions(
-    path: str | Path, level: str, name_field: str, actor: User | None = None
+    path: str | Path,
+    level: str,
+    name_field: str,
+    actor: User | None = None,
+    layer: str | None = None,
 ) -> RegionImportReport:
     """Replace the regions of ``level`` by the polygons of a vector file.
 
@@ -41,7 +45,9 @@ def import_regions(
             f"Unknown level {level!r}", {"level": [f"one of {', '.join(REGION_LEVELS)}"]}
         )
     try:
-        boundaries = read_boundaries(path, name_field, current_app.config["SERVICE_AREA"])
+        boundaries = read_boundaries(
+            path, name_field, current_app.config["SERVICE_AREA"], layer=layer
+        )
     except ValueError as exc:
         raise ValidationFailed(str(exc)) from exc
     frame = boundaries.frame
@@ -61,6 +67,7 @@ def import_regions(
         Path(path).name,
         actor,
         level=level,
+        layer=layer,
         regions=len(frame),
         repaired=boundaries.repaired,
         merged=boundaries.merged,

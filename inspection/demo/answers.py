@@ -350,6 +350,8 @@ class _Visit:
             adults_per_room = rng.randint(12, 80)  # one dormitory hall
         else:
             adults_per_room = rng.randint(7, 14)
+        # A room never holds more adults than the location does.
+        adults_per_room = min(adults_per_room, max(residents - self.children, 0))
         return {
             "sleeping_area_m2": float(sleeping_area),
             "families_in_own_lockable_unit": lockable,

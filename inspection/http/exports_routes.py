@@ -12,10 +12,16 @@ from collections.abc import Callable
 from datetime import date, datetime
 from typing import Any
 
-from flask import Response, current_app, request, send_file
+from flask import Response, current_app, request
 from flask_smorest import Blueprint
 
-from geodata.aggregation import region_summary, regions_to_geojson, stored_regions
+from geodata.aggregation import (
+    boundaries_version,
+    region_summary,
+    regions_to_geojson,
+    share_below_by_region,
+    stored_regions,
+)
 from geodata.colours import STATUS_LABELS_NL
 from geodata.exports import to_csv, to_geojson, to_geopackage
 from geodata.filters import (
@@ -31,7 +37,6 @@ from geodata.picture import BELOW, PictureFilter, known_domains, location_pictur
 from inspection.engine import AMSTERDAM
 from inspection.errors import ValidationFailed
 from inspection.http.security import current_user, requires
-from inspection.regions import regions_version
 
 blp = Blueprint("exports", __name__, url_prefix="/api/v1", description="Exports and maps")
 
@@ -64,17 +69,13 @@ def export_geopackage(args: dict[str, Any]) -> Response:
     """The locations as a GeoPackage (layer ``locations``; lists comma-separated)."""
     picture = _picture(args)
     etag = _digest(b"gpkg", WRITERS_VERSION, to_geojson(picture))
-    return _conditional(
-        etag,
-        True,
-        lambda: send_file(
-            to_geopackage(picture),
-            mimetype=GEOPACKAGE,
-            as_attachment=True,
-            download_name="locations.gpkg",
-            etag=False,
-        ),
-    )
+
+    def build() -> Response:
+        response = Response(to_geopackage(picture), mimetype=GEOPACKAGE)
+        response.headers["Content-Disposition"] = 'attachment; filename="locations.gpkg"'
+        return response
+
+    return _conditional(etag, True, build)
 
 
 @blp.route("/exports/locations.csv", methods=["GET"])
@@ -116,16 +117,9 @@ def map_png(args: dict[str, Any]) -> Response:
     picture = _picture(args)
     day = args.get("as_of") or today()
     filters_text = _filters_text(args)
-    level = next((lvl for lvl in ("municipality", "province") if regions_version(lvl)[0]), None)
-    regions = None
-    if level is not None:
-        # The share below the norms stays meaningful only over all statuses.
-        everything = PictureFilter.from_args({**args, "status": ()})
-        summary = region_summary(level, args.get("as_of"), user=current_user(), filters=everything)
-        regions = summary.frame
-        regions["share_below"] = (regions["below_norm"] + regions["critical"]) / regions[
-            "locations"
-        ].where(regions["locations"] > 0)
+    regions = share_below_by_region(
+        args.get("as_of"), user=current_user(), filters=PictureFilter.from_args(args)
+    )
     outline = stored_regions("province")
     etag = _digest(
         b"png",
@@ -135,7 +129,7 @@ def map_png(args: dict[str, Any]) -> Response:
         filters_text.encode(),
         repr(current_app.config["SERVICE_AREA"]).encode(),
         to_geojson(picture),
-        repr([(lvl, regions_version(lvl)) for lvl in ("municipality", "province")]).encode(),
+        repr(boundaries_version()).encode(),
         b"" if regions is None else regions.drop(columns="geometry").to_json().encode(),
     )
     return _conditional(

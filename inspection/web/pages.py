@@ -29,6 +29,8 @@ SHELL_FILES = (
     "js/store.js",
     "js/queue.js",
     "js/form.js",
+    "js/form-texts.js",
+    "js/form-outbox.js",
     "js/form-view.js",
 )
 

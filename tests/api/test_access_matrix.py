@@ -163,6 +163,32 @@ ACCESS: list[tuple[str, str, str | None, int]] = [
     ("GET", "/inspections/{other_inspection}/photos/{other_photo}", MGR, 404),
     ("GET", "/inspections/{other_inspection}/photos/{other_photo}", COORD, 200),
     ("GET", "/inspections/{other_inspection}/photos/{other_photo}", VIEW, 403),
+    # --- geodata: exports and maps (managers get their own locations only) ---------
+    ("GET", "/exports/locations.geojson", ANON, 401),
+    ("GET", "/exports/locations.geojson", INSP, 200),
+    ("GET", "/exports/locations.geojson", MGR, 200),
+    ("GET", "/exports/locations.geojson", COORD, 200),
+    ("GET", "/exports/locations.geojson", VIEW, 200),
+    ("GET", "/exports/locations.gpkg", ANON, 401),
+    ("GET", "/exports/locations.gpkg", INSP, 200),
+    ("GET", "/exports/locations.gpkg", MGR, 200),
+    ("GET", "/exports/locations.gpkg", COORD, 200),
+    ("GET", "/exports/locations.gpkg", VIEW, 200),
+    ("GET", "/exports/locations.csv", ANON, 401),
+    ("GET", "/exports/locations.csv", INSP, 200),
+    ("GET", "/exports/locations.csv", MGR, 200),
+    ("GET", "/exports/locations.csv", COORD, 200),
+    ("GET", "/exports/locations.csv", VIEW, 200),
+    ("GET", "/exports/regions.geojson", ANON, 401),
+    ("GET", "/exports/regions.geojson", INSP, 200),
+    ("GET", "/exports/regions.geojson", MGR, 200),
+    ("GET", "/exports/regions.geojson", COORD, 200),
+    ("GET", "/exports/regions.geojson", VIEW, 200),
+    ("GET", "/maps/locations.png", ANON, 401),
+    ("GET", "/maps/locations.png", INSP, 200),
+    ("GET", "/maps/locations.png", MGR, 200),
+    ("GET", "/maps/locations.png", COORD, 200),
+    ("GET", "/maps/locations.png", VIEW, 200),
 ]
 
 
@@ -215,6 +241,8 @@ def world(client, norm_set, create_location, create_user, login, make_submission
 
 def request_kwargs(method: str, template: str, role: str | None, world, make_submission):
     """A valid body for the row, so that only the caller decides the status."""
+    if template == "/exports/regions.geojson":
+        return {"query_string": {"level": "province"}}
     if (method, template) == ("POST", "/auth/tokens"):
         username = world["users"][role or "inspector"].username
         return {"json": {"username": username, "password": "correct horse battery"}}

@@ -450,3 +450,19 @@ def test_locations_improve_after_a_bad_visit():
     assert statistics.mean(after_bad) > 0.1
     assert statistics.mean(after_bad) > statistics.mean(after_good) + 0.1
     assert sum(change > 0 for change in after_bad) > 0.8 * len(after_bad)
+
+
+def test_generated_answers_are_accepted_by_the_shipped_norm_set():
+    """Whatever the seed, the demo never produces a checklist the API would refuse."""
+    import yaml
+
+    from inspection.engine import parse_norm_set, validate_answers
+    from inspection.norm_sets import DEFAULT_NORM_SET_FILE
+
+    document = parse_norm_set(yaml.safe_load(DEFAULT_NORM_SET_FILE.read_text(encoding="utf-8")))
+    rng = random.Random(20261129)
+    for n in range(3000):
+        kind = ("azc", "noodopvang", "crisisnoodopvang")[n % 3]
+        capacity = rng.choice((0, 1, 5, 40, 300, 2000))
+        answers = generate_answers(rng, kind, capacity, rng.random())
+        assert validate_answers(answers, document) == {}, (kind, capacity, answers)

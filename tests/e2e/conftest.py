@@ -143,25 +143,31 @@ def world(server, norm_set, create_location, create_user, passing_answers) -> Wo
 
 @pytest.fixture
 def new_context(browser) -> Iterator[Any]:
-    """Make browser contexts; a Content-Security-Policy violation on any page fails the test."""
+    """Make browser contexts; an uncaught script error or a Content-Security-Policy
+    violation on any page fails the test."""
     contexts: list[Any] = []
     problems: list[str] = []
+
+    def watch(page: Any) -> None:
+        page.on("pageerror", lambda error: problems.append(f"uncaught: {error}"))
+        page.on(
+            "console",
+            lambda message: (
+                problems.append(message.text)
+                if message.type == "error"
+                and ("Content Security Policy" in message.text or "Refused to" in message.text)
+                else None
+            ),
+        )
 
     def _new(**options: Any) -> Any:
         context = browser.new_context(**options)
         context.set_default_timeout(10_000)
-        context.on(
-            "page",
-            lambda page: page.on(
-                "console",
-                lambda message: problems.append(message.text) if message.type == "error" else None,
-            ),
-        )
+        context.on("page", watch)
         contexts.append(context)
         return context
 
     yield _new
     for context in contexts:
         context.close()
-    violations = [p for p in problems if "Content Security Policy" in p or "Refused to" in p]
-    assert not violations, violations
+    assert not problems, problems

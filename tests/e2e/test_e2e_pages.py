@@ -16,6 +16,7 @@ from inspection.models import Inspection, Photo
 from inspection.norm_sets import compiled
 
 expect = pytest.importorskip("playwright.sync_api").expect
+expect.set_options(timeout=10_000)
 
 SCREENSHOTS = Path(__file__).resolve().parent.parent / "screenshots"
 PHONE = {
@@ -51,6 +52,7 @@ def png_bytes() -> bytes:
 
 def fill_checklist(page: Any, answers: dict[str, Any]) -> dict[str, Any]:
     """Answer every item of ``answers`` that the form shows; returns what was answered."""
+    expect(page.locator("[name='answers.residents_present']")).to_be_visible()
     shown = set(
         page.eval_on_selector_all(
             "#groups [name^='answers.']", "nodes => nodes.map(n => n.name.slice(8))"
@@ -207,6 +209,15 @@ def test_the_form_shows_problems_next_to_the_right_input(new_context, world):
     expect(page.locator("[name='answers.residents_present']")).to_have_value("10")
     expect(page.locator("html")).to_have_attribute("lang", "en")
 
+    # 409: the id was used for other content. The phone says so and keeps the inspection.
+    taken = {"error": {"code": "conflict", "message": "Already received with other content"}}
+    page.unroute("**/api/v1/inspections")
+    page.route("**/api/v1/inspections", lambda route: route.fulfill(status=409, json=taken))
+    page.click("#submit")
+    kept = page.locator("#outbox-items li[data-state='conflict']")
+    expect(kept).to_contain_text("Conflict (409)")
+    expect(kept.get_by_role("button", name="Send as a new inspection")).to_be_visible()
+
 
 def test_an_answer_lost_on_the_way_back_is_resent_and_stored_once(
     new_context, world, passing_answers
@@ -234,6 +245,45 @@ def test_an_answer_lost_on_the_way_back_is_resent_and_stored_once(
     expect(page.locator("#result")).to_contain_text("Voldoet aan de normen")
     assert len(sent_ids) == 2 and sent_ids[0] == sent_ids[1]
     assert [i.id for i in inspections_of(world.emergency)] == sent_ids[:1]
+
+
+def test_a_queue_outliving_its_token_is_sent_after_logging_in_again(
+    new_context, world, passing_answers
+):
+    context = new_context(**PHONE)
+    page = context.new_page()
+    page.goto(f"{world.url}/form")
+    log_in(page, world, world.inspector)
+    expect(page.locator("#offline-ready")).to_have_attribute("data-ready", "true")
+    page.fill("#location-search", "AZC-TER")
+    page.click(f"#location-results button[data-code='{world.azc}']")
+    expect(page.locator("[name='answers.residents_present']")).to_be_visible()
+    context.set_offline(True)
+    fill_checklist(page, passing_answers)
+    page.click("#submit")
+    expect(page.locator("#outbox-items li[data-state='queued']")).to_have_count(1)
+
+    # Days later the token has expired; the form and its queue still open offline.
+    page.evaluate(
+        """() => {
+            const stored = JSON.parse(localStorage.getItem("inspection.session"));
+            stored.expires_at = "2000-01-01T00:00:00Z";
+            localStorage.setItem("inspection.session", JSON.stringify(stored));
+        }"""
+    )
+    page.reload()
+    expect(page.locator("#outbox-items li[data-state='queued']")).to_have_count(1)
+    expect(page.locator("#picker")).to_be_visible()
+
+    # Back online, sending waits for a new login; then it goes, once.
+    context.set_offline(False)
+    expect(page.locator("#login")).to_be_visible()
+    expect(page.locator("#login-username")).to_have_value(world.inspector)
+    assert len(inspections_of(world.azc)) == 2  # the two earlier visits of the fixture
+    page.fill("#login-password", world.password)
+    page.click("#login-form button[type=submit]")
+    expect(page.locator("#result")).to_contain_text("Voldoet aan de normen")
+    assert len(inspections_of(world.azc)) == 3
 
 
 def test_a_manager_sees_their_own_location_with_its_history(new_context, world):

@@ -17,7 +17,8 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
-from geo_helpers import API, CRITICAL, BELOW_NORM, LOCATIONS, LONELY, SECRET
+from geo_helpers import API, BELOW_NORM, CRITICAL, LOCATIONS, LONELY, SECRET
+
 
 @pytest.fixture
 def submit(client, headers_for, make_submission) -> Callable[..., dict[str, Any]]:

@@ -15,8 +15,13 @@ MAP_URL = f"{API}/maps/locations.png"
 ROLES = ("inspector", "manager", "coordinator", "viewer")
 
 # Real points of the secret shelters, with more decimals than an export shows.
-SECRET = {"code": "ZWOL-SECRET", "name": "Beschermde opvang Wijhe", "lat": 52.5123456, "lon": 6.1187654}
-LONELY = {"code": "LONELY-SECRET", "name": "Stille haven Dalfsen", "lat": 52.5098765, "lon": 6.2643219}
+SECRET = {
+    "code": "ZWOL-SECRET",
+    "name": "Beschermde opvang Wijhe",
+    "lat": 52.5123456,
+    "lon": 6.1187654,
+}
+LONELY = {"code": "LONELY-SECRET", "name": "Huize Ruitenveen", "lat": 52.5098765, "lon": 6.2643219}
 
 LOCATIONS = [
     dict(code="GRON-OK", name="Azc Groningen", type="azc", municipality="Groningen",
@@ -104,3 +109,53 @@ def assert_plain_json(value: Any) -> None:
 
 def features_by_code(document: dict[str, Any]) -> dict[str, dict[str, Any]]:
     return {f["properties"]["code"]: f for f in document["features"]}
+
+
+def rectangles_around(points: dict[str, list[tuple[float, float]]], margin_m: float = 3000):
+    """A GeoDataFrame in the Dutch grid (EPSG:28992) of a rectangle around each group of points.
+
+    ``points`` maps a region name to (longitude, latitude) pairs.
+    """
+    import geopandas
+    import shapely
+
+    rows = []
+    for name, pairs in points.items():
+        projected = geopandas.GeoSeries(
+            [shapely.Point(lon, lat) for lon, lat in pairs], crs=4326
+        ).to_crs(28992)
+        min_x, min_y, max_x, max_y = projected.total_bounds
+        rows.append(
+            (
+                name,
+                shapely.box(min_x - margin_m, min_y - margin_m, max_x + margin_m, max_y + margin_m),
+            )
+        )
+    return geopandas.GeoDataFrame(
+        {"statnaam": [r[0] for r in rows]}, geometry=[r[1] for r in rows], crs=28992
+    )
+
+
+def world_points(*codes: str) -> list[tuple[float, float]]:
+    by_code = {loc["code"]: (loc["longitude"], loc["latitude"]) for loc in LOCATIONS}
+    return [by_code[c] for c in codes]
+
+
+def province_boundaries():
+    return rectangles_around(
+        {
+            "Groningen": world_points("GRON-OK", "GRON-CRIT", "GRON-NEW", "GRON-HALF"),
+            "Overijssel": world_points("ZWOL-LOW", "ZWOL-SECRET", "LONELY-SECRET"),
+        }
+    )
+
+
+def municipality_boundaries():
+    return rectangles_around(
+        {
+            "Groningen": world_points("GRON-OK", "GRON-CRIT", "GRON-NEW", "GRON-HALF"),
+            "Zwolle": world_points("ZWOL-LOW", "ZWOL-SECRET"),
+            "Dalfsen": world_points("LONELY-SECRET"),
+        },
+        margin_m=1500,
+    )

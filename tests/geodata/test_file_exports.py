@@ -43,7 +43,7 @@ def test_the_geopackage_reads_back_with_the_same_rows(client, world, tmp_path):
     assert (row.geometry.x, row.geometry.y) == (6.5402, 53.2311)
     new = frame.set_index("code").loc["GRON-NEW"]
     assert new["status"] == "not_inspected"
-    assert pd.isna(new["observed_at"]) and pd.isna(new["overall"]) and new["norm_set"] is None
+    assert pd.isna(new["observed_at"]) and pd.isna(new["overall"]) and pd.isna(new["norm_set"])
 
 
 def test_the_geopackage_of_a_viewer_has_no_position_for_a_lonely_secret(client, world, tmp_path):
@@ -119,3 +119,19 @@ def test_exports_answer_304_to_their_etag(client, world, url):
     assert first.status_code == 200
     assert again.status_code == 304
     assert again.headers["ETag"] == first.headers["ETag"]
+
+
+def test_csv_cells_that_a_spreadsheet_would_run_are_defused(
+    client, norm_set, create_location, headers_for
+):
+    create_location(code="FORMULA-1", name='=HYPERLINK("http://evil.example","klik")')
+    create_location(code="FORMULA-2", name="@SUM(A1:A2)", municipality="+31 gemeente")
+
+    response = client.get("/api/v1/exports/locations.csv", headers=headers_for("coordinator"))
+
+    rows = {
+        row["code"]: row for row in csv.DictReader(io.StringIO(response.get_data(as_text=True)))
+    }
+    assert rows["FORMULA-1"]["name"] == '\'=HYPERLINK("http://evil.example","klik")'
+    assert rows["FORMULA-2"]["name"] == "'@SUM(A1:A2)"
+    assert rows["FORMULA-2"]["municipality"] == "'+31 gemeente"

@@ -33,7 +33,15 @@ def test_a_coordinator_gets_every_location_as_rfc_7946(client, world):
     document = assert_rfc7946(response.get_data(), PROPERTIES)
     features = features_by_code(document)
     assert sorted(features) == sorted(
-        ["GRON-OK", "GRON-CRIT", "GRON-NEW", "GRON-HALF", "ZWOL-LOW", "ZWOL-SECRET", "LONELY-SECRET"]
+        [
+            "GRON-OK",
+            "GRON-CRIT",
+            "GRON-NEW",
+            "GRON-HALF",
+            "ZWOL-LOW",
+            "ZWOL-SECRET",
+            "LONELY-SECRET",
+        ]
     )
     assert list(features) == sorted(features)  # sorted by code
     ok = features["GRON-OK"]
@@ -101,7 +109,10 @@ def test_statuses_failed_norms_and_a_location_never_inspected(client, world):
         ({"province": "Overijssel"}, ["VERTROUWELIJK-6", "VERTROUWELIJK-7", "ZWOL-LOW"]),
         ({"domain": "HYG"}, ["GRON-CRIT", "VERTROUWELIJK-6", "VERTROUWELIJK-7", "ZWOL-LOW"]),
         ({"domain": "EDU"}, []),
-        ({"status": "below", "type": "azc", "province": "Overijssel"}, ["VERTROUWELIJK-6", "ZWOL-LOW"]),
+        (
+            {"status": "below", "type": "azc", "province": "Overijssel"},
+            ["VERTROUWELIJK-6", "ZWOL-LOW"],
+        ),
         ({"province": "Utrecht"}, []),
     ],
     ids=repr,
@@ -219,18 +230,15 @@ def test_the_etag_changes_when_the_data_change(client, world, submit, create_loc
     etag = client.get(GEOJSON_URL, headers=world["viewer"]).headers["ETag"]
 
     submit("GRON-OK", CRITICAL, observed_at="2026-11-21T09:00:00+01:00")
-    after_inspection = client.get(
-        GEOJSON_URL, headers={**world["viewer"], "If-None-Match": etag}
-    )
+    after_inspection = client.get(GEOJSON_URL, headers={**world["viewer"], "If-None-Match": etag})
     create_location(code="NIEUW", municipality="Zwolle", province="Overijssel")
     after_location = client.get(
         GEOJSON_URL, headers={**world["viewer"], "If-None-Match": after_inspection.headers["ETag"]}
     )
 
     assert after_inspection.status_code == 200
-    assert features_by_code(strict_json(after_inspection.get_data()))["GRON-OK"]["properties"][
-        "status"
-    ] == "critical"
+    changed = features_by_code(strict_json(after_inspection.get_data()))["GRON-OK"]
+    assert changed["properties"]["status"] == "critical"
     assert after_location.status_code == 200
     assert "NIEUW" in codes(after_location)
 
@@ -242,7 +250,9 @@ def test_a_changed_location_changes_the_export(client, world):
         f"{API}/locations/GRON-OK", json={"name": "Azc Groningen-Zuid"},
         headers=world["coordinator"],
     )  # fmt: skip
-    after = client.get(GEOJSON_URL, headers={**world["viewer"], "If-None-Match": before.headers["ETag"]})
+    after = client.get(
+        GEOJSON_URL, headers={**world["viewer"], "If-None-Match": before.headers["ETag"]}
+    )
 
     assert patch.status_code == 200
     assert after.status_code == 200

@@ -125,7 +125,7 @@ export function renderForm(container, form, t, { onChange, photoMaxBytes }) {
       drawPhotos();
       changed();
     });
-    return el("div", { class: "photo-input" }, input, el("label", { for: id }, el("span", { "aria-hidden": "true" }, "📷 "), text), problem, list);
+    return el("div", { class: "photo-input" }, input, el("label", { for: id }, el("span", { "aria-hidden": "true" }, "+ "), text), problem, list);
   }
 
   function drawPhotos() {

@@ -1,0 +1,179 @@
+"""The map for reports: a PNG of the locations coloured by status, for a phone or an A4 page."""
+
+from __future__ import annotations
+
+import io
+
+import numpy as np
+import pytest
+from geo_helpers import API, CRITICAL, MAP_URL, SECRET, municipality_boundaries, province_boundaries
+from PIL import Image
+
+from geodata.colours import STATUS_COLOURS
+from inspection.db import db
+from inspection.models import Location
+
+
+def image(response) -> Image.Image:
+    assert response.status_code == 200, response.get_data(as_text=True)[:300]
+    assert response.mimetype == "image/png"
+    picture = Image.open(io.BytesIO(response.get_data()))
+    picture.load()
+    return picture
+
+
+def pixels(response) -> np.ndarray:
+    return np.asarray(image(response).convert("RGB"), dtype=np.int16)
+
+
+def colour_pixels(array: np.ndarray, colour: str) -> int:
+    rgb = np.array([int(colour[i : i + 2], 16) for i in (1, 3, 5)])
+    return int((np.abs(array - rgb).sum(axis=2) <= 6).sum())
+
+
+def colour_present(array: np.ndarray, colour: str) -> bool:
+    return colour_pixels(array, colour) > 0
+
+
+def load_boundaries(cli, tmp_path) -> None:
+    for level, frame in (
+        ("province", province_boundaries()),
+        ("municipality", municipality_boundaries()),
+    ):
+        path = tmp_path / f"{level}.gpkg"
+        frame.to_file(path)
+        result = cli.invoke(
+            args=["regions", "import", str(path), "--level", level, "--name-field", "statnaam"]
+        )
+        assert result.exit_code == 0, result.output
+
+
+@pytest.mark.parametrize(
+    ("size", "dimensions"), [("phone", (1080, 1350)), ("a4", (1240, 1754)), (None, (1240, 1754))]
+)
+def test_the_map_has_the_size_asked_for(client, world, size, dimensions):
+    query = {"size": size} if size else {}
+
+    picture = image(client.get(MAP_URL, query_string=query, headers=world["viewer"]))
+
+    assert picture.format == "PNG"
+    assert picture.size == dimensions
+
+
+def test_the_points_are_coloured_by_status(client, world):
+    array = pixels(
+        client.get(MAP_URL, query_string={"size": "phone"}, headers=world["coordinator"])
+    )
+
+    for status in ("critical", "below_norm", "meets_norms", "not_inspected", "incomplete"):
+        assert colour_present(array, STATUS_COLOURS[status]), status
+
+
+def test_a_location_turning_critical_changes_the_pixels(client, world, submit):
+    before = client.get(MAP_URL, query_string={"size": "phone"}, headers=world["viewer"])
+
+    submit("GRON-OK", CRITICAL, observed_at="2026-11-21T10:00:00+01:00")
+    after = client.get(
+        MAP_URL, query_string={"size": "phone"},
+        headers={**world["viewer"], "If-None-Match": before.headers["ETag"]},
+    )  # fmt: skip
+
+    assert after.status_code == 200
+    assert after.headers["ETag"] != before.headers["ETag"]
+    assert (pixels(before) != pixels(after)).any()
+
+
+def test_an_unchanged_map_is_304(client, world):
+    first = client.get(MAP_URL, query_string={"size": "phone"}, headers=world["viewer"])
+
+    again = client.get(
+        MAP_URL, query_string={"size": "phone"},
+        headers={**world["viewer"], "If-None-Match": first.headers["ETag"]},
+    )  # fmt: skip
+    other_size = client.get(
+        MAP_URL, query_string={"size": "a4"},
+        headers={**world["viewer"], "If-None-Match": first.headers["ETag"]},
+    )  # fmt: skip
+
+    assert again.status_code == 304
+    assert other_size.status_code == 200
+
+
+def test_filters_change_the_map(client, world):
+    everything = client.get(MAP_URL, query_string={"size": "phone"}, headers=world["viewer"])
+    critical = client.get(
+        MAP_URL, query_string={"size": "phone", "status": "critical"}, headers=world["viewer"]
+    )
+
+    # The legend keeps a swatch of every status; the points of the others are gone.
+    green = STATUS_COLOURS["meets_norms"]
+    assert colour_pixels(pixels(critical), green) < colour_pixels(pixels(everything), green)
+
+
+def test_a_secret_point_never_moves_the_map_of_a_viewer(client, world):
+    """Moving the real point of a secret shelter changes only the coordinator's map."""
+    viewer_before = pixels(
+        client.get(MAP_URL, query_string={"size": "phone"}, headers=world["viewer"])
+    )
+    coordinator_before = pixels(
+        client.get(MAP_URL, query_string={"size": "phone"}, headers=world["coordinator"])
+    )
+
+    secret = db.session.scalars(db.select(Location).where(Location.code == SECRET["code"])).one()
+    secret.latitude, secret.longitude = 52.9, 5.5
+    db.session.commit()
+
+    viewer_after = pixels(
+        client.get(MAP_URL, query_string={"size": "phone"}, headers=world["viewer"])
+    )
+    coordinator_after = pixels(
+        client.get(MAP_URL, query_string={"size": "phone"}, headers=world["coordinator"])
+    )
+    assert (viewer_before == viewer_after).all()
+    assert (coordinator_before != coordinator_after).any()
+
+
+def test_with_boundaries_the_map_shows_a_choropleth(client, world, cli, tmp_path):
+    without = pixels(client.get(MAP_URL, query_string={"size": "a4"}, headers=world["viewer"]))
+    load_boundaries(cli, tmp_path)
+
+    response = client.get(MAP_URL, query_string={"size": "a4"}, headers=world["viewer"])
+
+    with_regions = pixels(response)
+    assert with_regions.shape == without.shape
+    assert (with_regions != without).any()
+    # Zwolle: one of two locations below the norms -> a mid red of the Reds colour map.
+    reds = with_regions[(with_regions[:, :, 0] > 200) & (with_regions[:, :, 1] < 160)]
+    assert len(reds) > 1000
+
+
+def test_bad_map_queries_are_422(client, world):
+    response = client.get(MAP_URL, query_string={"size": "poster"}, headers=world["viewer"])
+
+    assert response.status_code == 422
+    assert "size" in response.get_json()["error"]["fields"]
+
+
+def test_a_manager_maps_only_their_own_locations(client, world):
+    manager = pixels(client.get(MAP_URL, query_string={"size": "phone"}, headers=world["manager"]))
+    viewer = pixels(client.get(MAP_URL, query_string={"size": "phone"}, headers=world["viewer"]))
+
+    # Their locations are below the norms or critical: Groningen's green point is not theirs.
+    green = STATUS_COLOURS["meets_norms"]
+    assert colour_pixels(manager, green) < colour_pixels(viewer, green)
+    assert colour_present(manager, STATUS_COLOURS["below_norm"])
+
+
+def test_an_empty_map_still_renders(client, norm_set, headers_for):
+    picture = image(
+        client.get(MAP_URL, query_string={"size": "phone"}, headers=headers_for("viewer"))
+    )
+
+    assert picture.size == (1080, 1350)
+
+
+def test_the_map_is_listed_in_the_api_document(client):
+    document = client.get(f"{API}/openapi.json").get_json()
+
+    operation = document["paths"][f"{API}/maps/locations.png"]["get"]
+    assert "image/png" in operation["responses"]["200"]["content"]
