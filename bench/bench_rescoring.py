@@ -7,14 +7,11 @@ from __future__ import annotations
 
 import argparse
 import copy
-import random
 import tempfile
 import time
-import uuid
-from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from common import LOCATION_TYPES, machine, prepare_database
+from common import machine, prepare_database, store_inspections
 
 DISTINCT_ANSWER_SETS = 2000
 
@@ -26,14 +23,13 @@ def main() -> None:
     args = parser.parse_args()
     print(f"machine: {machine()}")
 
-    from sqlalchemy import insert, select
+    from sqlalchemy import select
 
     from app import create_app
     from inspection import rescoring
     from inspection.db import db
-    from inspection.demo.answers import generate_answers
     from inspection.engine import score_answers
-    from inspection.models import Inspection, Location, NormSet, User
+    from inspection.models import NormSet
     from inspection.norm_sets import DEFAULT_NORM_SET_FILE, compiled, read_document
     from inspection.rescoring import correct_norm_set
 
@@ -44,51 +40,11 @@ def main() -> None:
         with app.app_context():
             norm_set = db.session.scalars(select(NormSet)).one()
             document = compiled(norm_set)
-            inspector = db.session.scalars(select(User)).one()
-            locations = db.session.scalars(select(Location)).all()
-            rng = random.Random(3)
-            answer_sets = [
-                generate_answers(rng, LOCATION_TYPES[n % 3], 300, rng.random())
-                for n in range(DISTINCT_ANSWER_SETS)
-            ]
             print(f"storing {args.inspections} inspections ...", flush=True)
             started = time.perf_counter()
-            now = datetime.now(UTC)
-            rows = []
-            for n in range(args.inspections):
-                location = locations[n % len(locations)]
-                answers = answer_sets[n % DISTINCT_ANSWER_SETS]
-                score = score_answers(answers, document, location.type).to_dict()
-                rows.append(
-                    {
-                        "id": str(uuid.UUID(int=rng.getrandbits(128), version=4)),
-                        "location_id": location.id,
-                        "inspector_id": inspector.id,
-                        "observed_at": now - timedelta(minutes=n),
-                        "observed_utc_offset_minutes": 60,
-                        "received_at": now,
-                        "answers": answers,
-                        "notes": {},
-                        "norm_set_id": norm_set.id,
-                        "overall": score["overall"],
-                        "coverage": score["coverage"],
-                        "status": score["status"],
-                        "domain_scores": score["domains"],
-                        "results": score["results"],
-                    }
-                )
-                if len(rows) == 5000:
-                    db.session.execute(insert(Inspection), rows)
-                    rows = []
-            if rows:
-                db.session.execute(insert(Inspection), rows)
-            db.session.commit()
+            pairs = store_inspections(args.inspections)
             print(f"  stored in {time.perf_counter() - started:.1f} s")
 
-            pairs = [
-                (answer_sets[n % DISTINCT_ANSWER_SETS], locations[n % len(locations)].type)
-                for n in range(args.inspections)
-            ]
             started = time.perf_counter()
             for answers, kind in pairs:
                 score_answers(answers, document, kind)

@@ -41,8 +41,18 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
+PROVINCES = (
+    "Groningen", "Fryslân", "Drenthe", "Overijssel", "Flevoland", "Gelderland", "Utrecht",
+    "Noord-Holland", "Zuid-Holland", "Zeeland", "Noord-Brabant", "Limburg",
+)  # fmt: skip
+
+
 def prepare_database(url: str, locations: int = 20) -> None:
-    """Migrate, load the default norm set, add locations and a benchmark inspector."""
+    """Migrate, load the default norm set, add locations and a benchmark inspector.
+
+    Locations lie in the Netherlands, in 12 provinces and 340 municipalities;
+    one in fifty is confidential.
+    """
     from flask_migrate import upgrade
 
     from app import create_app
@@ -72,6 +82,65 @@ def prepare_database(url: str, locations: int = 20) -> None:
         create_user("bench", PASSWORD, "inspector")
         db.session.commit()
         db.engine.dispose()
+
+
+def store_inspections(count: int, seed: int = 3, distinct: int = 2000) -> list[tuple[dict, str]]:
+    """Store ``count`` scored inspections spread over all locations, in bulk.
+
+    Must run in an app context. Returns (answers, location type) per inspection.
+    """
+    from sqlalchemy import insert, select
+
+    from inspection.db import db
+    from inspection.demo.answers import generate_answers
+    from inspection.engine import score_answers
+    from inspection.models import Inspection, Location, NormSet, User
+    from inspection.norm_sets import compiled
+
+    norm_set = db.session.scalars(select(NormSet)).one()
+    document = compiled(norm_set)
+    inspector = db.session.scalars(select(User)).one()
+    locations = [(loc.id, loc.type) for loc in db.session.scalars(select(Location))]
+    rng = random.Random(seed)
+    answer_sets = [
+        generate_answers(rng, LOCATION_TYPES[n % 3], 300, rng.random()) for n in range(distinct)
+    ]
+    scores: dict[tuple[int, str], dict] = {}
+    now = datetime.now(UTC)
+    stored, rows = [], []
+    for n in range(count):
+        location_id, kind = locations[n % len(locations)]
+        answers = answer_sets[n % distinct]
+        key = (n % distinct, kind)
+        if key not in scores:
+            scores[key] = score_answers(answers, document, kind).to_dict()
+        score = scores[key]
+        rows.append(
+            {
+                "id": str(uuid.UUID(int=rng.getrandbits(128), version=4)),
+                "location_id": location_id,
+                "inspector_id": inspector.id,
+                "observed_at": now - timedelta(minutes=7 * n + rng.randint(0, 6)),
+                "observed_utc_offset_minutes": 60,
+                "received_at": now,
+                "answers": answers,
+                "notes": {},
+                "norm_set_id": norm_set.id,
+                "overall": score["overall"],
+                "coverage": score["coverage"],
+                "status": score["status"],
+                "domain_scores": score["domains"],
+                "results": score["results"],
+            }
+        )
+        stored.append((answers, kind))
+        if len(rows) == 5000:
+            db.session.execute(insert(Inspection), rows)
+            rows = []
+    if rows:
+        db.session.execute(insert(Inspection), rows)
+    db.session.commit()
+    return stored
 
 
 def submissions(count: int, locations: int = 20, seed: int = 7) -> list[dict]:

@@ -8,6 +8,7 @@ Responses carry an ETag and answer 304 to a matching If-None-Match.
 from __future__ import annotations
 
 import hashlib
+from collections import OrderedDict
 from collections.abc import Callable
 from datetime import date, datetime
 from typing import Any
@@ -33,7 +34,7 @@ from geodata.filters import (
     RegionCollectionSchema,
 )
 from geodata.maps import render_locations_map
-from geodata.picture import BELOW, PictureFilter, known_domains, location_picture
+from geodata.picture import BELOW, PictureFilter, data_version, known_domains, location_picture
 from inspection.engine import AMSTERDAM
 from inspection.errors import ValidationFailed
 from inspection.http.security import current_user, requires
@@ -47,6 +48,8 @@ PNG = "image/png"
 # Part of the ETags made from inputs rather than bytes: bump it when a writer changes.
 WRITERS_VERSION = b"1"
 NOT_MODIFIED = "Not modified: the If-None-Match ETag still holds"
+# Rendered GeoJSON/CSV bodies kept per process (a 10,000-location GeoJSON is ~6 MB).
+RENDERED_EXPORTS = 6
 
 
 @blp.route("/exports/locations.geojson", methods=["GET"])
@@ -56,8 +59,8 @@ NOT_MODIFIED = "Not modified: the If-None-Match ETag still holds"
 @blp.alt_response(304, description=NOT_MODIFIED)
 def export_geojson(args: dict[str, Any]) -> Response:
     """The locations as an RFC 7946 FeatureCollection with the status of their latest inspection."""
-    body = to_geojson(_picture(args))
-    return _conditional(_digest(body), False, lambda: Response(body, mimetype=GEOJSON))
+    body, etag = _rendered("geojson", args, to_geojson)
+    return _conditional(etag, False, lambda: Response(body, mimetype=GEOJSON))
 
 
 @blp.route("/exports/locations.gpkg", methods=["GET"])
@@ -85,14 +88,14 @@ def export_geopackage(args: dict[str, Any]) -> Response:
 @blp.alt_response(304, description=NOT_MODIFIED)
 def export_csv(args: dict[str, Any]) -> Response:
     """The locations as CSV with latitude/longitude columns (lists ``;``-separated)."""
-    body = to_csv(_picture(args))
+    body, etag = _rendered("csv", args, to_csv)
 
     def build() -> Response:
         response = Response(body, mimetype=CSV)
         response.headers["Content-Disposition"] = 'attachment; filename="locations.csv"'
         return response
 
-    return _conditional(_digest(body), False, build)
+    return _conditional(etag, False, build)
 
 
 @blp.route("/exports/regions.geojson", methods=["GET"])
@@ -158,6 +161,37 @@ def _picture(args: dict[str, Any]) -> Any:
             {"domain": [f"Unknown domain; known: {', '.join(known_domains()) or 'none'}"]},
         )
     return location_picture(args.get("as_of"), user=current_user(), filters=filters)
+
+
+def _rendered(kind: str, args: dict[str, Any], render: Callable[[Any], bytes]) -> tuple[bytes, str]:
+    """An export's bytes and ETag, kept per process until the data change.
+
+    The key holds everything the bytes depend on: the data fingerprint, the
+    filters, and what the caller may see (role; a manager's locations).
+    """
+    user = current_user()
+    scope = tuple(sorted(loc.id for loc in user.locations)) if user.role == "manager" else ()
+    filters = tuple(sorted((k, str(v)) for k, v in args.items()))
+    key = (
+        current_app.config["SQLALCHEMY_DATABASE_URI"],
+        kind,
+        data_version(),
+        user.role,
+        scope,
+        filters,
+        today() if args.get("as_of") is None else None,
+    )
+    cache: OrderedDict[tuple[Any, ...], tuple[bytes, str]] = current_app.extensions.setdefault(
+        "rendered_exports", OrderedDict()
+    )
+    found = cache.get(key)
+    if found is None:
+        body = render(_picture(args))
+        found = (body, _digest(body))
+        cache[key] = found
+        while len(cache) > RENDERED_EXPORTS:
+            cache.popitem(last=False)
+    return found
 
 
 def _digest(*parts: bytes) -> str:
