@@ -23,7 +23,7 @@ import geopandas
 import numpy as np
 import pandas as pd
 from flask import current_app
-from sqlalchemy import Select, case, func, literal, literal_column, null, select
+from sqlalchemy import Select, case, func, literal, literal_column, select
 from sqlalchemy.sql.elements import True_
 
 from geodata.sql import critical_norm_codes, domain_failed, failed_norm_codes
@@ -214,18 +214,28 @@ def _cache() -> _PictureCache:
 def picture_query(as_of: date | None, domain: str | None = None) -> Select[Any]:
     """The one SELECT behind a picture: every location joined to its latest inspection."""
     latest_ids = latest_per_location(end_of_day(as_of) if as_of else None).subquery()
+    # The norm codes are taken out of the results inside the subquery, so that
+    # only short lists, not whole result documents, are carried into the join.
+    columns = [
+        Inspection.location_id,
+        Inspection.status,
+        Inspection.overall,
+        Inspection.coverage,
+        Inspection.observed_at,
+        Inspection.answers["children_present"].as_float().label("children_present"),
+        failed_norm_codes(Inspection.results).label("failed_norms"),
+        # Only a critical status has critical norms: skip the others' result lists.
+        case(
+            (Inspection.status == "critical", critical_norm_codes(Inspection.results)),
+            else_=literal_column("'[]'", JSONDocument),
+        ).label("critical_norms"),
+        NormSet.catalogue,
+        NormSet.version,
+    ]
+    if domain:
+        columns.append(domain_failed(Inspection.results, literal(domain)).label("in_domain"))
     latest = (
-        select(
-            Inspection.location_id,
-            Inspection.status,
-            Inspection.overall,
-            Inspection.coverage,
-            Inspection.observed_at,
-            Inspection.answers["children_present"].as_float().label("children_present"),
-            Inspection.results,
-            NormSet.catalogue,
-            NormSet.version,
-        )
+        select(*columns)
         .join(latest_ids, latest_ids.c.id == Inspection.id)
         .join(NormSet, NormSet.id == Inspection.norm_set_id)
         .subquery("latest")
@@ -247,18 +257,13 @@ def picture_query(as_of: date | None, domain: str | None = None) -> Select[Any]:
         latest.c.coverage,
         latest.c.observed_at,
         latest.c.children_present,
-        failed_norm_codes(latest.c.results).label("failed_norms"),
-        # Only a critical status has critical norms: skip the others' result lists.
-        case(
-            (latest.c.status == "critical", critical_norm_codes(latest.c.results)),
-            (latest.c.status.is_not(None), literal_column("'[]'", JSONDocument)),
-            else_=null(),
-        ).label("critical_norms"),
+        latest.c.failed_norms,
+        latest.c.critical_norms,
         latest.c.catalogue,
         latest.c.version,
     ).outerjoin(latest, latest.c.location_id == Location.id)
     if domain:
-        query = query.where(domain_failed(latest.c.results, literal(domain)))
+        query = query.where(latest.c.in_domain)
     return query
 
 

@@ -53,9 +53,7 @@ class InspectionOutSchema(Schema):
         PositionSchema,
         allow_none=True,
         required=True,
-        metadata={
-            "description": "Null where the reader may not see the (confidential) point"
-        },
+        metadata={"description": "Null where the reader may not see the (confidential) point"},
     )
 
 
