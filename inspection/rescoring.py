@@ -5,7 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import select, update
+import orjson
+from sqlalchemy import Text, cast, select, update
 
 from inspection import audit
 from inspection.db import db
@@ -72,6 +73,9 @@ def rescore(catalogue: str, version: str, actor: User | None = None) -> RescoreR
     if norm_set is None:
         raise NotFound(f"No norm set {catalogue} {version}")
     document = compiled(norm_set)
+    # The stored results and domain scores come as text: when the new score
+    # serialises to the same text (the usual case on SQLite, which keeps the
+    # text as written), the row is unchanged and nothing is decoded or written.
     stored = db.session.execute(
         select(
             Inspection.id,
@@ -80,8 +84,8 @@ def rescore(catalogue: str, version: str, actor: User | None = None) -> RescoreR
             Inspection.overall,
             Inspection.coverage,
             Inspection.status,
-            Inspection.domain_scores,
-            Inspection.results,
+            cast(Inspection.domain_scores, Text).label("domains_text"),
+            cast(Inspection.results, Text).label("results_text"),
         )
         .join(Location, Inspection.location_id == Location.id)
         .where(Inspection.norm_set_id == norm_set.id)
@@ -93,9 +97,19 @@ def rescore(catalogue: str, version: str, actor: User | None = None) -> RescoreR
     events: list[tuple[str, dict[str, Any]]] = []
     for row in stored:
         rescored += 1
-        new = score_answers(row.answers, document, row.type).to_dict()
-        if new["results"] == row.results and new["domains"] == row.domain_scores:
-            continue  # same verdict and same stored form: nothing to write
+        score = score_answers(row.answers, document, row.type)
+        domains = {
+            code: {"score": d.score, "failed": list(d.failed)} for code, d in score.domains.items()
+        }
+        # orjson writes the result dataclasses exactly as NormResult.to_dict would.
+        results_text = orjson.dumps(list(score.results)).decode()
+        if results_text == row.results_text and orjson.dumps(domains).decode() == row.domains_text:
+            continue
+        new = score.to_dict()
+        previous_results = orjson.loads(row.results_text)
+        previous_domains = orjson.loads(row.domains_text)
+        if new["results"] == previous_results and new["domains"] == previous_domains:
+            continue  # the same content, only written differently (JSONB key order)
         updates.append(
             {
                 "id": row.id,
@@ -106,7 +120,7 @@ def rescore(catalogue: str, version: str, actor: User | None = None) -> RescoreR
                 "results": new["results"],
             }
         )
-        before = _verdict(row.overall, row.coverage, row.status, row.domain_scores, row.results)
+        before = _verdict(row.overall, row.coverage, row.status, previous_domains, previous_results)
         after = _verdict(
             new["overall"], new["coverage"], new["status"], new["domains"], new["results"]
         )
@@ -118,7 +132,7 @@ def rescore(catalogue: str, version: str, actor: User | None = None) -> RescoreR
                     {
                         "norm_set": f"{catalogue}/{version}",
                         "previous": before,
-                        "previous_results": row.results,
+                        "previous_results": previous_results,
                         "current": after,
                     },
                 )

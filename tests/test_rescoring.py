@@ -65,6 +65,10 @@ def test_an_erratum_rescores_and_keeps_the_previous_scores(cli, stored, tmp_path
     assert result.exit_code == 0, result.output
     assert "Rescored 3 inspections of nl-children 2023.1: 1 changed" in result.output
     assert statuses(stored) == ["meets_norms", "meets_norms", "below_norm"]
+    # Even where the verdict stayed, the stored result shows the corrected threshold.
+    unchanged = db.session.get(Inspection, stored[0])
+    hyg01 = next(r for r in unchanged.results if r["norm"] == "HYG-01")
+    assert hyg01["threshold"]["max"] == 20
     events = db.session.scalars(
         db.select(AuditEvent).where(AuditEvent.action == "inspection.rescored")
     ).all()
