@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import io
 import math
+import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -146,7 +147,10 @@ def render_locations_map(
     _legend(figure, counts, locations)
 
     out = io.BytesIO()
-    figure.savefig(out, format="png", dpi=spec.dpi, metadata={"Software": None})
+    with warnings.catch_warnings():
+        # A filter value or name in a script the font lacks is drawn as a box, not an error.
+        warnings.filterwarnings("ignore", message=r"Glyph .* missing from font")
+        figure.savefig(out, format="png", dpi=spec.dpi, metadata={"Software": None})
     return out.getvalue()
 
 

@@ -177,3 +177,14 @@ def test_the_map_is_listed_in_the_api_document(client):
 
     operation = document["paths"][f"{API}/maps/locations.png"]["get"]
     assert "image/png" in operation["responses"]["200"]["content"]
+
+
+def test_a_filter_in_a_script_the_font_lacks_still_gives_a_map(client, norm_set, headers_for):
+    response = client.get(
+        "/api/v1/maps/locations.png",
+        query_string={"province": "\u0986\u09b8\u09be\u09ae \U0001f600"},
+        headers=headers_for("coordinator"),
+    )
+
+    assert response.status_code == 200
+    assert response.mimetype == "image/png"
