@@ -114,11 +114,6 @@ def norm_set_in_force(catalogue: str, observed_at: datetime) -> NormSet | None:
     return select_in_force(((ns.valid_from, ns) for ns in versions(catalogue)), observed_at)
 
 
-def first_valid_from(catalogue: str) -> date | None:
-    stored = versions(catalogue)
-    return stored[0].valid_from if stored else None
-
-
 def document_digest(document: dict[str, Any]) -> str:
     """SHA-256 of the document's canonical JSON."""
     canonical = json.dumps(document, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
