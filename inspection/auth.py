@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from flask import current_app
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.orm import joinedload
 
 from inspection import audit
@@ -46,6 +46,9 @@ def issue_token(username: str, password: str, address: str) -> IssuedToken:
     _check_rate_limits(username, address, now)
     user = user_by_username(username)
     if user is None or not user.active or not verify_password(user, password):
+        # Failures older than the window no longer count: drop them as new ones arrive.
+        window = timedelta(seconds=current_app.config["LOGIN_WINDOW_SECONDS"])
+        db.session.execute(delete(FailedLogin).where(FailedLogin.attempted_at < now - window))
         db.session.add(FailedLogin(username=username[:64], address=address[:64], attempted_at=now))
         audit.record("auth.login_failed", "user", username[:64], None, address=address)
         raise Unauthorized("Unknown user or wrong password")

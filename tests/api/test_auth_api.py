@@ -94,6 +94,9 @@ def test_old_failures_no_longer_count(app, client, create_user):
     db.session.commit()
 
     assert post_login(client, "inspecteur").status_code == 201
+    # The next failure clears the expired ones: the table does not grow without end.
+    assert post_login(client, "inspecteur", "fout").status_code == 401
+    assert db.session.scalar(db.select(db.func.count()).select_from(FailedLogin)) == 1
 
 
 def test_no_or_a_bad_token_is_401(client, norm_set):
