@@ -17,25 +17,13 @@ import numpy as np
 import orjson
 import pandas as pd
 
-from geodata.picture import CRS
+from geodata.picture import COLUMNS, CRS
 from inspection.engine import AMSTERDAM
 
-# The properties of an exported location, in order.
-PROPERTIES = (
-    "code",
-    "name",
-    "type",
-    "municipality",
-    "province",
-    "capacity",
-    "status",
-    "overall",
-    "coverage",
-    "observed_at",
-    "children_present",
-    "failed_norms",
-    "critical_norms",
-    "norm_set",
+# The properties of an exported location, in order: the picture's columns
+# less those that only steer the export (ids, flags).
+PROPERTIES = tuple(
+    name for name in COLUMNS if name not in ("id", "confidential", "active", "generalised")
 )
 LIST_PROPERTIES = ("failed_norms", "critical_norms")
 # RFC 7946 section 11.2: six decimals are about 10 cm, more only suggests precision.

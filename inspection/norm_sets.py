@@ -114,6 +114,12 @@ def norm_set_in_force(catalogue: str, observed_at: datetime) -> NormSet | None:
     return select_in_force(((ns.valid_from, ns) for ns in versions(catalogue)), observed_at)
 
 
+def norm_set_on(catalogue: str, day: date) -> NormSet | None:
+    """The version in force on a (local) day."""
+    in_force = [ns for ns in versions(catalogue) if ns.valid_from <= day]
+    return in_force[-1] if in_force else None
+
+
 def document_digest(document: dict[str, Any]) -> str:
     """SHA-256 of the document's canonical JSON."""
     canonical = json.dumps(document, sort_keys=True, separators=(",", ":"), ensure_ascii=False)

@@ -70,15 +70,12 @@ def export_geojson(args: dict[str, Any]) -> Response:
 @blp.alt_response(304, description=NOT_MODIFIED)
 def export_geopackage(args: dict[str, Any]) -> Response:
     """The locations as a GeoPackage (layer ``locations``; lists comma-separated)."""
-    picture = _picture(args)
-    etag = _digest(b"gpkg", WRITERS_VERSION, to_geojson(picture))
-
-    def build() -> Response:
-        response = Response(to_geopackage(picture), mimetype=GEOPACKAGE)
-        response.headers["Content-Disposition"] = 'attachment; filename="locations.gpkg"'
-        return response
-
-    return _conditional(etag, True, build)
+    etag = _digest(b"gpkg", WRITERS_VERSION, _picture_etag(args).encode())
+    return _conditional(
+        etag,
+        True,
+        lambda: _attachment(to_geopackage(_picture(args)), GEOPACKAGE, "locations.gpkg"),
+    )
 
 
 @blp.route("/exports/locations.csv", methods=["GET"])
@@ -89,13 +86,7 @@ def export_geopackage(args: dict[str, Any]) -> Response:
 def export_csv(args: dict[str, Any]) -> Response:
     """The locations as CSV with latitude/longitude columns (lists ``;``-separated)."""
     body, etag = _rendered("csv", args, to_csv)
-
-    def build() -> Response:
-        response = Response(body, mimetype=CSV)
-        response.headers["Content-Disposition"] = 'attachment; filename="locations.csv"'
-        return response
-
-    return _conditional(etag, False, build)
+    return _conditional(etag, False, lambda: _attachment(body, CSV, "locations.csv"))
 
 
 @blp.route("/exports/regions.geojson", methods=["GET"])
@@ -117,7 +108,6 @@ def export_regions(args: dict[str, Any]) -> Response:
 @blp.alt_response(304, description=NOT_MODIFIED)
 def map_png(args: dict[str, Any]) -> Response:
     """A map of the locations coloured by status, for reports (``size`` phone or a4)."""
-    picture = _picture(args)
     day = args.get("as_of") or today()
     filters_text = _filters_text(args)
     regions = share_below_by_region(
@@ -131,7 +121,7 @@ def map_png(args: dict[str, Any]) -> Response:
         day.isoformat().encode(),
         filters_text.encode(),
         repr(current_app.config["SERVICE_AREA"]).encode(),
-        to_geojson(picture),
+        _picture_etag(args).encode(),
         repr(boundaries_version()).encode(),
         b"" if regions is None else regions.drop(columns="geometry").to_json().encode(),
     )
@@ -140,7 +130,7 @@ def map_png(args: dict[str, Any]) -> Response:
         True,
         lambda: Response(
             render_locations_map(
-                picture,
+                _picture(args),
                 size=args["size"],
                 day=day,
                 extent=current_app.config["SERVICE_AREA"],
@@ -192,6 +182,18 @@ def _rendered(kind: str, args: dict[str, Any], render: Callable[[Any], bytes]) -
         while len(cache) > RENDERED_EXPORTS:
             cache.popitem(last=False)
     return found
+
+
+def _picture_etag(args: dict[str, Any]) -> str:
+    """The ETag of the GeoJSON of the same picture: what every other format is made from."""
+    _, etag = _rendered("geojson", {k: v for k, v in args.items() if k != "size"}, to_geojson)
+    return etag
+
+
+def _attachment(body: bytes, mimetype: str, filename: str) -> Response:
+    response = Response(body, mimetype=mimetype)
+    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
 
 
 def _digest(*parts: bytes) -> str:

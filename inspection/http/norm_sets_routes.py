@@ -15,7 +15,7 @@ from inspection.errors import NotFound
 from inspection.forms import build_form
 from inspection.http.security import current_user, requires
 from inspection.models import NormSet
-from inspection.norm_sets import compiled, get_norm_set, load_norm_set, versions
+from inspection.norm_sets import compiled, get_norm_set, load_norm_set, norm_set_on
 from schemas.common import ErrorSchema
 from schemas.norm_sets import (
     FormArgsSchema,
@@ -69,10 +69,9 @@ def get_form(args: dict[str, Any], location_type: str) -> dict[str, Any]:
         raise NotFound(f"Unknown location type {location_type}; use {', '.join(LOCATION_TYPES)}")
     on = args["on"] or datetime.now(AMSTERDAM).date()
     catalogue = current_app.config["NORM_CATALOGUE"]
-    in_force = [ns for ns in versions(catalogue) if ns.valid_from <= on]
-    if not in_force:
+    norm_set = norm_set_on(catalogue, on)
+    if norm_set is None:
         raise NotFound(f"No {catalogue} norm set is in force on {on.isoformat()}")
-    norm_set = in_force[-1]
     return {
         "catalogue": norm_set.catalogue,
         "version": norm_set.version,
