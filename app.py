@@ -82,9 +82,10 @@ def _configure_db(app: Flask) -> None:
     from flask_migrate import Migrate
 
     from inspection import models  # noqa: F401  (registers the tables for Alembic)
-    from inspection.db import db
+    from inspection.db import db, register_unit_of_work
 
     db.init_app(app)
+    register_unit_of_work(app)
     Migrate(app, db, directory=os.path.join(os.path.dirname(__file__), "migrations"))
 
 

@@ -51,7 +51,8 @@ def issue_token(username: str, password: str, address: str) -> IssuedToken:
         db.session.execute(delete(FailedLogin).where(FailedLogin.attempted_at < now - window))
         db.session.add(FailedLogin(username=username[:64], address=address[:64], attempted_at=now))
         audit.record("auth.login_failed", "user", username[:64], None, address=address)
-        raise Unauthorized("Unknown user or wrong password")
+        # The failure counts towards the rate limit and stays in the audit log.
+        raise Unauthorized("Unknown user or wrong password", keep_work=True)
     token = secrets.token_urlsafe(32)
     expires_at = now + timedelta(seconds=current_app.config["TOKEN_TTL_SECONDS"])
     db.session.add(ApiToken(user=user, token_hash=token_digest(token), expires_at=expires_at))
@@ -95,5 +96,5 @@ def _check_rate_limits(username: str, address: str, now: datetime) -> None:
             oldest = oldest if oldest.tzinfo else oldest.replace(tzinfo=now.tzinfo)
             retry_after = max(1, math.ceil((oldest + window - now).total_seconds()))
             raise TooManyRequests(
-                "Too many failed logins; try again later", retry_after=retry_after
+                "Too many failed logins; try again later", retry_after=retry_after, keep_work=True
             )

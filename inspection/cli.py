@@ -1,7 +1,8 @@
 """Command-line interface: thin wrappers over the operations the API uses.
 
-Each command is one transaction: it commits when the operation succeeds and
-rolls back, with the operation's message, when it does not.
+Each command is one transaction (``inspection.db.unit_of_work``): it commits
+when the operation succeeds and rolls back, with the operation's message, when
+it does not.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ import click
 from flask import Flask
 from flask.cli import AppGroup
 
-from inspection.db import db
+from inspection.db import db, unit_of_work
 from inspection.errors import DomainError
 
 norms_cli = AppGroup("norms", help="Load and inspect norm sets.")
@@ -27,14 +28,10 @@ demo_cli = AppGroup("demo", help="Demonstration data.")
 def transaction() -> Iterator[None]:
     """Commit on success; on a domain error roll back and exit with its message."""
     try:
-        yield
-        db.session.commit()
+        with unit_of_work():
+            yield
     except DomainError as exc:
-        db.session.rollback()
         raise click.ClickException(exc.describe()) from exc
-    except BaseException:
-        db.session.rollback()
-        raise
 
 
 @norms_cli.command("load")

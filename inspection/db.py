@@ -1,10 +1,19 @@
-"""Database foundations: the declarative base, column types and the session extension."""
+"""Database foundations: the declarative base, column types, the session and its unit of work.
+
+Exactly one place commits or rolls back: the end of a request
+(``register_unit_of_work``) or of a CLI command (``unit_of_work``).
+Operations only flush; one that must undo part of its own work uses a
+savepoint (``db.session.begin_nested()``), never the caller's transaction.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from typing import Any
 
+from flask import Flask, Response, g
 from flask_sqlalchemy import SQLAlchemy
 from sqlalchemy import JSON, DateTime, MetaData, event
 from sqlalchemy.dialects.postgresql import JSONB
@@ -65,11 +74,58 @@ class UTCDateTime(TypeDecorator):
 JSONDocument = JSON().with_variant(JSONB(), "postgresql")
 
 
+# --- the unit of work ---------------------------------------------------------------------
+
+
+def keep_work_on_error() -> None:
+    """Commit this request's work although it answers with an error (a failed login counts)."""
+    g.keep_work_on_error = True
+
+
+def register_unit_of_work(app: Flask) -> None:
+    """The one commit point of a request: its work is stored only when it answers with success.
+
+    An error answer rolls back, unless the code that raised it asked to keep
+    the work (``keep_work_on_error``; a ``DomainError`` with ``keep_work``).
+    """
+
+    @app.after_request
+    def _commit_or_rollback(response: Response) -> Response:
+        if response.status_code < 400 or g.pop("keep_work_on_error", False):
+            db.session.commit()
+        else:
+            db.session.rollback()
+        return response
+
+
+@contextmanager
+def unit_of_work() -> Iterator[None]:
+    """The one commit point of a command: commit when the block ends, roll back when it raises.
+
+    An exception with a true ``keep_work`` attribute commits before it goes on.
+    """
+    try:
+        yield
+    except BaseException as exc:
+        if getattr(exc, "keep_work", False):
+            db.session.commit()
+        else:
+            db.session.rollback()
+        raise
+    db.session.commit()
+
+
+# --- SQLite -------------------------------------------------------------------------------
+
+
+def _is_sqlite(dbapi_connection: Any) -> bool:
+    return type(dbapi_connection).__module__.startswith("sqlite3")
+
+
 @event.listens_for(Engine, "connect")
 def _configure_sqlite(dbapi_connection: Any, connection_record: Any) -> None:
     """WAL for concurrent readers during writes; foreign keys are off by default in SQLite."""
-    module = type(dbapi_connection).__module__
-    if not module.startswith("sqlite3"):
+    if not _is_sqlite(dbapi_connection):
         return
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA foreign_keys=ON")
@@ -77,3 +133,30 @@ def _configure_sqlite(dbapi_connection: Any, connection_record: Any) -> None:
     cursor.execute("PRAGMA busy_timeout=10000")
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.close()
+    # pysqlite begins a transaction only before INSERT/UPDATE/DELETE, so a SAVEPOINT
+    # issued first opens the transaction itself and its RELEASE ends it, committing
+    # everything. Its handling is switched off and the transaction begun below, as
+    # SQLAlchemy's documentation shows for savepoints on pysqlite.
+    dbapi_connection.isolation_level = None
+
+
+@event.listens_for(Engine, "before_cursor_execute")
+def _begin_sqlite(
+    conn: Any, cursor: Any, statement: str, parameters: Any, context: Any, executemany: bool
+) -> None:
+    """Begin SQLite's transaction before the first statement that writes (or a SAVEPOINT).
+
+    Not at the first SELECT, as SQLAlchemy's recipe does: in WAL mode a read
+    transaction that later writes fails at once ("database is locked") when
+    another connection committed in between, while a transaction begun by its
+    first write waits its turn (``busy_timeout``). Reads before it see the
+    latest committed data, as under pysqlite's own handling.
+    """
+    dbapi_connection = conn.connection.dbapi_connection
+    if (
+        _is_sqlite(dbapi_connection)
+        and not dbapi_connection.in_transaction
+        and conn.in_transaction()
+        and not statement.lstrip()[:6].upper().startswith(("SELECT", "PRAGMA"))
+    ):
+        cursor.execute("BEGIN")

@@ -9,10 +9,19 @@ class DomainError(Exception):
     code = "error"
     status = 400
 
-    def __init__(self, message: str, fields: dict[str, list[str]] | None = None) -> None:
+    def __init__(
+        self,
+        message: str,
+        fields: dict[str, list[str]] | None = None,
+        *,
+        keep_work: bool = False,
+    ) -> None:
         super().__init__(message)
         self.message = message
         self.fields = fields or {}
+        # True when what was done before the error must be stored all the same
+        # (a failed login counts towards the rate limit): the caller commits.
+        self.keep_work = keep_work
 
     def describe(self) -> str:
         """The message followed by one line per field problem, for the CLI."""
@@ -51,8 +60,8 @@ class TooManyRequests(DomainError):
     code = "too_many_requests"
     status = 429
 
-    def __init__(self, message: str, retry_after: int) -> None:
-        super().__init__(message)
+    def __init__(self, message: str, retry_after: int, *, keep_work: bool = False) -> None:
+        super().__init__(message, keep_work=keep_work)
         self.retry_after = retry_after
 
 

@@ -85,12 +85,12 @@ def submit_inspection(
         norm_set=norm_set,
     )
     apply_score(inspection, score)
-    db.session.add(inspection)
     try:
-        db.session.flush()
+        # A savepoint: a refused insert undoes only itself, never the caller's earlier work.
+        with db.session.begin_nested():
+            db.session.add(inspection)
     except IntegrityError:
         # The same id arrived in parallel and was stored first: answer as for a resend.
-        db.session.rollback()
         stored = db.session.get(Inspection, submission.id)
         if stored is None:
             raise

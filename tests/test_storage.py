@@ -90,3 +90,40 @@ def test_unknown_roles_and_location_types_are_refused_by_the_database(app, creat
     db.session.rollback()
     with pytest.raises(IntegrityError):
         create_location(type="sporthal")
+
+
+def new_location(code: str) -> Location:
+    return Location(
+        code=code,
+        name=code,
+        type="azc",
+        municipality="Westerwolde",
+        province="Groningen",
+        latitude=53.0,
+        longitude=7.0,
+    )
+
+
+def stored_codes() -> list[str]:
+    db.session.expire_all()
+    return db.session.scalars(db.select(Location.code).order_by(Location.code)).all()
+
+
+def test_work_in_a_savepoint_is_undone_with_the_transaction_around_it(app):
+    """On SQLite too: a savepoint opened before any write does not commit when released."""
+    with db.session.begin_nested():
+        db.session.add(new_location("IN-SAVEPOINT"))
+    db.session.rollback()
+
+    assert stored_codes() == []
+
+
+def test_a_savepoint_rolled_back_keeps_the_work_before_it(app):
+    db.session.add(new_location("EARLIER"))
+    db.session.flush()
+    with pytest.raises(IntegrityError), db.session.begin_nested():
+        db.session.add(new_location("EARLIER"))
+    db.session.add(new_location("LATER"))
+    db.session.commit()
+
+    assert stored_codes() == ["EARLIER", "LATER"]

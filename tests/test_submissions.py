@@ -7,10 +7,13 @@ import uuid
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from sqlalchemy import event
 
+from app import create_app
 from inspection.db import db
 from inspection.errors import Conflict, ValidationFailed
-from inspection.models import AuditEvent, Inspection
+from inspection.locations import create_location as add_location
+from inspection.models import AuditEvent, Inspection, Location, User
 from inspection.norm_sets import DEFAULT_NORM_SET_FILE, load_norm_set, read_document
 from inspection.submissions import Submission, submit_inspection
 
@@ -184,3 +187,58 @@ def test_a_late_submission_is_scored_by_the_norms_of_its_visit_day(
     assert new_year.status == "below_norm"
     assert old_year.norm_set.version == "2023.1"
     assert old_year.status == "meets_norms"
+
+
+def test_a_duplicate_stored_in_parallel_leaves_the_callers_earlier_work(
+    database_url, norm_set, ter_apel, inspector, passing_answers
+):
+    """Another worker stores the same submission between our check and our insert.
+
+    The refused insert is undone by itself (a savepoint): what the same
+    transaction did before it stays, and the answer is the stored inspection.
+    """
+    if db.engine.dialect.name == "sqlite":
+        pytest.skip("On SQLite a transaction's first write locks out every other writer")
+    submission = Submission(
+        id=str(uuid.uuid4()), location="TER-APEL", observed_at=VISIT, answers=passing_answers
+    )
+    other_worker = create_app({"SQLALCHEMY_DATABASE_URI": database_url, "TESTING": True})
+    engine = db.engine
+    stored_in_parallel = []
+
+    def store_in_parallel(conn, cursor, statement, parameters, context, executemany) -> None:
+        if stored_in_parallel or not statement.startswith("INSERT INTO inspections"):
+            return
+        stored_in_parallel.append(True)
+        with other_worker.app_context():
+            submit_inspection(submission, db.session.get(User, inspector.id))
+            db.session.commit()
+            db.session.remove()
+            db.engine.dispose()
+
+    add_location(
+        {
+            "code": "EARLIER-WORK",
+            "name": "Made earlier in the same transaction",
+            "type": "azc",
+            "municipality": "Westerwolde",
+            "province": "Groningen",
+            "latitude": 53.0,
+            "longitude": 7.0,
+        }
+    )
+    event.listen(engine, "before_cursor_execute", store_in_parallel)
+    try:
+        inspection, created = submit_inspection(submission, inspector)
+    finally:
+        event.remove(engine, "before_cursor_execute", store_in_parallel)
+    db.session.commit()
+
+    assert stored_in_parallel
+    assert not created
+    assert inspection.id == submission.id
+    db.session.expire_all()
+    assert db.session.scalar(db.select(Location).where(Location.code == "EARLIER-WORK"))
+    assert db.session.scalar(db.select(db.func.count()).select_from(Inspection)) == 1
+    submitted = db.select(db.func.count()).where(AuditEvent.action == "inspection.submitted")
+    assert db.session.scalar(submitted) == 1

@@ -11,7 +11,6 @@ from flask import Flask, Response, jsonify, request, send_from_directory
 from flask_smorest import Api
 from werkzeug.exceptions import BadRequest, HTTPException, UnsupportedMediaType
 
-from inspection.db import db
 from inspection.http.errors import error_body, field_paths
 from schemas.common import ErrorSchema
 
@@ -126,13 +125,3 @@ def _configure_request_rules(app: Flask) -> None:
             raise UnsupportedMediaType("Send the body as application/json")
         if _NUL_ESCAPE.search(request.get_data()):
             raise BadRequest("Text may not contain NUL characters (\\u0000)")
-
-    @app.after_request
-    def _commit_or_rollback(response: Response) -> Response:
-        # The one commit point of a request: what an endpoint changed is stored
-        # only when it answers with success.
-        if response.status_code < 400:
-            db.session.commit()
-        else:
-            db.session.rollback()
-        return response

@@ -7,6 +7,7 @@ from typing import Any
 from flask import Flask, current_app, jsonify, request
 from werkzeug.exceptions import HTTPException, InternalServerError
 
+from inspection.db import keep_work_on_error
 from inspection.errors import DomainError, TooManyRequests
 
 # webargs nests messages under the part of the request they came from.
@@ -48,6 +49,8 @@ def field_paths(messages: Any, prefix: str = "") -> dict[str, list[str]]:
 def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(DomainError)
     def _domain_error(exc: DomainError):  # type: ignore[no-untyped-def]
+        if exc.keep_work:
+            keep_work_on_error()
         response = jsonify(error_body(exc.code, exc.message, exc.fields))
         response.status_code = exc.status
         if isinstance(exc, TooManyRequests):
