@@ -15,7 +15,7 @@ import click
 from flask import Flask
 from flask.cli import AppGroup
 
-from inspection.db import db, unit_of_work
+from inspection.db import unit_of_work
 from inspection.errors import DomainError
 
 norms_cli = AppGroup("norms", help="Load and inspect norm sets.")
@@ -51,11 +51,9 @@ def norms_load(file: str) -> None:
 @norms_cli.command("list")
 def norms_list() -> None:
     """List the stored norm sets."""
-    from sqlalchemy import select
+    from inspection.norm_sets import all_norm_sets
 
-    from inspection.models import NormSet
-
-    for ns in db.session.scalars(select(NormSet).order_by(NormSet.catalogue, NormSet.valid_from)):
+    for ns in all_norm_sets():
         click.echo(f"{ns.catalogue}\t{ns.version}\t{ns.valid_from.isoformat()}")
 
 

@@ -10,7 +10,8 @@ from sqlalchemy import Select, and_, func, select
 from sqlalchemy.orm import aliased
 
 from inspection.db import db
-from inspection.models import Inspection, Location
+from inspection.models import Inspection, Location, User
+from inspection.scope import location_clause, visible_location
 
 
 def latest_per_location(as_of: datetime | None = None) -> Select[tuple[str]]:
@@ -99,6 +100,31 @@ def paginate(query: Select, page: int, per_page: int) -> tuple[list, int]:
 def page_of(items: list[Any], total: int, args: dict[str, Any]) -> dict[str, Any]:
     """The envelope of a paginated list (``PageSchema``)."""
     return {"items": items, "total": total, "page": args["page"], "per_page": args["per_page"]}
+
+
+def inspections_for(
+    user: User,
+    *,
+    page: int,
+    per_page: int,
+    location: str | None = None,
+    since: datetime | None = None,
+    until: datetime | None = None,
+    status: str | None = None,
+) -> tuple[list[Inspection], int]:
+    """One page of the inspections ``user`` may see, latest visit first, and their total.
+
+    ``location`` is a location code; one outside the user's scope is not found.
+    """
+    place = visible_location(user, location) if location else None
+    query = (
+        select(Inspection)
+        .join(Location, Inspection.location_id == Location.id)
+        .where(location_clause(user), *inspection_filters(place, since, until, status))
+        .order_by(Inspection.observed_at.desc(), Inspection.id)
+    )
+    rows, total = paginate(query, page, per_page)
+    return [row[0] for row in rows], total
 
 
 def inspection_filters(

@@ -2,12 +2,23 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from inspection.confidentiality import MASKED_NAME, knows_identity, knows_position, masked_code
+from inspection.confidentiality import (
+    MASKED_NAME,
+    generalised_positions,
+    knows_identity,
+    knows_position,
+    listing_order,
+    masked_code,
+)
+from inspection.inspections import latest_inspection, locations_with_latest, paginate
 from inspection.models import Inspection, Location, User
 from inspection.norm_sets import compiled
+from inspection.scope import location_clause, visible_location
+from inspection.vocabulary import NOT_INSPECTED
 
 _SEVERITY_ORDER = {"critical": 0, "major": 1, "minor": 2}
 
@@ -62,9 +73,46 @@ def present_location(
         capacity=location.capacity,
         confidential=location.confidential,
         active=location.active,
-        status=latest.status if latest else "not_inspected",
+        status=latest.status if latest else NOT_INSPECTED,
         latest=latest,
         failed_norms=failed_norms(latest) if with_failed_norms and latest else [],
+    )
+
+
+def locations_for(
+    user: User,
+    *,
+    page: int,
+    per_page: int,
+    type: str | None = None,
+    province: str | None = None,
+    municipality: str | None = None,
+    status: Sequence[str] = (),
+) -> tuple[list[LocationView], int]:
+    """One page of the locations ``user`` may see, as they may see them, and their total.
+
+    ``status`` filters on the latest inspection's status (``not_inspected``
+    for none); masked entries are listed after the others.
+    """
+    where = [location_clause(user)]
+    for column, value in (
+        (Location.type, type),
+        (Location.province, province),
+        (Location.municipality, municipality),
+    ):
+        if value:
+            where.append(column == value)
+    query = locations_with_latest(where, status or (), order_by=listing_order(user))
+    rows, total = paginate(query, page, per_page)
+    positions = generalised_positions()
+    return [present_location(user, loc, latest, positions) for loc, latest in rows], total
+
+
+def location_for(user: User, code: str) -> LocationView:
+    """One location ``user`` may look up by its code, with its latest score and failed norms."""
+    location = visible_location(user, code)
+    return present_location(
+        user, location, latest_inspection(location), generalised_positions(), True
     )
 
 

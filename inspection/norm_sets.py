@@ -93,6 +93,11 @@ def compiled(norm_set: NormSet) -> NormSetDocument:
     )
 
 
+def all_norm_sets() -> list[NormSet]:
+    """Every stored version, by catalogue and then oldest first."""
+    return list(db.session.scalars(select(NormSet).order_by(NormSet.catalogue, NormSet.valid_from)))
+
+
 def known_domains() -> list[str]:
     """The domain codes of every stored norm set (for checking a ``domain`` filter)."""
     codes: set[str] = set()

@@ -13,7 +13,13 @@ from sqlalchemy import func, select
 
 from inspection import audit
 from inspection.db import db
-from inspection.errors import Conflict, PayloadTooLarge, UnsupportedMediaType, ValidationFailed
+from inspection.errors import (
+    Conflict,
+    NotFound,
+    PayloadTooLarge,
+    UnsupportedMediaType,
+    ValidationFailed,
+)
 from inspection.models import Inspection, Photo, User
 from inspection.norm_sets import compiled
 
@@ -81,6 +87,25 @@ def add_photo(
         bytes=len(clean),
     )
     return photo, True
+
+
+def photos_of(inspection: Inspection) -> list[Photo]:
+    """The photos of an inspection, in the order they arrived (their bytes not loaded)."""
+    return list(
+        db.session.scalars(
+            select(Photo).where(Photo.inspection_id == inspection.id).order_by(Photo.uploaded_at)
+        )
+    )
+
+
+def photo_of(inspection: Inspection, photo_id: str) -> Photo:
+    """One photo of an inspection; not found when it belongs to another."""
+    photo = db.session.scalars(
+        select(Photo).where(Photo.id == photo_id, Photo.inspection_id == inspection.id)
+    ).first()
+    if photo is None:
+        raise NotFound(f"No photo {photo_id}")
+    return photo
 
 
 def _size(n_bytes: int) -> str:

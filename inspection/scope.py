@@ -12,7 +12,7 @@ from sqlalchemy import ColumnElement, select, true
 from inspection.confidentiality import knows_identity
 from inspection.db import db
 from inspection.errors import NotFound
-from inspection.models import Location, User, user_locations
+from inspection.models import Inspection, Location, User, user_locations
 from inspection.vocabulary import MANAGER
 
 
@@ -43,3 +43,15 @@ def visible_location(user: User, code: str) -> Location:
     if location is None or (location.confidential and not knows_identity(user, location)):
         raise NotFound(f"No location {code}")
     return location
+
+
+def visible_inspection(user: User, inspection_id: str) -> Inspection:
+    """The inspection if the user may see it; otherwise not found (its existence stays hidden)."""
+    inspection = db.session.scalars(
+        select(Inspection)
+        .join(Location, Inspection.location_id == Location.id)
+        .where(Inspection.id == inspection_id, location_clause(user))
+    ).first()
+    if inspection is None:
+        raise NotFound(f"No inspection {inspection_id}")
+    return inspection

@@ -13,7 +13,8 @@ from sqlalchemy import select
 from inspection import audit
 from inspection.db import db
 from inspection.errors import Conflict, ValidationFailed
-from inspection.models import ROLES, Location, User
+from inspection.models import Location, User
+from inspection.vocabulary import MANAGER, ROLES
 
 MIN_PASSWORD_LENGTH = 12
 USERNAME_PATTERN = re.compile(r"^[a-z0-9][a-z0-9._-]{1,63}$")
@@ -61,7 +62,7 @@ def create_user(
     if len(password) < MIN_PASSWORD_LENGTH:
         problems["password"] = [f"must be at least {MIN_PASSWORD_LENGTH} characters"]
     locations: list[Location] = []
-    if location_codes and role != "manager":
+    if location_codes and role != MANAGER:
         problems["locations"] = ["only managers are scoped to locations"]
     elif location_codes:
         found = {

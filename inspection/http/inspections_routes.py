@@ -5,16 +5,13 @@ from __future__ import annotations
 from typing import Any
 
 from flask_smorest import Blueprint
-from sqlalchemy import select
 
-from inspection.db import db
-from inspection.errors import NotFound
 from inspection.http.security import current_user, requires
-from inspection.inspections import inspection_filters, page_of, paginate
+from inspection.inspections import inspections_for, page_of
 from inspection.location_views import InspectionForReader
-from inspection.models import Inspection, Location
-from inspection.scope import location_clause, visible_location
+from inspection.scope import visible_inspection
 from inspection.submissions import Submission, submit_inspection
+from inspection.vocabulary import INSPECTION_READERS, SUBMITTERS
 from schemas.common import ErrorSchema
 from schemas.inspections import (
     InspectionCreateSchema,
@@ -27,11 +24,9 @@ blp = Blueprint(
     "inspections", __name__, url_prefix="/api/v1/inspections", description="Inspections"
 )
 
-READERS = ("inspector", "manager", "coordinator")
-
 
 @blp.route("", methods=["POST"])
-@requires(blp, "inspector", "coordinator")
+@requires(blp, *SUBMITTERS)
 @blp.arguments(InspectionCreateSchema)
 @blp.response(201, InspectionOutSchema, description="Stored and scored")
 @blp.alt_response(200, schema=InspectionOutSchema, description="A resend: already stored")
@@ -57,42 +52,21 @@ def post_inspection(data: dict[str, Any]) -> Any:
 
 
 @blp.route("", methods=["GET"])
-@requires(blp, *READERS)
+@requires(blp, *INSPECTION_READERS)
 @blp.arguments(InspectionListArgsSchema, location="query")
 @blp.response(200, InspectionPageSchema)
 def list_inspections(args: dict[str, Any]) -> dict[str, Any]:
     """Inspections you may see, latest visit first."""
     user = current_user()
-    location = visible_location(user, args["location"]) if args.get("location") else None
-    query = (
-        select(Inspection)
-        .join(Location, Inspection.location_id == Location.id)
-        .where(
-            location_clause(user),
-            *inspection_filters(location, args.get("since"), args.get("until"), args.get("status")),
-        )
-        .order_by(Inspection.observed_at.desc(), Inspection.id)
-    )
-    rows, total = paginate(query, args["page"], args["per_page"])
-    return page_of([InspectionForReader(row[0], user) for row in rows], total, args)
+    inspections, total = inspections_for(user, **args)
+    return page_of([InspectionForReader(i, user) for i in inspections], total, args)
 
 
 @blp.route("/<inspection_id>", methods=["GET"])
-@requires(blp, *READERS)
+@requires(blp, *INSPECTION_READERS)
 @blp.response(200, InspectionOutSchema)
 @blp.alt_response(404, schema=ErrorSchema, description="No such inspection in your scope")
 def get_inspection(inspection_id: str) -> InspectionForReader:
     """One scored inspection."""
-    return InspectionForReader(visible_inspection(inspection_id), current_user())
-
-
-def visible_inspection(inspection_id: str) -> Inspection:
-    """The inspection if the caller may see it; otherwise not found (its existence stays hidden)."""
-    inspection = db.session.scalars(
-        select(Inspection)
-        .join(Location, Inspection.location_id == Location.id)
-        .where(Inspection.id == inspection_id, location_clause(current_user()))
-    ).first()
-    if inspection is None:
-        raise NotFound(f"No inspection {inspection_id}")
-    return inspection
+    user = current_user()
+    return InspectionForReader(visible_inspection(user, inspection_id), user)

@@ -6,19 +6,12 @@ from typing import Any
 
 from flask_smorest import Blueprint
 
-from inspection.confidentiality import generalised_positions, listing_order
 from inspection.http.security import current_user, requires
-from inspection.inspections import (
-    latest_inspection,
-    locations_with_latest,
-    page_of,
-    paginate,
-    score_series,
-)
-from inspection.location_views import present_location
+from inspection.inspections import latest_inspection, page_of, score_series
+from inspection.location_views import location_for, locations_for, present_location
 from inspection.locations import create_location, update_location
-from inspection.models import Location
-from inspection.scope import location_clause, visible_location
+from inspection.scope import visible_location
+from inspection.vocabulary import COORDINATOR
 from schemas.common import ErrorSchema
 from schemas.locations import (
     LocationCreateSchema,
@@ -38,17 +31,8 @@ blp = Blueprint("locations", __name__, url_prefix="/api/v1/locations", descripti
 @blp.response(200, LocationPageSchema)
 def list_locations(args: dict[str, Any]) -> dict[str, Any]:
     """The locations you may see, with the status of their latest inspection."""
-    user = current_user()
-    where = [location_clause(user)]
-    for field in ("type", "province", "municipality"):
-        if args.get(field):
-            where.append(getattr(Location, field) == args[field])
-    query = locations_with_latest(where, args.get("status") or (), order_by=listing_order(user))
-    rows, total = paginate(query, args["page"], args["per_page"])
-    positions = generalised_positions()
-    return page_of(
-        [present_location(user, loc, latest, positions) for loc, latest in rows], total, args
-    )
+    locations, total = locations_for(current_user(), **args)
+    return page_of(locations, total, args)
 
 
 @blp.route("/<code>", methods=["GET"])
@@ -57,11 +41,7 @@ def list_locations(args: dict[str, Any]) -> dict[str, Any]:
 @blp.alt_response(404, schema=ErrorSchema, description="No such location in your scope")
 def get_location(code: str) -> Any:
     """One location with its latest score and the norms it failed."""
-    user = current_user()
-    location = visible_location(user, code)
-    return present_location(
-        user, location, latest_inspection(location), generalised_positions(), True
-    )
+    return location_for(current_user(), code)
 
 
 @blp.route("/<code>/scores", methods=["GET"])
@@ -74,7 +54,7 @@ def get_scores(code: str) -> Any:
 
 
 @blp.route("", methods=["POST"])
-@requires(blp, "coordinator")
+@requires(blp, COORDINATOR)
 @blp.arguments(LocationCreateSchema)
 @blp.response(201, LocationDetailSchema)
 @blp.alt_response(409, schema=ErrorSchema, description="The code is taken")
@@ -85,7 +65,7 @@ def post_location(data: dict[str, Any]) -> Any:
 
 
 @blp.route("/<code>", methods=["PATCH"])
-@requires(blp, "coordinator")
+@requires(blp, COORDINATOR)
 @blp.arguments(LocationUpdateSchema(partial=True))
 @blp.response(200, LocationDetailSchema)
 @blp.alt_response(404, schema=ErrorSchema, description="No such location")

@@ -7,15 +7,12 @@ from typing import Any
 
 from flask import current_app
 from flask_smorest import Blueprint
-from sqlalchemy import select
 
-from inspection.db import db
-from inspection.engine import AMSTERDAM, LOCATION_TYPES
 from inspection.errors import NotFound
 from inspection.forms import build_form
 from inspection.http.security import current_user, requires
-from inspection.models import NormSet
-from inspection.norm_sets import compiled, get_norm_set, load_norm_set, norm_set_on
+from inspection.norm_sets import all_norm_sets, compiled, get_norm_set, load_norm_set, norm_set_on
+from inspection.vocabulary import AMSTERDAM, COORDINATOR, LOCATION_TYPES
 from schemas.common import ErrorSchema
 from schemas.norm_sets import (
     FormArgsSchema,
@@ -33,7 +30,7 @@ blp = Blueprint("norm_sets", __name__, url_prefix="/api/v1", description="Norm s
 @blp.response(200, NormSetSummarySchema(many=True))
 def list_norm_sets() -> Any:
     """Every stored norm set version."""
-    return db.session.scalars(select(NormSet).order_by(NormSet.catalogue, NormSet.valid_from))
+    return all_norm_sets()
 
 
 @blp.route("/norm-sets/<catalogue>/<version>", methods=["GET"])
@@ -49,7 +46,7 @@ def get_norm_set_version(catalogue: str, version: str) -> Any:
 
 
 @blp.route("/norm-sets", methods=["POST"])
-@requires(blp, "coordinator")
+@requires(blp, COORDINATOR)
 @blp.arguments(NormSetDocumentSchema)
 @blp.response(201, NormSetOutSchema)
 @blp.alt_response(409, schema=ErrorSchema, description="This version (or its start date) exists")

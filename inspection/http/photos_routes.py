@@ -5,15 +5,12 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Response
-from sqlalchemy import select
 
-from inspection.db import db
-from inspection.errors import NotFound
-from inspection.http.inspections_routes import READERS, visible_inspection
 from inspection.http.multipart import MultipartBlueprint
 from inspection.http.security import current_user, requires
-from inspection.models import Photo
-from inspection.photos import add_photo
+from inspection.photos import add_photo, photo_of, photos_of
+from inspection.scope import visible_inspection
+from inspection.vocabulary import INSPECTION_READERS, SUBMITTERS
 from schemas.common import ErrorSchema
 from schemas.photos import PhotoOutSchema, PhotoUploadSchema
 
@@ -21,7 +18,7 @@ blp = MultipartBlueprint("photos", __name__, url_prefix="/api/v1/inspections", d
 
 
 @blp.route("/<inspection_id>/photos", methods=["POST"])
-@requires(blp, "inspector", "coordinator")
+@requires(blp, *SUBMITTERS)
 @blp.arguments(PhotoUploadSchema, location="form_and_files")
 @blp.response(201, PhotoOutSchema)
 @blp.alt_response(200, schema=PhotoOutSchema, description="A resend: already stored")
@@ -30,7 +27,7 @@ blp = MultipartBlueprint("photos", __name__, url_prefix="/api/v1/inspections", d
 @blp.alt_response(415, schema=ErrorSchema, description="Not a JPEG or PNG")
 def post_photo(form: dict[str, Any], inspection_id: str) -> Any:
     """Add a photo (multipart field `photo`), optionally for one norm (`norm`)."""
-    inspection = visible_inspection(inspection_id)
+    inspection = visible_inspection(current_user(), inspection_id)
     photo, created = add_photo(
         inspection,
         form["photo"].read(),
@@ -42,22 +39,19 @@ def post_photo(form: dict[str, Any], inspection_id: str) -> Any:
 
 
 @blp.route("/<inspection_id>/photos", methods=["GET"])
-@requires(blp, *READERS)
+@requires(blp, *INSPECTION_READERS)
 @blp.response(200, PhotoOutSchema(many=True))
 @blp.alt_response(404, schema=ErrorSchema, description="No such inspection in your scope")
 def list_photos(inspection_id: str) -> Any:
     """The photos of an inspection."""
-    inspection = visible_inspection(inspection_id)
-    return db.session.scalars(
-        select(Photo).where(Photo.inspection_id == inspection.id).order_by(Photo.uploaded_at)
-    )
+    return photos_of(visible_inspection(current_user(), inspection_id))
 
 
 _IMAGE = {"schema": {"type": "string", "format": "binary"}}
 
 
 @blp.route("/<inspection_id>/photos/<photo_id>", methods=["GET"])
-@requires(blp, *READERS)
+@requires(blp, *INSPECTION_READERS)
 @blp.doc(
     responses={
         "200": {
@@ -69,12 +63,7 @@ _IMAGE = {"schema": {"type": "string", "format": "binary"}}
 @blp.alt_response(404, schema=ErrorSchema, description="No such photo in your scope")
 def get_photo(inspection_id: str, photo_id: str) -> Response:
     """The image itself (JPEG or PNG, metadata removed)."""
-    inspection = visible_inspection(inspection_id)
-    photo = db.session.scalars(
-        select(Photo).where(Photo.id == photo_id, Photo.inspection_id == inspection.id)
-    ).first()
-    if photo is None:
-        raise NotFound(f"No photo {photo_id}")
+    photo = photo_of(visible_inspection(current_user(), inspection_id), photo_id)
     response = Response(photo.data, mimetype=photo.content_type)
     response.headers["X-Content-Type-Options"] = "nosniff"
     response.headers["Cache-Control"] = "private, max-age=3600"

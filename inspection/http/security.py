@@ -12,9 +12,8 @@ from flask_smorest import Blueprint
 from inspection.auth import user_for_token
 from inspection.errors import Forbidden, Unauthorized
 from inspection.models import ApiToken, User
+from inspection.vocabulary import ROLES
 from schemas.common import ErrorSchema
-
-ALL_ROLES = ("inspector", "manager", "coordinator", "viewer")
 
 
 def current_user() -> User:
@@ -46,7 +45,7 @@ def requires(blp: Blueprint, *roles: str) -> Callable[[Callable[..., Any]], Call
     Also documents the security requirement and the 401/403 responses in the
     OpenAPI document, so the check and its documentation cannot drift apart.
     """
-    allowed = roles or ALL_ROLES
+    allowed = roles or ROLES
 
     def decorator(view: Callable[..., Any]) -> Callable[..., Any]:
         @wraps(view)
@@ -60,7 +59,7 @@ def requires(blp: Blueprint, *roles: str) -> Callable[[Callable[..., Any]], Call
         documented = blp.alt_response(401, schema=ErrorSchema, description="Not logged in")(
             documented
         )
-        if set(allowed) != set(ALL_ROLES):
+        if set(allowed) != set(ROLES):
             documented = blp.alt_response(403, schema=ErrorSchema, description="Role not allowed")(
                 documented
             )

@@ -1,18 +1,16 @@
 """The SQLAlchemy models; importing this package registers every table on the metadata."""
 
 from inspection.models.audit import AuditEvent
-from inspection.models.inspection import STATUSES, Inspection
+from inspection.models.inspection import Inspection
 from inspection.models.location import Location
 from inspection.models.login import FailedLogin
 from inspection.models.norm_set import NormSet
 from inspection.models.photo import Photo
 from inspection.models.region import REGION_LEVELS, Region
-from inspection.models.user import ROLES, ApiToken, User, user_locations
+from inspection.models.user import ApiToken, User, user_locations
 
 __all__ = [
     "REGION_LEVELS",
-    "ROLES",
-    "STATUSES",
     "ApiToken",
     "AuditEvent",
     "FailedLogin",

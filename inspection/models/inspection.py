@@ -12,9 +12,9 @@ from inspection.db import Base, JSONDocument, UTCDateTime, utcnow
 from inspection.models.location import Location
 from inspection.models.norm_set import NormSet
 from inspection.models.user import User
+from inspection.vocabulary import INSPECTION_STATUSES
 
-STATUSES = ("critical", "below_norm", "incomplete", "meets_norms")
-_STATUSES_SQL = ", ".join(f"'{s}'" for s in STATUSES)
+_STATUSES_SQL = ", ".join(f"'{s}'" for s in INSPECTION_STATUSES)
 
 
 class Inspection(Base):

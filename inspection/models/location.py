@@ -8,7 +8,7 @@ from sqlalchemy import CheckConstraint, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from inspection.db import Base, UTCDateTime, utcnow
-from inspection.engine.document import LOCATION_TYPES
+from inspection.vocabulary import LOCATION_TYPES
 
 _TYPES_SQL = ", ".join(f"'{t}'" for t in LOCATION_TYPES)
 

@@ -9,8 +9,8 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from inspection.db import Base, UTCDateTime, utcnow
 from inspection.models.location import Location
+from inspection.vocabulary import ROLES
 
-ROLES = ("inspector", "manager", "coordinator", "viewer")
 _ROLES_SQL = ", ".join(f"'{r}'" for r in ROLES)
 
 user_locations = Table(
