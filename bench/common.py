@@ -113,8 +113,7 @@ def store_inspections(count: int, seed: int = 3, distinct: int = 2000) -> list[t
         answers = answer_sets[n % distinct]
         key = (n % distinct, kind)
         if key not in scores:
-            scores[key] = score_answers(answers, document, kind).to_dict()
-        score = scores[key]
+            scores[key] = score_answers(answers, document, kind).stored()
         rows.append(
             {
                 "id": str(uuid.UUID(int=rng.getrandbits(128), version=4)),
@@ -126,11 +125,7 @@ def store_inspections(count: int, seed: int = 3, distinct: int = 2000) -> list[t
                 "answers": answers,
                 "notes": {},
                 "norm_set_id": norm_set.id,
-                "overall": score["overall"],
-                "coverage": score["coverage"],
-                "status": score["status"],
-                "domain_scores": score["domains"],
-                "results": score["results"],
+                **scores[key],
             }
         )
         stored.append((answers, kind))

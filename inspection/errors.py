@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 
 class DomainError(Exception):
     """Base of the errors an operation reports to its caller (HTTP or CLI)."""
@@ -73,3 +75,28 @@ class PayloadTooLarge(DomainError):
 class UnsupportedMediaType(DomainError):
     code = "unsupported_media_type"
     status = 415
+
+
+def field_paths(messages: Any, prefix: str = "") -> dict[str, list[str]]:
+    """Flatten marshmallow's nested messages into ``{"answers.children_present": [...]}``.
+
+    List positions become ``[i]``; messages about a whole object (``_schema``)
+    go to its own path, or to ``_body`` at the top.
+    """
+    if isinstance(messages, dict):
+        flat: dict[str, list[str]] = {}
+        for key, value in messages.items():
+            key = str(key)
+            # Messages about the object itself belong to the object's own path.
+            path = prefix if key == "_schema" else f"{prefix}.{key}" if prefix else key
+            for sub, problems in field_paths(value, path).items():
+                flat.setdefault(sub or "_body", []).extend(problems)
+        return flat
+    if isinstance(messages, list) and all(isinstance(m, str) for m in messages):
+        return {prefix: list(messages)}
+    if isinstance(messages, list):
+        flat = {}
+        for index, value in enumerate(messages):
+            flat.update(field_paths(value, f"{prefix}[{index}]"))
+        return flat
+    return {prefix: [str(messages)]}

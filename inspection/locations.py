@@ -13,7 +13,7 @@ from sqlalchemy import select
 
 from inspection import audit
 from inspection.db import db
-from inspection.errors import Conflict, ValidationFailed
+from inspection.errors import Conflict, ValidationFailed, field_paths
 from inspection.models import Location, User
 from schemas.locations import LocationRowSchema
 
@@ -109,8 +109,8 @@ def import_locations(path: str | Path, actor: User | None = None) -> ImportRepor
         try:
             data = schema.load(row, unknown="exclude")
         except ValidationError as exc:
-            for field, messages in exc.normalized_messages().items():
-                problems[f"row {number}.{field}"] = _flatten(messages)
+            for field, messages in field_paths(exc.normalized_messages()).items():
+                problems[f"row {number}.{field}"] = messages
             continue
         outside = service_area_problems(data["latitude"], data["longitude"], area)
         if outside:
@@ -177,11 +177,3 @@ def _read_vector_rows(path: Path) -> list[dict[str, Any]]:
     table = frame.drop(columns=frame.geometry.name)
     table = table.astype(object).where(table.notna(), None)
     return table.to_dict(orient="records")
-
-
-def _flatten(messages: Any) -> list[str]:
-    if isinstance(messages, dict):
-        return [f"{k}: {m}" for k, v in messages.items() for m in _flatten(v)]
-    if isinstance(messages, list):
-        return [str(m) for m in messages]
-    return [str(messages)]

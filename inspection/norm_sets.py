@@ -44,11 +44,7 @@ def load_norm_set(document: dict[str, Any], actor: User | None = None) -> NormSe
     try:
         parsed = parse_norm_set(document)
     except NormSetError as exc:
-        problems: dict[str, list[str]] = {}
-        for error in exc.errors:
-            path, _, message = error.partition(": ")
-            problems.setdefault(path or "document", []).append(message or error)
-        raise ValidationFailed("The norm set document is invalid", problems) from exc
+        raise ValidationFailed("The norm set document is invalid", exc.by_path()) from exc
     existing = db.session.scalars(
         select(NormSet).where(NormSet.catalogue == parsed.catalogue)
     ).all()

@@ -33,9 +33,7 @@ def correct_norm_set(norm_set: NormSet, document: dict[str, Any], actor: User | 
     try:
         parsed = parse_norm_set(document)
     except NormSetError as exc:
-        raise ValidationFailed(
-            "The corrected document is invalid", {"document": exc.errors}
-        ) from exc
+        raise ValidationFailed("The corrected document is invalid", exc.by_path()) from exc
     same = (parsed.catalogue, parsed.version, parsed.valid_from)
     if same != (norm_set.catalogue, norm_set.version, norm_set.valid_from):
         raise ValidationFailed(
@@ -98,31 +96,22 @@ def rescore(catalogue: str, version: str, actor: User | None = None) -> RescoreR
     for row in stored:
         rescored += 1
         score = score_answers(row.answers, document, row.type)
-        domains = {
-            code: {"score": d.score, "failed": list(d.failed)} for code, d in score.domains.items()
-        }
         # orjson writes the result dataclasses exactly as NormResult.to_dict would.
         results_text = orjson.dumps(list(score.results)).decode()
-        if results_text == row.results_text and orjson.dumps(domains).decode() == row.domains_text:
+        if (
+            results_text == row.results_text
+            and orjson.dumps(score.domains_dict()).decode() == row.domains_text
+        ):
             continue
-        new = score.to_dict()
+        new = score.stored()
         previous_results = orjson.loads(row.results_text)
         previous_domains = orjson.loads(row.domains_text)
-        if new["results"] == previous_results and new["domains"] == previous_domains:
+        if new["results"] == previous_results and new["domain_scores"] == previous_domains:
             continue  # the same content, only written differently (JSONB key order)
-        updates.append(
-            {
-                "id": row.id,
-                "overall": new["overall"],
-                "coverage": new["coverage"],
-                "status": new["status"],
-                "domain_scores": new["domains"],
-                "results": new["results"],
-            }
-        )
+        updates.append({"id": row.id, **new})
         before = _verdict(row.overall, row.coverage, row.status, previous_domains, previous_results)
         after = _verdict(
-            new["overall"], new["coverage"], new["status"], new["domains"], new["results"]
+            new["overall"], new["coverage"], new["status"], new["domain_scores"], new["results"]
         )
         if before != after:
             changed += 1

@@ -11,7 +11,13 @@ from sqlalchemy.exc import IntegrityError
 
 from inspection import audit
 from inspection.db import db, utcnow
-from inspection.engine import local_date, score_answers, select_in_force, validate_answers
+from inspection.engine import (
+    Score,
+    local_date,
+    score_answers,
+    select_in_force,
+    validate_answers,
+)
 from inspection.errors import Conflict, ValidationFailed
 from inspection.locations import location_by_code
 from inspection.models import Inspection, NormSet, User
@@ -113,14 +119,10 @@ def submit_inspection(
     return inspection, True
 
 
-def apply_score(inspection: Inspection, score: Any) -> None:
+def apply_score(inspection: Inspection, score: Score) -> None:
     """Copy an engine score onto the stored inspection."""
-    data = score.to_dict()
-    inspection.overall = data["overall"]
-    inspection.coverage = data["coverage"]
-    inspection.status = data["status"]
-    inspection.domain_scores = data["domains"]
-    inspection.results = data["results"]
+    for column, value in score.stored().items():
+        setattr(inspection, column, value)
 
 
 def _check_observed_at(

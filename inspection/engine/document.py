@@ -70,11 +70,27 @@ _NORM_KEYS = {
 
 
 class NormSetError(ValueError):
-    """A norm set document is invalid; ``errors`` lists every problem found."""
+    """A norm set document is invalid; ``problems`` lists every problem found.
 
-    def __init__(self, errors: list[str]):
-        self.errors = list(errors)
-        super().__init__("invalid norm set document:\n" + "\n".join(f"- {e}" for e in errors))
+    Each problem is a ``(path, message)`` pair, e.g. ``("norms[2].rule",
+    "unknown item 'x'")``; ``path`` is ``document`` for the whole document.
+    """
+
+    def __init__(self, problems: list[tuple[str, str]]):
+        self.problems = list(problems)
+        super().__init__("invalid norm set document:\n" + "\n".join(f"- {e}" for e in self.errors))
+
+    @property
+    def errors(self) -> list[str]:
+        """The problems as ``path: message`` lines."""
+        return [f"{path}: {message}" for path, message in self.problems]
+
+    def by_path(self) -> dict[str, list[str]]:
+        """The messages per path, in the order found."""
+        grouped: dict[str, list[str]] = {}
+        for path, message in self.problems:
+            grouped.setdefault(path, []).append(message)
+        return grouped
 
 
 def parse_norm_set(doc: Mapping[str, Any]) -> NormSetDocument:
@@ -87,14 +103,14 @@ def parse_norm_set(doc: Mapping[str, Any]) -> NormSetDocument:
 
 class _Parser:
     def __init__(self) -> None:
-        self.errors: list[str] = []
+        self.problems: list[tuple[str, str]] = []
 
     def error(self, path: str, message: str) -> None:
-        self.errors.append(f"{path}: {message}")
+        self.problems.append((path, message))
 
     def parse(self, doc: object) -> NormSetDocument:
         if not isinstance(doc, Mapping):
-            raise NormSetError(["document: must be a mapping"])
+            raise NormSetError([("document", "must be a mapping")])
         self._unknown_keys(doc, _TOP_KEYS, "document")
         catalogue = self._catalogue(doc.get("catalogue"))
         version = self._version(doc.get("version"))
@@ -106,8 +122,8 @@ class _Parser:
         domains = self._domains(doc.get("domains"))
         items, known_codes = self._items(doc.get("items"))
         norms = self._norms(doc.get("norms"), {d.code for d in domains}, items, known_codes)
-        if self.errors:
-            raise NormSetError(self.errors)
+        if self.problems:
+            raise NormSetError(self.problems)
         return NormSetDocument(
             catalogue=catalogue,
             version=version,
@@ -236,9 +252,9 @@ class _Parser:
                 self.error(path, f"duplicate item code {code!r}")
                 continue
             known.add(code)
-            before = len(self.errors)
+            before = len(self.problems)
             item = self._item(raw, code, path)
-            if len(self.errors) == before:
+            if len(self.problems) == before:
                 items[code] = item
         # max_item can point forward, so check it once all items are known.
         for code, item in list(items.items()):
@@ -325,7 +341,7 @@ class _Parser:
         items: dict[str, Item],
         known_codes: set[str],
     ) -> list[Norm]:
-        rules = RuleParser(items, known_codes, self.errors)
+        rules = RuleParser(items, known_codes, self.problems)
         norms: list[Norm] = []
         seen: set[str] = set()
         for i, raw in enumerate(self._list(data, "norms")):
@@ -340,9 +356,9 @@ class _Parser:
                 self.error(path, f"duplicate norm code {code!r}")
                 continue
             seen.add(code)
-            before = len(self.errors)
+            before = len(self.problems)
             norm = self._norm(raw, code, path, domain_codes, rules)
-            if len(self.errors) == before:
+            if len(self.problems) == before:
                 norms.append(norm)
         return norms
 

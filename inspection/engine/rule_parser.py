@@ -40,15 +40,17 @@ def value_fits_item(value: object, item: Item) -> bool:
 class RuleParser:
     """Parses the rules of one document against its (already parsed) items."""
 
-    def __init__(self, items: Mapping[str, Item], known_codes: set[str], errors: list[str]):
+    def __init__(
+        self, items: Mapping[str, Item], known_codes: set[str], problems: list[tuple[str, str]]
+    ):
         # ``known_codes`` includes items that were themselves invalid: a rule
         # naming one should not also be told the item is unknown.
         self.items = items
         self.known_codes = known_codes
-        self.errors = errors
+        self.problems = problems
 
     def error(self, path: str, message: str) -> None:
-        self.errors.append(f"{path}: {message}")
+        self.problems.append((path, message))
 
     def parse(self, data: object, path: str) -> Rule | None:
         """Compile one rule, or return ``None`` after recording its problems."""

@@ -103,11 +103,26 @@ class Score:
             "status": self.status,
             "failed_norms": list(self.failed_norms),
             "critical_norms": list(self.critical_norms),
-            "domains": {
-                code: {"score": d.score, "failed": list(d.failed)}
-                for code, d in self.domains.items()
-            },
+            "domains": self.domains_dict(),
             "results": [r.to_dict() for r in self.results],
+        }
+
+    def stored(self) -> dict[str, Any]:
+        """The score as an inspection keeps it, JSON-able: ``overall``, ``coverage``,
+        ``status``, ``domain_scores`` (per domain its score and failed norms) and
+        ``results`` (per norm, ``NormResult.to_dict``)."""
+        return {
+            "overall": self.overall,
+            "coverage": self.coverage,
+            "status": self.status,
+            "domain_scores": self.domains_dict(),
+            "results": [r.to_dict() for r in self.results],
+        }
+
+    def domains_dict(self) -> dict[str, dict[str, Any]]:
+        """Per domain code ``{"score", "failed"}``, JSON-able."""
+        return {
+            code: {"score": d.score, "failed": list(d.failed)} for code, d in self.domains.items()
         }
 
 

@@ -11,7 +11,7 @@ from flask import Flask, Response, jsonify, request, send_from_directory
 from flask_smorest import Api
 from werkzeug.exceptions import BadRequest, HTTPException, UnsupportedMediaType
 
-from inspection.http.errors import error_body, field_paths
+from inspection.http.errors import error_body, request_field_paths
 from schemas.common import ErrorSchema
 
 API_PREFIX = "/api/v1"
@@ -34,7 +34,7 @@ class InspectionApi(Api):
         message = data.get("message") or error.description or error.name
         fields = None
         if messages:
-            fields = field_paths(messages)
+            fields = request_field_paths(messages)
             if error.code == 422:
                 code, message = "validation_error", "The request has invalid fields"
         response = jsonify(error_body(code, message, fields))

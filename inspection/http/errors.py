@@ -8,7 +8,7 @@ from flask import Flask, current_app, jsonify, request
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 from inspection.db import keep_work_on_error
-from inspection.errors import DomainError, TooManyRequests
+from inspection.errors import DomainError, TooManyRequests, field_paths
 
 # webargs nests messages under the part of the request they came from.
 _LOCATIONS = {"json", "query", "form", "files", "form_and_files", "view_args", "headers", "path"}
@@ -21,29 +21,17 @@ def error_body(code: str, message: str, fields: dict[str, Any] | None = None) ->
     return {"error": body}
 
 
-def field_paths(messages: Any, prefix: str = "") -> dict[str, list[str]]:
-    """Flatten marshmallow's nested messages into ``{"answers.children_present": [...]}``."""
-    if isinstance(messages, dict):
-        flat: dict[str, list[str]] = {}
-        for key, value in messages.items():
-            key = str(key)
-            if not prefix and key in _LOCATIONS:
-                path = ""
-            elif key == "_schema":
-                path = prefix
-            else:
-                path = f"{prefix}.{key}" if prefix else key
-            for sub, problems in field_paths(value, path).items():
-                flat.setdefault(sub or "_body", []).extend(problems)
-        return flat
-    if isinstance(messages, list) and all(isinstance(m, str) for m in messages):
-        return {prefix: list(messages)}
-    if isinstance(messages, list):
-        flat = {}
-        for index, value in enumerate(messages):
-            flat.update(field_paths(value, f"{prefix}[{index}]"))
-        return flat
-    return {prefix: [str(messages)]}
+def request_field_paths(messages: Any) -> dict[str, list[str]]:
+    """``field_paths`` of webargs' messages, which come nested under the part of the
+    request (``json``, ``query``, ...) they were found in: paths start below it."""
+    if not isinstance(messages, dict):
+        return field_paths(messages)
+    flat: dict[str, list[str]] = {}
+    for key, value in messages.items():
+        found = field_paths(value) if key in _LOCATIONS else field_paths({key: value})
+        for path, problems in found.items():
+            flat.setdefault(path or "_body", []).extend(problems)
+    return flat
 
 
 def register_error_handlers(app: Flask) -> None:

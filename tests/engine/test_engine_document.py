@@ -526,6 +526,22 @@ def test_a_rule_on_an_invalid_item_is_not_also_called_unknown(full_doc):
     ]
 
 
+def test_problems_are_paths_with_messages_grouped_by_path(full_doc):
+    full_doc["catalogue"] = "Not A Code"
+    full_doc["items"][0]["type"] = "yesno"
+    full_doc["items"][0]["min"] = "low"
+
+    with pytest.raises(NormSetError) as caught:
+        parse_norm_set(full_doc)
+
+    problems = caught.value.problems
+    assert all(isinstance(p, tuple) and len(p) == 2 for p in problems)
+    grouped = caught.value.by_path()
+    assert list(grouped) == list(dict.fromkeys(path for path, _ in problems))
+    assert grouped["catalogue"] == ["must be a string of lowercase letters, digits and '-'"]
+    assert caught.value.errors == [f"{path}: {message}" for path, message in problems]
+
+
 def test_a_document_that_is_not_a_mapping_is_refused():
     with pytest.raises(NormSetError) as caught:
         parse_norm_set(["norms"])

@@ -272,6 +272,25 @@ def test_to_dict_is_plain_json(build, make_item, make_norm):
     }
 
 
+def test_the_stored_form_is_plain_json_with_the_scores_of_the_dict(build, make_item, make_norm):
+    items = [make_item("residents_present"), make_item("toilets_working")]
+    rule = {"ratio": ["residents_present", "toilets_working"], "max": 20, "critical_max": 50}
+    document = build(items, [make_norm("HYG-01", rule, "HYG")])
+    score = score_answers({"residents_present": 30, "toilets_working": 0}, document, "azc")
+
+    stored = json.loads(json.dumps(score.stored(), allow_nan=False))
+
+    full = score.to_dict()
+    assert stored == {
+        "overall": full["overall"],
+        "coverage": full["coverage"],
+        "status": full["status"],
+        "domain_scores": full["domains"],
+        "results": full["results"],
+    }
+    assert stored["results"][0]["value"] is None  # infinity has no JSON form
+
+
 def test_results_are_immutable(checklist):
     score = score_answers(answers(S_1=True), checklist(("S-1", "major")), "azc")
 
