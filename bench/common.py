@@ -26,8 +26,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from inspection.vocabulary import LOCATION_TYPES  # noqa: E402  (after the path is set)
+
 PASSWORD = "benchmark-password"
-LOCATION_TYPES = ("azc", "noodopvang", "crisisnoodopvang")
 
 
 def machine() -> str:

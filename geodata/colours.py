@@ -1,13 +1,12 @@
-"""Status colours and labels of the maps: the one place the PNG map and the web map take them from.
+"""Status colours of the maps: the one place the PNG map and the web pages take them from.
 
 A diverging red-green scheme (ColorBrewer RdYlGn-like, colour-blind safer
 than pure red/green because lightness differs too), worst status darkest red.
+Which statuses there are, their order and their labels are the caller's
+(``inspection.vocabulary``); this is only their palette.
 """
 
 from __future__ import annotations
-
-# Drawing order: the worst last, so that it lies on top where points overlap.
-STATUS_ORDER = ("not_inspected", "meets_norms", "incomplete", "below_norm", "critical")
 
 STATUS_COLOURS: dict[str, str] = {
     "critical": "#b2182b",
@@ -19,15 +18,6 @@ STATUS_COLOURS: dict[str, str] = {
 # Light fills get a dark edge so that they stay visible on a light background.
 EDGE_COLOURS: dict[str, str] = {"incomplete": "#8c510a"}
 DEFAULT_EDGE = "#333333"
-
-# Legend labels of the maps, in Dutch: the readers of the reports.
-STATUS_LABELS_NL: dict[str, str] = {
-    "critical": "Kritiek",
-    "below_norm": "Onder de norm",
-    "incomplete": "Onvolledig ingevuld",
-    "meets_norms": "Voldoet aan de normen",
-    "not_inspected": "Nog niet geïnspecteerd",
-}
 
 # The choropleth of the share of locations below the norms (0 to 1): light to dark red.
 SHARE_COLOURMAP = "Reds"

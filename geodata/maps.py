@@ -12,7 +12,7 @@ from __future__ import annotations
 import io
 import math
 import warnings
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 
@@ -36,8 +36,6 @@ from geodata.colours import (
     NO_LOCATIONS_COLOUR,
     SHARE_COLOURMAP,
     STATUS_COLOURS,
-    STATUS_LABELS_NL,
-    STATUS_ORDER,
     edge_colour,
 )
 from geodata.picture import CRS
@@ -75,6 +73,7 @@ def render_locations_map(
     size: str,
     day: date,
     extent: Sequence[float],
+    statuses: Mapping[str, str],
     filters_text: str = "",
     regions: geopandas.GeoDataFrame | None = None,
     outline: geopandas.GeoDataFrame | None = None,
@@ -91,6 +90,10 @@ def render_locations_map(
         The date of the picture, shown under the title.
     extent : sequence of float
         ``(min_lon, min_lat, max_lon, max_lat)`` shown when no outline is given.
+    statuses : mapping
+        Every status to draw with its legend label, in drawing order: the last
+        is drawn on top and listed first. Each needs a colour in
+        ``geodata.colours.STATUS_COLOURS``.
     filters_text : str
         A line saying which locations are shown.
     regions : geopandas.GeoDataFrame, optional
@@ -131,7 +134,7 @@ def render_locations_map(
             spine.set_color(GRID_COLOUR)
     if outline is not None:
         axes.set_axis_off()
-    counts = _draw_points(axes, locations)
+    counts = _draw_points(axes, locations, list(statuses))
 
     axes.set_xlim(bounds[0], bounds[2])
     axes.set_ylim(bounds[1], bounds[3])
@@ -144,7 +147,7 @@ def render_locations_map(
     if filters_text:
         subtitle += f" · {filters_text}"
     figure.text(0.04, 0.925, subtitle, fontsize=8.5, color="#444444", va="top", wrap=True)
-    _legend(figure, counts, locations)
+    _legend(figure, counts, locations, statuses)
 
     out = io.BytesIO()
     with warnings.catch_warnings():
@@ -229,13 +232,15 @@ def _marker_area(count: int) -> float:
     return float(np.clip(60 * math.sqrt(100 / max(count, 1)), 4, 60))
 
 
-def _draw_points(axes, locations: geopandas.GeoDataFrame) -> dict[str, int]:  # type: ignore[no-untyped-def]
+def _draw_points(  # type: ignore[no-untyped-def]
+    axes, locations: geopandas.GeoDataFrame, order: list[str]
+) -> dict[str, int]:
     geometry = locations.geometry
     shown = (geometry.notna() & ~geometry.is_empty).to_numpy()
     area = _marker_area(int(shown.sum()))
     status = locations["status"].to_numpy()
     counts = {}
-    for order, code in enumerate(STATUS_ORDER):
+    for layer, code in enumerate(order):
         rows = status == code
         counts[code] = int(rows.sum())
         points = geometry[rows & shown]
@@ -248,12 +253,17 @@ def _draw_points(axes, locations: geopandas.GeoDataFrame) -> dict[str, int]:  # 
             c=STATUS_COLOURS[code],
             edgecolors=edge_colour(code),
             linewidths=0.5,
-            zorder=3 + order,
+            zorder=3 + layer,
         )
     return counts
 
 
-def _legend(figure: Figure, counts: dict[str, int], locations: geopandas.GeoDataFrame) -> None:
+def _legend(
+    figure: Figure,
+    counts: dict[str, int],
+    locations: geopandas.GeoDataFrame,
+    statuses: Mapping[str, str],
+) -> None:
     handles = [
         Line2D(
             [],
@@ -263,9 +273,9 @@ def _legend(figure: Figure, counts: dict[str, int], locations: geopandas.GeoData
             markersize=8,
             markerfacecolor=STATUS_COLOURS[code],
             markeredgecolor=edge_colour(code),
-            label=f"{STATUS_LABELS_NL[code]} ({_thousands(counts[code])})",
+            label=f"{label} ({_thousands(counts[code])})",
         )
-        for code in reversed(STATUS_ORDER)
+        for code, label in reversed(statuses.items())
     ]
     figure.legend(
         handles=handles,

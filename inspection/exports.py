@@ -34,7 +34,7 @@ from inspection.picture import (
     stored_regions,
 )
 from inspection.scope import scoped_location_ids
-from inspection.vocabulary import AMSTERDAM, STATUS_SHORT_LABELS
+from inspection.vocabulary import AMSTERDAM, DRAW_ORDER, STATUS_SHORT_LABELS
 
 GEOJSON = "application/geo+json"
 GEOPACKAGE = "application/geopackage+sqlite3"
@@ -121,6 +121,7 @@ def locations_map(args: dict[str, Any], user: User) -> Export:
             size=args["size"],
             day=day,
             extent=extent,
+            statuses={code: STATUS_SHORT_LABELS["nl"][code] for code in DRAW_ORDER},
             filters_text=filters_text(args),
             regions=share_below_by_region(args.get("as_of"), user=user, filters=filters),
             outline=stored_regions("province"),

@@ -12,6 +12,7 @@ from sqlalchemy.orm import aliased
 from inspection.db import db
 from inspection.models import Inspection, Location, User
 from inspection.scope import location_clause, visible_location
+from inspection.vocabulary import NOT_INSPECTED
 
 
 def latest_per_location(as_of: datetime | None = None) -> Select[tuple[str]]:
@@ -59,8 +60,8 @@ def locations_with_latest(
         .order_by(*order_by)
     )
     if status:
-        conditions = [latest.status.in_([s for s in status if s != "not_inspected"])]
-        if "not_inspected" in status:
+        conditions = [latest.status.in_([s for s in status if s != NOT_INSPECTED])]
+        if NOT_INSPECTED in status:
             conditions.append(latest.id.is_(None))
         query = query.where(
             conditions[0] if len(conditions) == 1 else conditions[0] | conditions[1]

@@ -112,9 +112,9 @@ ROLE_LABELS: dict[str, dict[str, str]] = {
 
 
 def served() -> dict[str, Any]:
-    """The vocabulary as the pages get it (JSON-ready; statuses worst first)."""
+    """The vocabulary as the pages get it (JSON-ready)."""
     return {
-        "statuses": list(WORST_FIRST),
+        "worst_first": list(WORST_FIRST),
         "draw_order": list(DRAW_ORDER),
         "status_labels": STATUS_LABELS,
         "roles": list(ROLES),

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from marshmallow import Schema, fields, validate
 
+from inspection.vocabulary import INSPECTION_STATUSES
 from schemas.common import PageArgsSchema, PageSchema
-from schemas.scores import STATUSES, NormSetRefSchema, ResultSchema, ScoreSchema, Stored
+from schemas.scores import NormSetRefSchema, ResultSchema, ScoreSchema, Stored
 
 
 class PositionSchema(Schema):
@@ -61,7 +62,7 @@ class InspectionListArgsSchema(PageArgsSchema):
     location = fields.String(metadata={"description": "Location code"})
     since = fields.AwareDateTime(metadata={"description": "observed_at from (inclusive)"})
     until = fields.AwareDateTime(metadata={"description": "observed_at until (inclusive)"})
-    status = fields.String(validate=validate.OneOf(STATUSES))
+    status = fields.String(validate=validate.OneOf(INSPECTION_STATUSES))
 
 
 class InspectionPageSchema(PageSchema):

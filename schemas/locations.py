@@ -6,9 +6,9 @@ from typing import Any
 
 from marshmallow import Schema, fields, pre_load, validate
 
-from inspection.engine.document import LOCATION_TYPES
+from inspection.vocabulary import LOCATION_STATUSES, LOCATION_TYPES
 from schemas.common import PageArgsSchema, PageSchema
-from schemas.scores import LOCATION_STATUSES, FailedNormSchema, NormSetRefSchema
+from schemas.scores import FailedNormSchema, NormSetRefSchema
 
 CODE_PATTERN = r"^[A-Z0-9][A-Z0-9-]{0,63}$"
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from marshmallow import INCLUDE, Schema, fields, validate
 
-from inspection.engine import LOCATION_TYPES
+from inspection.vocabulary import LOCATION_TYPES
 from schemas.scores import LabelSchema
 
 

@@ -6,9 +6,8 @@ from typing import Any
 
 from marshmallow import Schema, fields, validate
 
-from inspection.engine import OUTCOMES, SEVERITIES, STATUSES
-
-LOCATION_STATUSES = (*STATUSES, "not_inspected")
+from inspection.engine import OUTCOMES, SEVERITIES
+from inspection.vocabulary import INSPECTION_STATUSES
 
 
 class Stored(fields.Nested):
@@ -39,7 +38,7 @@ class DomainScoreSchema(Schema):
 
 class ScoreSchema(Schema):
     overall = fields.Float(allow_none=True, required=True, metadata={"description": "0-100"})
-    status = fields.String(required=True, validate=validate.OneOf(STATUSES))
+    status = fields.String(required=True, validate=validate.OneOf(INSPECTION_STATUSES))
     coverage = fields.Float(allow_none=True, required=True, metadata={"description": "percent"})
     domains = fields.Dict(
         keys=fields.String(), values=fields.Nested(DomainScoreSchema), required=True

@@ -21,11 +21,8 @@ from __future__ import annotations
 import datetime as dt
 import math
 import random
-from zoneinfo import ZoneInfo
 
-AMSTERDAM = ZoneInfo("Europe/Amsterdam")
-
-LOCATION_TYPES = ("azc", "noodopvang", "crisisnoodopvang")
+from inspection.vocabulary import AMSTERDAM, LOCATION_TYPES
 
 # The context items: head counts an inspector always fills in.
 CONTEXT_ITEMS = (

@@ -12,8 +12,8 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from xml.sax.saxutils import escape, quoteattr
 
+from inspection.vocabulary import STATUS_LABELS
 from inspection.web.colours import DEFAULT_EDGE, EDGE_COLOURS, STATUS_COLOURS
-from inspection.web.status import STATUS_LABELS
 
 WIDTH, HEIGHT = 420, 220
 LEFT, RIGHT, TOP, BOTTOM = 34, 14, 14, 32

@@ -4,26 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from inspection.vocabulary import STATUS_LABELS, WORST_FIRST
 from inspection.web.colours import DEFAULT_EDGE, EDGE_COLOURS, STATUS_COLOURS
-
-STATUS_ORDER = ("critical", "below_norm", "incomplete", "meets_norms", "not_inspected")
-
-STATUS_LABELS: dict[str, dict[str, str]] = {
-    "nl": {
-        "critical": "Kritiek: direct ingrijpen nodig",
-        "below_norm": "Onder de norm",
-        "incomplete": "Onvolledig ingevuld",
-        "meets_norms": "Voldoet aan de normen",
-        "not_inspected": "Nog niet geïnspecteerd",
-    },
-    "en": {
-        "critical": "Critical: immediate action needed",
-        "below_norm": "Below the norms",
-        "incomplete": "Incompletely filled in",
-        "meets_norms": "Meets the norms",
-        "not_inspected": "Not inspected yet",
-    },
-}
 
 BLACK, WHITE = "#000000", "#ffffff"
 
@@ -56,7 +38,7 @@ def statuses() -> list[dict[str, Any]]:
             "edge": EDGE_COLOURS.get(code, DEFAULT_EDGE),
             "text": text_colour(STATUS_COLOURS[code]),
         }
-        for code in STATUS_ORDER
+        for code in WORST_FIRST
     ]
 
 

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import json
 from html.parser import HTMLParser
 
 import pytest
 
 from app import create_app
 from geodata.colours import STATUS_COLOURS
+from inspection.vocabulary import LOCATION_TYPES, ROLES, STATUS_LABELS
 from inspection.web.pages import tile_host
-from inspection.web.status import STATUS_LABELS, contrast_ratio, statuses
+from inspection.web.status import contrast_ratio, statuses
 
 PAGES = ("/", "/locations/TER-APEL", "/form", "/map")
 CSP = {
@@ -239,3 +241,38 @@ def test_the_api_keeps_its_own_headers(client):
 
     assert response.status_code == 401
     assert "Content-Security-Policy" not in response.headers
+
+
+class BodyData(HTMLParser):
+    """The data-* attributes of a page's body."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.data: dict[str, str] = {}
+
+    def handle_starttag(self, tag, attrs) -> None:
+        if tag == "body":
+            self.data = {k[5:]: v for k, v in attrs if k.startswith("data-")}
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_every_page_gets_the_vocabulary_of_the_service(client, page):
+    parser = BodyData()
+    parser.feed(client.get(page).get_data(as_text=True))
+
+    vocabulary = json.loads(parser.data["vocabulary"])
+
+    assert vocabulary["location_types"] == list(LOCATION_TYPES)
+    assert vocabulary["roles"] == list(ROLES)
+    assert vocabulary["submitters"] == ["inspector", "coordinator"]
+    assert vocabulary["worst_first"][0] == "critical"
+    assert vocabulary["draw_order"] == vocabulary["worst_first"][::-1]
+    assert vocabulary["status_labels"]["en"]["below_norm"] == "Below the norms"
+    assert vocabulary["time_zone"] == "Europe/Amsterdam"
+
+
+def test_the_map_offers_every_location_type_to_filter_by(client):
+    html = client.get("/map").get_data(as_text=True)
+
+    for location_type in LOCATION_TYPES:
+        assert f'<option value="{location_type}">{location_type}</option>' in html

@@ -112,6 +112,10 @@ export function $(selector, root = document) {
   return root.querySelector(selector);
 }
 
+// ---- The service's vocabulary (inspection/vocabulary.py), served with every page. ----
+
+export const VOCABULARY = JSON.parse(document.body.dataset.vocabulary || "{}");
+
 // ---- Statuses and formatting. ----
 
 const STATUSES = JSON.parse(document.body.dataset.statuses || "[]");

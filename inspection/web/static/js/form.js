@@ -1,7 +1,7 @@
 // The phone form: log in, pick a location (search or nearest), fill the
 // checklist, queue the submission on the phone and send it when there is network.
 
-import { $, NetworkError, allPages, api, el, storedSession, withSession } from "./common.js";
+import { $, NetworkError, VOCABULARY, allPages, api, el, storedSession, withSession } from "./common.js";
 import { renderForm } from "./form-view.js";
 import { Outbox, localTimestamp, newId } from "./queue.js";
 import { store } from "./store.js";
@@ -305,7 +305,7 @@ function handleUnauthorized() {
 // ---- Start ----
 
 async function onSession(current) {
-  const maySubmit = ["inspector", "coordinator"].includes(current.user.role);
+  const maySubmit = VOCABULARY.submitters.includes(current.user.role);
   $("#role-notice").hidden = maySubmit;
   $("#submit").disabled = !maySubmit;
   if (!state.started) {
@@ -319,7 +319,7 @@ async function onSession(current) {
 
 function prefetchForms() {
   if (!navigator.onLine) return;
-  for (const type of ["azc", "noodopvang", "crisisnoodopvang"]) {
+  for (const type of VOCABULARY.location_types) {
     store.get("kv", `form:${type}:${state.lang}`).then(() => fetchForm(type, state.lang));
   }
 }
