@@ -7,7 +7,7 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Select, and_, func, select
-from sqlalchemy.orm import aliased
+from sqlalchemy.orm import aliased, joinedload
 
 from inspection.db import db
 from inspection.models import Inspection, Location, User
@@ -116,10 +116,16 @@ def inspections_for(
     """One page of the inspections ``user`` may see, latest visit first, and their total.
 
     ``location`` is a location code; one outside the user's scope is not found.
+    Each comes with its location, inspector and norm set: one query for the page.
     """
     place = visible_location(user, location) if location else None
     query = (
         select(Inspection)
+        .options(
+            joinedload(Inspection.location),
+            joinedload(Inspection.inspector),
+            joinedload(Inspection.norm_set),
+        )
         .join(Location, Inspection.location_id == Location.id)
         .where(location_clause(user), *inspection_filters(place, since, until, status))
         .order_by(Inspection.observed_at.desc(), Inspection.id)

@@ -10,6 +10,7 @@ from typing import Any
 
 import yaml
 from sqlalchemy import select
+from sqlalchemy.orm import undefer
 
 from inspection import audit
 from inspection.cache import app_cache
@@ -90,8 +91,14 @@ def compiled(norm_set: NormSet) -> NormSetDocument:
 
 
 def all_norm_sets() -> list[NormSet]:
-    """Every stored version, by catalogue and then oldest first."""
-    return list(db.session.scalars(select(NormSet).order_by(NormSet.catalogue, NormSet.valid_from)))
+    """Every stored version, by catalogue and then oldest first, with its document."""
+    return list(
+        db.session.scalars(
+            select(NormSet)
+            .options(undefer(NormSet.document))
+            .order_by(NormSet.catalogue, NormSet.valid_from)
+        )
+    )
 
 
 def known_domains() -> list[str]:
