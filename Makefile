@@ -6,7 +6,7 @@ FLASK := $(BIN)/flask --app app
 # The PostgreSQL server the second test run uses; each run makes databases of its own there.
 TEST_POSTGRES_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
 
-.PHONY: run test test-sqlite test-postgres db install lint bench clean
+.PHONY: run test test-sqlite test-postgres lint-imports db install lint bench clean
 
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -23,7 +23,11 @@ db: install
 run: db
 	$(FLASK) run --host 127.0.0.1 --port 5000
 
-test: db test-sqlite test-postgres
+test: db lint-imports test-sqlite test-postgres
+
+# The layers of the code (contracts in pyproject.toml), checked before the tests run.
+lint-imports: install
+	$(BIN)/lint-imports
 
 test-sqlite: install
 	env -u DATABASE_URL $(BIN)/pytest -q

@@ -59,7 +59,6 @@ def _configure_settings(app: Flask, config: dict[str, Any]) -> None:
         LOGIN_FAILURES_PER_ADDRESS=20,
         NORM_CATALOGUE="nl-children",
         SERVICE_AREA=NETHERLANDS,
-        JSON_SORT_KEYS=False,
     )
     if os.environ.get("DATABASE_URL"):
         app.config["SQLALCHEMY_DATABASE_URI"] = os.environ["DATABASE_URL"]

@@ -3,19 +3,17 @@
 from __future__ import annotations
 
 import copy
+import uuid
 from datetime import datetime
 
 import pytest
 import yaml
 
 from inspection.db import db
+from inspection.errors import ValidationFailed
 from inspection.models import AuditEvent, NormSet
-from inspection.norm_sets import (
-    DEFAULT_NORM_SET_FILE,
-    load_norm_set,
-    norm_set_in_force,
-    read_document,
-)
+from inspection.norm_sets import DEFAULT_NORM_SET_FILE, load_norm_set, read_document
+from inspection.submissions import Submission, submit_inspection
 
 
 @pytest.fixture
@@ -120,21 +118,38 @@ def test_a_json_document_loads_too(cli, tmp_path, default_document):
         ("2023-05-03T00:00:00+02:00", "2023.1"),
     ],
 )
-def test_the_version_in_force_follows_the_local_date(app, default_document, observed_at, version):
+def test_a_visit_is_scored_by_the_version_in_force_on_its_local_date(
+    app, default_document, create_location, create_user, passing_answers, observed_at, version
+):
     load_norm_set(default_document)
     newer = copy.deepcopy(default_document)
     newer["version"] = "2025.1"
     newer["valid_from"] = "2025-01-01"
     load_norm_set(newer)
+    create_location(code="TER-APEL")
 
-    chosen = norm_set_in_force("nl-children", datetime.fromisoformat(observed_at))
+    inspection, _ = visit(create_user("inspector"), passing_answers, observed_at)
 
-    assert chosen is not None and chosen.version == version
+    assert inspection.norm_set.version == version
 
 
-def test_before_the_first_version_nothing_is_in_force(app, default_document):
+def test_a_visit_before_the_first_version_is_refused(
+    app, default_document, create_location, create_user, passing_answers
+):
     load_norm_set(default_document)
+    create_location(code="TER-APEL")
 
-    assert (
-        norm_set_in_force("nl-children", datetime.fromisoformat("2023-05-02T23:59+02:00")) is None
+    with pytest.raises(ValidationFailed) as refused:
+        visit(create_user("inspector"), passing_answers, "2023-05-02T23:59+02:00")
+
+    assert "in force from 2023-05-03" in refused.value.fields["observed_at"][0]
+
+
+def visit(inspector, answers, observed_at):
+    submission = Submission(
+        id=str(uuid.uuid4()),
+        location="TER-APEL",
+        observed_at=datetime.fromisoformat(observed_at),
+        answers=answers,
     )
+    return submit_inspection(submission, inspector)

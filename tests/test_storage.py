@@ -7,7 +7,8 @@ from datetime import UTC, datetime, timedelta, timezone
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
-from sqlalchemy import text
+from flask_migrate import downgrade, upgrade
+from sqlalchemy import inspect, text
 from sqlalchemy.exc import DBAPIError, IntegrityError
 
 from inspection import audit
@@ -21,6 +22,30 @@ def test_the_migrations_build_exactly_the_models(app):
         differences = compare_metadata(context, db.metadata)
 
     assert differences == []
+
+
+def test_the_migrations_go_down_to_nothing_and_up_again(app, create_location):
+    create_location(code="BEFORE")
+    db.session.remove()
+
+    downgrade(revision="base")
+    db.engine.dispose()
+    left = set(inspect(db.engine).get_table_names()) - {"alembic_version"}
+    upgrade()
+    db.engine.dispose()
+
+    assert left == set()
+    with db.engine.connect() as connection:
+        context = MigrationContext.configure(connection, opts={"compare_type": True})
+        assert compare_metadata(context, db.metadata) == []
+    # The rebuilt database works: the append-only audit log included.
+    audit.record("test.event", "test", "1")
+    db.session.add(new_location("AFTER"))
+    db.session.commit()
+    assert stored_codes() == ["AFTER"]
+    with pytest.raises(DBAPIError, match="append-only"):
+        db.session.execute(text("DELETE FROM audit_events"))
+    db.session.rollback()
 
 
 def test_sqlite_runs_in_wal_mode_with_foreign_keys(app):

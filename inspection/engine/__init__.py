@@ -24,7 +24,7 @@ from .document import (
     NormSetError,
     parse_norm_set,
 )
-from .rules import FAIL, NOT_APPLICABLE, OUTCOMES, PASS, UNANSWERED, evaluate_rule
+from .rules import FAIL, NOT_APPLICABLE, OUTCOMES, PASS, UNANSWERED
 from .scoring import (
     BELOW_NORM,
     CRITICAL,
@@ -65,7 +65,6 @@ __all__ = [
     "NormSetDocument",
     "NormSetError",
     "Score",
-    "evaluate_rule",
     "local_date",
     "parse_norm_set",
     "score_answers",

@@ -273,8 +273,3 @@ class AnyOf:
     def threshold(self, location_type: str) -> None:
         """Combined rules have no single threshold."""
         return None
-
-
-def evaluate_rule(rule: Rule, answers: Mapping[str, Any], location_type: str) -> Evaluation:
-    """Evaluate a compiled rule: ``(outcome, value, critical)`` (see module doc)."""
-    return rule.evaluate(answers, location_type)

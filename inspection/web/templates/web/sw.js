@@ -55,7 +55,3 @@ self.addEventListener("fetch", (event) => {
     event.respondWith(networkFirst(request, SHELL_CACHE, url.pathname));
   }
 });
-
-self.addEventListener("message", (event) => {
-  if (event.data === "forget-data") event.waitUntil(caches.delete(DATA_CACHE));
-});
