@@ -6,7 +6,7 @@ forbidden, so that its existence does not leak.
 
 from __future__ import annotations
 
-from sqlalchemy import ColumnElement, case, func, select, true
+from sqlalchemy import ColumnElement, and_, case, func, select, true
 
 from inspection.db import db
 from inspection.errors import NotFound
@@ -70,3 +70,15 @@ def generalised_positions() -> dict[str, tuple[float, float]]:
         .group_by(Location.municipality)
     )
     return {municipality: (lat, lon) for municipality, lat, lon in rows}
+
+
+def choosable_location_clause(user: User) -> ColumnElement[bool]:
+    """A WHERE clause on Location for the locations a user may pick on a checklist.
+
+    Active locations in the user's scope; confidential shelters only for the
+    roles that visit them (inspectors) or manage them all (coordinators).
+    """
+    clause = and_(Location.active.is_(True), location_clause(user))
+    if user.role in ("inspector", "coordinator"):
+        return clause
+    return and_(clause, Location.confidential.is_(False))
