@@ -71,22 +71,24 @@ def parse_instance(xml: bytes) -> Instance:
     seen: set[str] = set()
     for path, leaf in _leaves(root):
         name = path[-1]
-        text = (leaf.text or "").strip()
+        # Free text (notes, text items) is kept as typed; everything else is a token.
+        text = leaf.text or ""
+        token = text.strip()
         if names.META in path[:-1]:
             if name == names.INSTANCE_ID:
-                instance.instance_id = text or None
+                instance.instance_id = token or None
             continue
         if name in seen:
             raise MalformedInstance(f"The element {name} occurs more than once")
         seen.add(name)
-        if not text:
+        if not token:
             continue
         if name == names.LOCATION:
-            instance.location = text
+            instance.location = token
         elif name == names.OBSERVED_AT:
-            instance.observed_at = text
+            instance.observed_at = token
         elif name == names.POSITION:
-            instance.position = text
+            instance.position = token
         elif name.startswith(names.NOTE_PREFIX):
             instance.notes[name] = text
         elif name.startswith(names.PHOTO_PREFIX):
@@ -135,13 +137,14 @@ def position_of(geopoint: str | None) -> dict[str, Any] | None:
 
 
 def _typed(text: str, item: Item) -> Any:
+    if item.type == "text":
+        return text
+    text = text.strip()
     if item.type == "boolean":
         return {"true": True, "false": False}.get(text, text)
     if item.type == "choice":
         return next((c.value for c in item.choices if str(c.value) == text), text)
-    if item.numeric:
-        return _number(text)
-    return text
+    return _number(text) if item.numeric else text
 
 
 def _number(text: str) -> Any:

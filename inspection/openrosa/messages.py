@@ -93,6 +93,23 @@ _DUTCH: list[tuple[re.Pattern[str], str]] = [
         (r"too many pixels", "heeft te veel beeldpunten"),
         (r"at most (\d+) photos per inspection", "hoogstens {0} foto's per inspectie"),
         (r"A photo may be at most (.+)", "Een foto mag hoogstens {0} groot zijn"),
+        (
+            r"Send the instance as the multipart part (.+)",
+            "Stuur het formulier mee als multipart-deel {0}",
+        ),
+        (r"The element (.+) occurs more than once", "Het element {0} komt meer dan eens voor"),
+        (
+            r"The submission may not contain a DTD or entities",
+            "De inzending mag geen DTD of entiteiten bevatten",
+        ),
+        (r"The submission is not well-formed XML: (.+)", "Geen geldige XML: {0}"),
+        (r"The submission nests deeper than (\d+) levels", "Dieper genest dan {0} niveaus"),
+        (r"The position is not a geopoint.*", "De positie is geen geldig GPS-punt"),
+        (r"The instance may be at most (\d+) bytes", "Het formulier mag hoogstens {0} bytes zijn"),
+        (
+            r"A request may be at most (\d+) bytes; send photos separately",
+            "Een verzending mag hoogstens {0} bytes zijn; stuur de foto's apart",
+        ),
         (r"Missing data for required field\.", "ontbreekt"),
         (r"Field may not be null\.", "ontbreekt"),
         (r"Not a valid UUID\.", "is geen geldige UUID"),
