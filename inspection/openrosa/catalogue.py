@@ -13,7 +13,7 @@ from inspection.errors import NotFound
 from inspection.models import Location, NormSet, User
 from inspection.norm_sets import compiled, norm_set_on
 from inspection.openrosa import names
-from inspection.openrosa.xforms import LocationOption, XForm, make_xform
+from inspection.openrosa.xforms import LocationOption, ReservedItemCode, XForm, make_xform
 from inspection.scope import choosable_location_clause
 
 # Forms are rebuilt when their inputs change; a handful of versions stay around.
@@ -72,7 +72,11 @@ def _form(norm_set: NormSet, location_type: str, user: User) -> XForm | None:
     if key not in cache:
         if len(cache) >= CACHE_SIZE:
             cache.pop(next(iter(cache)))
-        cache[key] = make_xform(document, location_type, options)
+        try:
+            cache[key] = make_xform(document, location_type, options)
+        except ReservedItemCode as exc:
+            current_app.logger.error("No OpenRosa form for %s: %s", location_type, exc)
+            return None
     return cache[key]
 
 

@@ -53,5 +53,5 @@ def group_name(domain_code: str) -> str:
 
 
 def is_answer_name(name: str) -> bool:
-    """Whether an element name can hold an answer (an item code)."""
+    """Whether an element name can hold an answer: not one of the names above."""
     return not (name in RESERVED or name.startswith(NOTE_PREFIX) or name.startswith(PHOTO_PREFIX))

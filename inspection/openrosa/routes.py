@@ -40,6 +40,15 @@ MULTIPART_OVERHEAD = 64 * 1024
 blp = Blueprint("openrosa", __name__, url_prefix=PREFIX)
 
 
+class ProtocolError(DomainError):
+    """An HTTP error (a bad multipart body, a wrong method) told as an OpenRosa refusal."""
+
+    def __init__(self, error: HTTPException) -> None:
+        super().__init__(error.description or error.name)
+        self.status = error.code or 400
+        self.code = (error.name or "error").lower().replace(" ", "_")
+
+
 def init_openrosa(app: Flask) -> None:
     """Register the blueprint and the OpenRosa headers on everything under /openrosa."""
     app.register_blueprint(blp)
@@ -151,10 +160,7 @@ def _refused(error: DomainError) -> Response:
 def _http_error(error: HTTPException) -> Response:
     if isinstance(error, RequestEntityTooLarge):
         return _refused(PayloadTooLarge(error.description or "Request too large"))
-    refusal = DomainError(error.description or error.name)
-    refusal.status = error.code or 400
-    refusal.code = (error.name or "error").lower().replace(" ", "_")
-    return _refused(refusal)
+    return _refused(ProtocolError(error))
 
 
 def _accepted_length() -> int:

@@ -32,6 +32,10 @@ YES_NO = "yes_no"
 LOCATIONS = "locations"
 
 
+class ReservedItemCode(ValueError):
+    """An item code that the form needs for something else (``location``, ``note_...``)."""
+
+
 @dataclass(frozen=True)
 class LocationOption:
     """A location the phone offers in its location list."""
@@ -118,6 +122,8 @@ def build_xlsform(
         )
         for entry in group_nl["items"]:
             item = document.items[entry["code"]]
+            if not names.is_answer_name(item.code):
+                raise ReservedItemCode(f"item {item.code} has a name the form uses itself")
             survey.append(_item_row(item, document))
             if item.type == "choice":
                 choices += [

@@ -19,17 +19,12 @@ from inspection.models import AuditEvent, FailedLogin
 
 ANON, INSP, MGR, COORD, VIEW = None, "inspector", "manager", "coordinator", "viewer"
 ROLES = (ANON, INSP, MGR, COORD, VIEW)
-ENDPOINTS = (
-    ("GET", "/openrosa/formList"),
-    ("GET", "/openrosa/forms/inspection-azc.xml"),
-    ("HEAD", "/openrosa/submission"),
-    ("POST", "/openrosa/submission"),
-)
 # (method, path) -> status per role, in the order of ROLES.
 ACCESS: dict[tuple[str, str], tuple[int, ...]] = {
     ("GET", "/openrosa/formList"): (401, 200, 403, 200, 403),
     ("GET", "/openrosa/forms/inspection-azc.xml"): (401, 200, 403, 200, 403),
     ("HEAD", "/openrosa/submission"): (401, 204, 403, 204, 403),
+    ("GET", "/openrosa/submission"): (401, 204, 403, 204, 403),
     ("POST", "/openrosa/submission"): (401, 201, 403, 201, 403),
 }
 

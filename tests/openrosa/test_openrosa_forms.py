@@ -243,3 +243,20 @@ def test_choice_and_text_items_and_odd_codes_go_there_and_back(
     assert body["notes"] == {"X Y/1": "kachel in de hal"}
     outcomes = {r["norm"]: r["outcome"] for r in body["results"]}
     assert outcomes["X Y/1"] == outcomes["X Y/2"] == "pass"
+
+
+def test_an_item_named_like_a_form_field_leaves_its_form_out_rather_than_failing(
+    client, create_location, inspector
+):
+    document = odd_norm_set()
+    document["items"].append(
+        {"code": "position", "type": "boolean", "label": {"nl": "Positie", "en": "Position"}}
+    )
+    document["norms"][-1]["rule"] = {"item": "position", "equals": True}
+    load_norm_set(read_document(DEFAULT_NORM_SET_FILE))
+    load_norm_set(document)
+    db.session.commit()
+    create_location(code="ERGENS", type="azc")
+    response = client.get("/openrosa/formList", headers=basic("veldwerker"))
+    assert response.status_code == 200
+    assert listed_forms(response) == {}
