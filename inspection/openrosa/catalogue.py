@@ -8,13 +8,13 @@ from flask import current_app
 from sqlalchemy import select
 
 from inspection.db import db
-from inspection.engine import AMSTERDAM, LOCATION_TYPES
 from inspection.errors import NotFound
 from inspection.models import Location, NormSet, User
 from inspection.norm_sets import compiled, norm_set_on
 from inspection.openrosa import names
 from inspection.openrosa.xforms import LocationOption, ReservedItemCode, XForm, make_xform
 from inspection.scope import choosable_location_clause
+from inspection.vocabulary import AMSTERDAM, LOCATION_TYPES
 
 # Forms are rebuilt when their inputs change; a handful of versions stay around.
 CACHE_SIZE = 32

@@ -28,10 +28,9 @@ from inspection.openrosa.credentials import (
 )
 from inspection.openrosa.instances import MalformedInstance
 from inspection.openrosa.receiving import receive_submission
-from inspection.web.status import STATUS_LABELS
+from inspection.vocabulary import STATUS_LABELS, SUBMITTERS
 
 PREFIX = "/openrosa"
-SUBMITTERS = ("inspector", "coordinator")
 XML_FIELD = "xml_submission_file"
 XML_TYPE = "text/xml; charset=utf-8"
 # Room for the multipart boundaries and part headers around the announced content.
