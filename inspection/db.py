@@ -132,6 +132,8 @@ def _configure_sqlite(dbapi_connection: Any, connection_record: Any) -> None:
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA busy_timeout=10000")
     cursor.execute("PRAGMA synchronous=NORMAL")
+    # A savepoint keeps a statement journal; in memory it costs no temporary file.
+    cursor.execute("PRAGMA temp_store=MEMORY")
     cursor.close()
     # pysqlite begins a transaction only before INSERT/UPDATE/DELETE, so a SAVEPOINT
     # issued first opens the transaction itself and its RELEASE ends it, committing

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -15,7 +15,7 @@ from sqlalchemy.orm import undefer
 from inspection import audit
 from inspection.cache import app_cache
 from inspection.db import db
-from inspection.engine import NormSetDocument, NormSetError, parse_norm_set
+from inspection.engine import NormSetDocument, NormSetError, parse_norm_set, select_in_force
 from inspection.errors import Conflict, ValidationFailed
 from inspection.models import NormSet, User
 
@@ -122,6 +122,11 @@ def versions(catalogue: str) -> list[NormSet]:
             select(NormSet).where(NormSet.catalogue == catalogue).order_by(NormSet.valid_from)
         )
     )
+
+
+def norm_set_in_force(catalogue: str, observed_at: datetime) -> NormSet | None:
+    """The version in force on the Europe/Amsterdam date of ``observed_at``."""
+    return select_in_force(((ns.valid_from, ns) for ns in versions(catalogue)), observed_at)
 
 
 def norm_set_on(catalogue: str, day: date) -> NormSet | None:

@@ -7,13 +7,13 @@ is shown to those who may see it is ``inspection.confidentiality``'s matter.
 
 from __future__ import annotations
 
-from sqlalchemy import ColumnElement, select, true
+from sqlalchemy import ColumnElement, and_, select, true
 
 from inspection.confidentiality import knows_identity
 from inspection.db import db
 from inspection.errors import NotFound
 from inspection.models import Inspection, Location, User, user_locations
-from inspection.vocabulary import MANAGER
+from inspection.vocabulary import MANAGER, SUBMITTERS
 
 
 def location_clause(user: User) -> ColumnElement[bool]:
@@ -55,3 +55,15 @@ def visible_inspection(user: User, inspection_id: str) -> Inspection:
     if inspection is None:
         raise NotFound(f"No inspection {inspection_id}")
     return inspection
+
+
+def choosable_location_clause(user: User) -> ColumnElement[bool]:
+    """A WHERE clause on Location for the locations a user may pick on a checklist.
+
+    Active locations in the user's scope; confidential shelters only for the
+    roles that send inspections (inspectors visit them, coordinators see all).
+    """
+    clause = and_(Location.active.is_(True), location_clause(user))
+    if user.role in SUBMITTERS:
+        return clause
+    return and_(clause, Location.confidential.is_(False))

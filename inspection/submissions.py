@@ -95,6 +95,16 @@ def submit_inspection(
         # A savepoint: a refused insert undoes only itself, never the caller's earlier work.
         with db.session.begin_nested():
             db.session.add(inspection)
+            details = {
+                "location": location.code,
+                "norm_set": f"{norm_set.catalogue}/{norm_set.version}",
+                "status": inspection.status,
+                "overall": inspection.overall,
+            }
+            # Written at once, after the inspection (the one insert that can be refused).
+            audit.record_many(
+                "inspection.submitted", "inspection", [(inspection.id, details)], inspector
+            )
     except IntegrityError:
         # The same id arrived in parallel and was stored first: answer as for a resend.
         stored = db.session.get(Inspection, submission.id)
@@ -106,16 +116,6 @@ def submit_inspection(
             f"Inspection {submission.id} was already received with other content",
             {"id": ["already used for a different submission"]},
         ) from None
-    audit.record(
-        "inspection.submitted",
-        "inspection",
-        inspection.id,
-        inspector,
-        location=location.code,
-        norm_set=f"{norm_set.catalogue}/{norm_set.version}",
-        status=inspection.status,
-        overall=inspection.overall,
-    )
     return inspection, True
 
 
