@@ -11,6 +11,7 @@ before an endpoint reads it; the command-line imports check what they read.
 from __future__ import annotations
 
 import math
+import re
 from typing import Any
 
 MAX_DEPTH = 32
@@ -18,6 +19,7 @@ INTEGER_LIMIT = 2**63
 # Enough for the caller to fix the body; a body of a million bad strings would
 # otherwise make an error response of its own size.
 MAX_PROBLEMS = 20
+_TRAILING_INDEXES = re.compile(r"(\[\d+\])+$")
 
 
 class OversizedNumber:
@@ -69,6 +71,8 @@ def storage_problems(
         problem: str | None = None
         if isinstance(item, dict | list):
             if depth >= max_depth:
+                # Named by the field that holds the nesting, not by a thousand [0]s.
+                path = _TRAILING_INDEXES.sub("", path)
                 problem = f"nested more than {max_depth} levels deep"
             else:
                 children = item.items() if isinstance(item, dict) else enumerate(item)
