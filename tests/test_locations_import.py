@@ -187,8 +187,7 @@ def test_a_missing_file_is_reported(cli, tmp_path):
 
 # --- re-importing never loses what the file does not say ---------------------------------
 
-COLUMNS = ("code", "name", "type", "operator", "municipality", "province", "latitude",
-           "longitude", "capacity", "confidential", "active", "created_at", "updated_at")  # fmt: skip
+COLUMNS = (*HEADER, "created_at", "updated_at")
 
 
 def stored_rows() -> dict[str, dict]:
