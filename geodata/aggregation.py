@@ -1,8 +1,9 @@
 """Counts per region: how many locations, how many below the norms, how many children there.
 
 Where boundaries were loaded, each location is assigned to the polygon its
-REAL point lies in (``geopandas.sjoin``), so that a confidential location
-counts in the right region without its point ever leaving the server.
+real point lies in (``geopandas.sjoin``); a confidential location, for
+anyone but a coordinator, to the polygon named as its recorded municipality
+or province, so that no boundaries, however fine, tell where it is.
 Otherwise locations are grouped by their own province or municipality field
 and each region is shown as the mean position of its non-confidential
 locations.
@@ -102,12 +103,26 @@ def region_summary(
     flags = _flags(picture)
     if regions is not None:
         located = picture.geometry.notna() & ~picture.geometry.is_empty
+        # Who may not see where a confidential location is gets it counted in the
+        # region named as its recorded municipality or province: a join of its real
+        # point with fine boundaries (a 1 km grid loaded as "municipalities") would
+        # show which cell holds it.
+        secret = picture["confidential"].astype(bool) & (user.role != "coordinator")
         joined = geopandas.sjoin(
-            picture.loc[located, ["id", "geometry"]], regions, how="inner", predicate="intersects"
+            picture.loc[located & ~secret, ["id", "geometry"]],
+            regions,
+            how="inner",
+            predicate="intersects",
         )
         # A point on a shared border lies in both: count it once, in the first region.
         joined = joined[~joined.index.duplicated(keep="first")]
-        flags["region"] = pd.Series(joined["index_right"], index=joined.index).reindex(flags.index)
+        region = pd.Series(joined["index_right"], index=joined.index, dtype="float64")
+        region = region.reindex(flags.index)
+        if secret.any():
+            by_name = pd.Series(regions.index, index=_name_key(regions["name"]), dtype="float64")
+            by_name = by_name[~by_name.index.duplicated(keep="first")]
+            region[secret] = _name_key(picture.loc[secret, level]).map(by_name)
+        flags["region"] = region
         assigned = flags.dropna(subset=["region"]).astype({"region": "int64"})
         counted = _counts(assigned, "region")
         counts = counted.reindex(regions.index, fill_value=0)
@@ -166,6 +181,11 @@ def share_below_by_region(
 def boundaries_version() -> tuple[Any, ...]:
     """What identifies the loaded boundaries of every level (for ETags)."""
     return tuple((level, *regions_version(level)) for level in REGION_LEVELS)
+
+
+def _name_key(names: pd.Series) -> pd.Series:
+    """Region names compared without case or surrounding spaces."""
+    return names.astype("string").str.strip().str.casefold()
 
 
 def _flags(picture: pd.DataFrame) -> pd.DataFrame:
