@@ -21,10 +21,12 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app = Flask("inspection", instance_path=_instance_path(), instance_relative_config=True)
     _configure_settings(app, config or {})
     app.json = OrjsonProvider(app)
+    _configure_caches(app)
     _configure_db(app)
     _configure_errors(app)
     _configure_api(app)
     _configure_web(app)
+    _configure_openrosa(app)
     _configure_cli(app)
     return app
 
@@ -52,6 +54,7 @@ def _configure_settings(app: Flask, config: dict[str, Any]) -> None:
         JSON_MAX_BYTES=1024 * 1024,
         PHOTO_MAX_BYTES=8 * 1024 * 1024,
         PHOTOS_PER_INSPECTION=20,
+        OPENROSA_XML_MAX_BYTES=1024 * 1024,
         TOKEN_TTL_SECONDS=24 * 3600,
         LOGIN_WINDOW_SECONDS=15 * 60,
         LOGIN_FAILURES_PER_USERNAME=5,
@@ -71,6 +74,12 @@ def _configure_settings(app: Flask, config: dict[str, Any]) -> None:
             float(part) for part in os.environ["SERVICE_AREA"].split(",")
         )
     app.config.update(config)
+
+
+def _configure_caches(app: Flask) -> None:
+    from inspection.cache import init_caches
+
+    init_caches(app)
 
 
 def _configure_db(app: Flask) -> None:
@@ -99,6 +108,12 @@ def _configure_web(app: Flask) -> None:
     from inspection.web import init_web
 
     init_web(app)
+
+
+def _configure_openrosa(app: Flask) -> None:
+    from inspection.openrosa.routes import init_openrosa
+
+    init_openrosa(app)
 
 
 def _configure_cli(app: Flask) -> None:

@@ -1,9 +1,10 @@
 """Counts per region: how many locations, how many below the norms, how many children there.
 
-Where boundaries were loaded, each location is assigned to the polygon its
-real point lies in (``geopandas.sjoin``); a confidential location, for
-anyone but a coordinator, to the polygon named as its recorded municipality
-or province, so that no boundaries, however fine, tell where it is.
+Where region boundaries are given, each location is assigned to the polygon
+its real point lies in (``geopandas.sjoin``), except those the caller says
+to count by name: in the polygon named as their recorded region. That is how
+a confidential location counts for whoever may not see where it is, so that
+no boundaries, however fine, tell where it lies.
 Otherwise locations are grouped by their own province or municipality field
 and each region is shown as the mean position of its non-confidential
 locations.
@@ -11,9 +12,7 @@ locations.
 
 from __future__ import annotations
 
-import threading
-from dataclasses import dataclass, replace
-from datetime import date
+from dataclasses import dataclass
 from typing import Any
 
 import geopandas
@@ -21,13 +20,9 @@ import numpy as np
 import orjson
 import pandas as pd
 import shapely
-from flask import current_app
 
-from geodata.boundaries import from_wkb
 from geodata.exports import DECIMALS
-from geodata.picture import CRS, PictureFilter, scoped_picture
-from inspection.models import REGION_LEVELS, User
-from inspection.regions import region_rows, regions_version
+from geodata.picture import CRS
 
 COUNTS = ("locations", "below_norm", "critical", "not_inspected", "children_below_norm")
 REGION_PROPERTIES = ("name", *COUNTS, "mean_score")
@@ -47,69 +42,51 @@ class RegionSummary:
     unassigned: int
 
 
-def stored_regions(level: str) -> geopandas.GeoDataFrame | None:
-    """The loaded boundaries of ``level`` (``name``, geometry), or None when none were loaded.
-
-    Decoding detailed boundaries costs time, so they are kept per process
-    until the regions of that level are loaded again.
-    """
-    if level not in REGION_LEVELS:
-        raise ValueError(f"level must be one of {REGION_LEVELS}, got {level!r}")
-    version = regions_version(level)
-    if version[0] == 0:
-        return None
-    key = (current_app.config["SQLALCHEMY_DATABASE_URI"], level, version)
-    cache = current_app.extensions.setdefault("geodata_regions", ({}, threading.Lock()))
-    frames, lock = cache
-    with lock:
-        if key in frames:
-            return frames[key]
-    rows = region_rows(level)
-    frame = from_wkb([r.name for r in rows], [r.geometry for r in rows])
-    with lock:
-        for old in [k for k in frames if k[:2] == key[:2]]:
-            del frames[old]
-        frames[key] = frame
-    return frame
-
-
-def region_summary(
+def summarise_regions(
+    picture: geopandas.GeoDataFrame,
     level: str,
-    as_of: date | None = None,
-    *,
-    user: User,
-    filters: PictureFilter | None = None,
+    regions: geopandas.GeoDataFrame | None = None,
+    by_name: pd.Series | None = None,
 ) -> RegionSummary:
-    """Counts per region of the locations ``user`` may see.
+    """Counts per region of the locations of a picture.
 
     Parameters
     ----------
+    picture : geopandas.GeoDataFrame
+        A picture with the REAL points (never generalised: a generalised
+        point may lie in another region), EPSG:4326.
     level : {"province", "municipality"}
-    as_of : date, optional
-        The picture at the end of this Europe/Amsterdam day; now when omitted.
-    user : User
-        Whose scope (a manager: their own locations).
-    filters : PictureFilter, optional
-        Which locations count.
+        The picture's column that names a location's region, used when no
+        ``regions`` are given.
+    regions : geopandas.GeoDataFrame, optional
+        Boundaries (``name``, polygon geometry, EPSG:4326) to assign the
+        locations to by their points.
+    by_name : pandas.Series of bool, optional
+        The locations (aligned with ``picture``) to assign to the boundary
+        named as their ``level`` column (case and surrounding spaces aside)
+        instead of by their points; none when omitted.
 
     Returns
     -------
     RegionSummary
-        With loaded boundaries, one row per boundary (zero counts included);
-        otherwise one row per province or municipality that has locations.
+        With boundaries, one row per boundary (zero counts included);
+        otherwise one row per region named in the picture.
     """
-    picture = scoped_picture(as_of, user=user, filters=filters)
-    regions = stored_regions(level)
+    if level not in ("province", "municipality"):
+        raise ValueError(f"level must be province or municipality, got {level!r}")
+    for name, frame in (("picture", picture), ("regions", regions)):
+        if frame is not None and (frame.crs is None or not frame.crs.equals(CRS)):
+            raise ValueError(f"{name} must be in {CRS}, got {frame.crs}")
     flags = _flags(picture)
     if regions is not None:
+        named = (
+            pd.Series(False, index=picture.index)
+            if by_name is None
+            else by_name.reindex(picture.index, fill_value=False).astype(bool)
+        )
         located = picture.geometry.notna() & ~picture.geometry.is_empty
-        # Who may not see where a confidential location is gets it counted in the
-        # region named as its recorded municipality or province: a join of its real
-        # point with fine boundaries (a 1 km grid loaded as "municipalities") would
-        # show which cell holds it.
-        secret = picture["confidential"].astype(bool) & (user.role != "coordinator")
         joined = geopandas.sjoin(
-            picture.loc[located & ~secret, ["id", "geometry"]],
+            picture.loc[located & ~named, ["id", "geometry"]],
             regions,
             how="inner",
             predicate="intersects",
@@ -118,10 +95,10 @@ def region_summary(
         joined = joined[~joined.index.duplicated(keep="first")]
         region = pd.Series(joined["index_right"], index=joined.index, dtype="float64")
         region = region.reindex(flags.index)
-        if secret.any():
-            by_name = pd.Series(regions.index, index=_name_key(regions["name"]), dtype="float64")
-            by_name = by_name[~by_name.index.duplicated(keep="first")]
-            region[secret] = _name_key(picture.loc[secret, level]).map(by_name)
+        if named.any():
+            by_key = pd.Series(regions.index, index=_name_key(regions["name"]), dtype="float64")
+            by_key = by_key[~by_key.index.duplicated(keep="first")]
+            region[named] = _name_key(picture.loc[named, level]).map(by_key)
         flags["region"] = region
         assigned = flags.dropna(subset=["region"]).astype({"region": "int64"})
         counted = _counts(assigned, "region")
@@ -154,33 +131,15 @@ def region_summary(
     return RegionSummary(frame=_typed(frame), polygons=False, unassigned=0)
 
 
-def share_below_by_region(
-    as_of: date | None = None, *, user: User, filters: PictureFilter | None = None
-) -> geopandas.GeoDataFrame | None:
-    """For a choropleth: the share of locations below the norms per loaded boundary.
+def with_share_below(frame: geopandas.GeoDataFrame) -> geopandas.GeoDataFrame:
+    """A region summary's frame plus ``share_below``: the share of its locations below the norms.
 
-    Uses municipalities where their boundaries were loaded, else provinces;
-    None without boundaries. A status filter is ignored: a share of only the
-    locations below the norms would be 100% everywhere.
-
-    Returns
-    -------
-    geopandas.GeoDataFrame or None
-        The region summary plus ``share_below`` (0 to 1, NaN without locations).
+    From 0 to 1; NaN where a region has no locations. For a choropleth.
     """
-    level = next((lvl for lvl in ("municipality", "province") if regions_version(lvl)[0]), None)
-    if level is None:
-        return None
-    every_status = replace(filters or PictureFilter(), statuses=())
-    frame = region_summary(level, as_of, user=user, filters=every_status).frame
     counted = frame["locations"].where(frame["locations"] > 0)
-    frame["share_below"] = (frame["below_norm"] + frame["critical"]) / counted
-    return frame
-
-
-def boundaries_version() -> tuple[Any, ...]:
-    """What identifies the loaded boundaries of every level (for ETags)."""
-    return tuple((level, *regions_version(level)) for level in REGION_LEVELS)
+    out = frame.copy()
+    out["share_below"] = (frame["below_norm"] + frame["critical"]) / counted
+    return out
 
 
 def _name_key(names: pd.Series) -> pd.Series:
