@@ -135,7 +135,8 @@ def import_locations(
     seen: dict[str, int] = {}
     for number, row in enumerate(rows, start=first):
         cells = without_blanks(row)
-        location = existing.get(cells.get("code"))  # type: ignore[arg-type]
+        code_cell = cells.get("code")
+        location = existing.get(code_cell) if isinstance(code_cell, str) else None
         schema = row_schema if location is not None else new_schema
         try:
             data = schema.load(cells, unknown=EXCLUDE)
@@ -256,17 +257,28 @@ def _read_csv_rows(path: Path) -> list[dict[str, Any]]:
     finally:
         csv.field_size_limit(previous_limit)
     problems: dict[str, list[str]] = {}
+    header = next(csv.reader(io.StringIO(text.partition("\n")[0])), [])
+    for name in header:
+        if _NOT_UTF8.search(name):
+            problems[f"row 1.{_as_read(name)}"] = [
+                "holds bytes that are not UTF-8 text; save the file as UTF-8"
+            ]
     for number, row in enumerate(rows, start=2):
         for column, value in row.items():
             for cell in value if isinstance(value, list) else [value]:
                 if isinstance(cell, str) and _NOT_UTF8.search(cell):
-                    name = printable(column) if column is not None else "(beyond the header)"
+                    name = _as_read(column) if column is not None else "(beyond the header)"
                     problems[f"row {number}.{name}"] = [
                         "holds bytes that are not UTF-8 text; save the file as UTF-8"
                     ]
     if problems:
         raise ValidationFailed(f"{path}: nothing imported", problems)
     return rows
+
+
+def _as_read(text: str) -> str:
+    """A column name as the file has it, bytes that are not UTF-8 written as \\xe9."""
+    return printable(text.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace"))
 
 
 def _read_vector_rows(path: Path) -> list[dict[str, Any]]:

@@ -388,6 +388,15 @@ def test_a_file_that_is_not_utf8_names_the_row_and_field(cli, tmp_path):
     assert locations() == {}
 
 
+def test_a_header_that_is_not_utf8_is_named(cli, tmp_path):
+    path = write_csv(tmp_path / "latin1.csv", [TER_APEL], header=[*HEADER[:-1], "actief"])
+    path.write_bytes(path.read_bytes().replace(b"actief", "actiéf".encode("latin-1")))
+
+    result = cli.invoke(args=["locations", "import", str(path)])
+
+    assert_refused_cleanly(result, "row 1.acti\\xe9f", "UTF-8")
+
+
 def test_a_field_over_128_kib_names_the_row_and_field(cli, tmp_path):
     long_name = [*SPORTHAL]
     long_name[1] = "x" * (200 * 1024)

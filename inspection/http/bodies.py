@@ -45,17 +45,20 @@ def check_request_body(app: Flask, api: Api) -> None:
             raise BadRequest("Form fields may not contain NUL characters")
         return
     limit = app.config["JSON_MAX_BYTES"]
-    request.max_content_length = limit
+    # One byte more than allowed is read, so that a body without a length that
+    # goes on past the limit can be told from one that ends on it.
+    request.max_content_length = limit + 1
     if not _has_body():
         return
     media_type = JSON if request.is_json else request.mimetype
     if request.url_rule is not None and media_type not in accepted:
         raise UnsupportedMediaType(f"Send the body as {' or '.join(sorted(accepted))}")
+    too_large = f"The body may hold at most {limit} bytes"
+    if (request.content_length or 0) > limit:
+        raise RequestEntityTooLarge(too_large)
     body = request.get_data()
-    # Without a Content-Length the stream stops quietly at the limit: a body
-    # that reached it went on past it.
-    if request.content_length is None and len(body) >= limit:
-        raise RequestEntityTooLarge()
+    if len(body) > limit:  # sent without a length: the stream stopped at limit + 1
+        raise RequestEntityTooLarge(too_large)
     if media_type == JSON and body:
         problems = json_body_problems(body)
         if problems:

@@ -159,37 +159,42 @@ def test_list_filters_outside_the_years_1_to_9999_are_refused(client, world, par
     assert_refused(response, 422, parameter)
 
 
-def test_a_chunked_body_past_the_limit_is_413(app, client, world):
-    body = json.dumps({**NEW_LOCATION, "name": "x" * app.config["JSON_MAX_BYTES"]}).encode()
-
-    response = client.post(
+def post_chunked(client, body: bytes, headers: dict[str, str]):
+    return client.post(
         f"{API}/locations",
         input_stream=io.BytesIO(body),
-        headers={
-            **world["coordinator"],
-            "Content-Type": "application/json",
-            "Transfer-Encoding": "chunked",
-        },
+        headers={**headers, "Content-Type": "application/json", "Transfer-Encoding": "chunked"},
         # What a server that decodes chunked bodies (gunicorn, werkzeug) says it did.
         environ_overrides={"wsgi.input_terminated": True},
     )
 
-    assert response.status_code == 413, response.get_data(as_text=True)[:300]
-    assert response.get_json()["error"]["code"] == "request_entity_too_large"
+
+def padded(size: int) -> bytes:
+    """A location whose JSON text is ``size`` bytes long, the operator padded."""
+    body = json.dumps({**NEW_LOCATION, "operator": ""})
+    return body.replace('"operator": ""', '"operator": "' + "x" * (size - len(body)) + '"').encode()
+
+
+@pytest.mark.parametrize("chunked", [True, False], ids=["chunked", "with-length"])
+def test_a_body_past_the_limit_is_413_with_or_without_a_length(app, client, world, chunked):
+    app.config["JSON_MAX_BYTES"] = 400
+    send = (
+        post_chunked if chunked else lambda c, b, h: post_text(c, f"{API}/locations", b.decode(), h)
+    )
+
+    at_limit = send(client, padded(400), world["coordinator"])
+    past_limit = send(client, padded(401), world["coordinator"])
+
+    assert at_limit.status_code == 422, at_limit.get_data(as_text=True)[:300]  # read: too long
+    assert "operator" in at_limit.get_json()["error"]["fields"]
+    assert past_limit.status_code == 413, past_limit.get_data(as_text=True)[:300]
+    error = past_limit.get_json()["error"]
+    assert error["code"] == "request_entity_too_large" and "400 bytes" in error["message"]
     assert db.session.scalar(select(func.count()).select_from(Location)) == 1
 
 
 def test_a_chunked_body_within_the_limit_is_read(client, world):
-    response = client.post(
-        f"{API}/locations",
-        input_stream=io.BytesIO(json.dumps(NEW_LOCATION).encode()),
-        headers={
-            **world["coordinator"],
-            "Content-Type": "application/json",
-            "Transfer-Encoding": "chunked",
-        },
-        environ_overrides={"wsgi.input_terminated": True},
-    )
+    response = post_chunked(client, json.dumps(NEW_LOCATION).encode(), world["coordinator"])
 
     assert response.status_code == 201, response.get_data(as_text=True)[:300]
 
