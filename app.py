@@ -61,6 +61,8 @@ def _configure_settings(app: Flask, config: dict[str, Any]) -> None:
         LOGIN_FAILURES_PER_ADDRESS=20,
         NORM_CATALOGUE="nl-children",
         SERVICE_AREA=NETHERLANDS,
+        # What a 503 during a database outage asks clients to wait before trying again.
+        DATABASE_RETRY_AFTER_SECONDS=30,
     )
     if os.environ.get("DATABASE_URL"):
         app.config["SQLALCHEMY_DATABASE_URI"] = os.environ["DATABASE_URL"]

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import geopandas
 import numpy as np
+import pandas as pd
 from sqlalchemy import case, func, select
 
 from geodata.picture import CRS
@@ -68,6 +69,16 @@ def picture_as_seen_by(user: User, frame: geopandas.GeoDataFrame) -> geopandas.G
     if user.role == COORDINATOR:
         return frame
     return generalise_picture(frame, generalised_positions())
+
+
+def counted_by_recorded_region(user: User, frame: geopandas.GeoDataFrame) -> pd.Series:
+    """Which rows of a picture ``user`` gets counted in a region by its recorded name.
+
+    Whoever may not see where a confidential location is gets it counted by its
+    recorded municipality or province: joining its real point with fine
+    boundaries (a 1 km grid loaded as "municipalities") would show its cell.
+    """
+    return frame["confidential"].astype(bool) & (user.role != COORDINATOR)
 
 
 def generalise_picture(

@@ -18,6 +18,8 @@ from flask_sqlalchemy import SQLAlchemy
 from sqlalchemy import JSON, DateTime, MetaData, event
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import DBAPIError, DisconnectionError, OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from sqlalchemy.orm import DeclarativeBase
 from sqlalchemy.types import TypeDecorator
 
@@ -113,6 +115,39 @@ def unit_of_work() -> Iterator[None]:
             db.session.rollback()
         raise
     db.session.commit()
+
+
+# --- outages -------------------------------------------------------------------------------
+
+# SQLite's errors that mean "not now" (a file it cannot open or that another
+# process holds), as opposed to a wrong query.
+_SQLITE_UNAVAILABLE = (
+    "unable to open database file",
+    "database is locked",
+    "disk I/O error",
+    "database or disk is full",
+)
+
+
+def database_unavailable(exc: BaseException | None) -> bool:
+    """Whether ``exc`` says the database cannot be reached now, rather than that a query is wrong.
+
+    Lost or refused connections, a server shutting down or a busy SQLite file
+    pass; clients should try again later. Errors in queries do not.
+    """
+    if isinstance(exc, DisconnectionError | PoolTimeout):
+        return True
+    if not isinstance(exc, DBAPIError):
+        return False
+    if exc.connection_invalidated:
+        return True
+    if not isinstance(exc, OperationalError):
+        return False
+    if type(exc.orig).__module__.startswith("psycopg"):
+        # psycopg's OperationalError: connection failures, shutdowns, cancelled or
+        # deadlocked statements; its errors in queries are of other classes.
+        return True
+    return any(reason in str(exc.orig) for reason in _SQLITE_UNAVAILABLE)
 
 
 # --- SQLite -------------------------------------------------------------------------------

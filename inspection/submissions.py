@@ -116,6 +116,9 @@ def submit_inspection(
             f"Inspection {submission.id} was already received with other content",
             {"id": ["already used for a different submission"]},
         ) from None
+    # Answer with what the database keeps, as a resend will: PostgreSQL's JSONB
+    # has no -0.0 and writes 1e2 as 100.
+    db.session.refresh(inspection, ["answers", "results", "domain_scores"])
     return inspection, True
 
 

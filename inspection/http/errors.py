@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Flask, current_app, jsonify, request
+from flask import Flask, Response, current_app, jsonify, request
 from werkzeug.exceptions import HTTPException, InternalServerError
 
-from inspection.db import keep_work_on_error
+from inspection.db import database_unavailable, keep_work_on_error
 from inspection.errors import DomainError, TooManyRequests, field_paths
 
 # webargs nests messages under the part of the request they came from.
@@ -51,10 +51,36 @@ def register_error_handlers(app: Flask) -> None:
     def _unexpected(exc: Exception):  # type: ignore[no-untyped-def]
         if isinstance(exc, HTTPException):
             return exc
+        if database_unavailable(exc):
+            return _unavailable(exc)
         if current_app.testing and not current_app.config.get("TESTING_CATCH_ERRORS"):
             raise exc  # a bug must fail the test, not hide behind a 500
         current_app.logger.exception("Unhandled error on %s %s", request.method, request.path)
-        error = InternalServerError()
-        response = jsonify(error_body("internal_server_error", "Something went wrong on our side"))
-        response.status_code = error.code
-        return response
+        return _internal_error()
+
+    @app.errorhandler(InternalServerError)
+    def _server_error(error: InternalServerError):  # type: ignore[no-untyped-def]
+        # Errors outside the view (the commit after it) arrive here, wrapped.
+        if database_unavailable(error.original_exception):
+            return _unavailable(error.original_exception)
+        return _internal_error()
+
+
+def _unavailable(exc: BaseException | None) -> Response:
+    current_app.logger.warning(
+        "Database unavailable on %s %s: %s", request.method, request.path, exc
+    )
+    response = jsonify(
+        error_body(
+            "service_unavailable", "The database cannot be reached at the moment; try again shortly"
+        )
+    )
+    response.status_code = 503
+    response.headers["Retry-After"] = str(current_app.config["DATABASE_RETRY_AFTER_SECONDS"])
+    return response
+
+
+def _internal_error() -> Response:
+    response = jsonify(error_body("internal_server_error", "Something went wrong on our side"))
+    response.status_code = 500
+    return response

@@ -11,6 +11,7 @@ import geopandas
 from geodata.aggregation import RegionSummary, summarise_regions, with_share_below
 from geodata.boundaries import from_wkb
 from inspection.cache import app_cache
+from inspection.confidentiality import counted_by_recorded_region
 from inspection.models import REGION_LEVELS, User
 from inspection.picture.service import PictureFilter, scoped_picture
 from inspection.regions import region_rows, regions_version
@@ -69,7 +70,8 @@ def region_summary(
         otherwise one row per province or municipality that has locations.
     """
     picture = scoped_picture(as_of, user=user, filters=filters)
-    return summarise_regions(picture, level, stored_regions(level))
+    by_name = counted_by_recorded_region(user, picture)
+    return summarise_regions(picture, level, stored_regions(level), by_name=by_name)
 
 
 def share_below_by_region(
