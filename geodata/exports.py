@@ -29,6 +29,8 @@ LIST_PROPERTIES = ("failed_norms", "critical_norms")
 # RFC 7946 section 11.2: six decimals are about 10 cm, more only suggests precision.
 DECIMALS = 6
 GEOPACKAGE_LAYER = "locations"
+# ``rfc4180`` for programs (the default), ``excel-nl`` for Dutch spreadsheets.
+CSV_DIALECTS = ("rfc4180", "excel-nl")
 
 
 def _check(frame: geopandas.GeoDataFrame) -> None:
@@ -126,26 +128,40 @@ def flat_table(frame: geopandas.GeoDataFrame, separator: str) -> pd.DataFrame:
     return table
 
 
-def to_csv(frame: geopandas.GeoDataFrame) -> bytes:
-    """CSV (UTF-8, comma-separated) with ``latitude``/``longitude`` columns.
+def to_csv(frame: geopandas.GeoDataFrame, dialect: str = "rfc4180") -> bytes:
+    """The picture as CSV with ``latitude``/``longitude`` columns, in one of ``CSV_DIALECTS``.
 
-    Lists are joined with ``;``; a location without a position to show has
-    empty latitude and longitude.
+    ``rfc4180`` is for programs: UTF-8, comma-separated, CRLF line ends, dot
+    decimals, every value exactly as stored; lists are joined with ``;``.
+    ``excel-nl`` is for spreadsheets in a Dutch locale (Excel, LibreOffice):
+    UTF-8 with a byte order mark (or accented names are misread), ``;``
+    between fields, decimal commas, lists joined with ``,``, and text that a
+    spreadsheet would run as a formula prefixed with ``'``.
+
+    A location without a position to show has empty latitude and longitude.
     """
-    table = flat_table(frame, ";")
-    for name in ("code", "name", "municipality", "province"):
-        table[name] = defuse_formulas(table[name])
+    if dialect not in CSV_DIALECTS:
+        raise ValueError(f"dialect must be one of {CSV_DIALECTS}, got {dialect!r}")
+    spreadsheet = dialect == "excel-nl"
+    table = flat_table(frame, "," if spreadsheet else ";")
     longitude, latitude, _ = coordinates(frame)
     table["latitude"] = latitude
     table["longitude"] = longitude
-    return table.to_csv(index=False, lineterminator="\n").encode("utf-8")
+    if not spreadsheet:
+        return table.to_csv(index=False, lineterminator="\r\n").encode("utf-8")
+    for name in table.columns:
+        if table[name].dtype == object or isinstance(table[name].dtype, pd.StringDtype):
+            table[name] = defuse_formulas(table[name])
+    text = table.to_csv(index=False, sep=";", decimal=",", lineterminator="\r\n")
+    return text.encode("utf-8-sig")
 
 
 def defuse_formulas(column: pd.Series) -> pd.Series:
-    """Prefix text that a spreadsheet would run as a formula (=, +, -, @) with a quote.
+    """Prefix text that a spreadsheet would run as a formula (=, +, -, @, tab, CR) with a quote.
 
     Names come from import files and the API; opened in Excel or LibreOffice
-    a cell like ``=HYPERLINK(...)`` would otherwise execute.
+    a cell like ``=HYPERLINK(...)`` would otherwise execute. Only for the
+    spreadsheet dialect: a program reading the CSV gets the values untouched.
     """
     text = column.astype("string")
     risky = text.str.match(r"^[=+\-@\t\r]").fillna(False).astype(bool)

@@ -10,6 +10,7 @@ from typing import Any
 
 from marshmallow import Schema, ValidationError, fields, validate
 
+from geodata.exports import CSV_DIALECTS
 from geodata.picture import BELOW
 from inspection.engine import LOCATION_TYPES
 from inspection.models import REGION_LEVELS
@@ -47,6 +48,17 @@ class ExportArgsSchema(Schema):
             "description": "The picture at the end of this day (Europe/Amsterdam); "
             "today when omitted"
         }
+    )
+
+
+class CsvArgsSchema(ExportArgsSchema):
+    dialect = fields.String(
+        load_default=CSV_DIALECTS[0],
+        validate=validate.OneOf(CSV_DIALECTS),
+        metadata={
+            "description": "rfc4180: for programs (comma, dot decimals, values as stored); "
+            "excel-nl: for Dutch spreadsheets (BOM, semicolon, decimal comma, formulas defused)"
+        },
     )
 
 

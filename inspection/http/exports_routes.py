@@ -27,6 +27,7 @@ from geodata.colours import STATUS_LABELS_NL
 from geodata.exports import to_csv, to_geojson, to_geopackage
 from geodata.filters import (
     BINARY,
+    CsvArgsSchema,
     ExportArgsSchema,
     LocationCollectionSchema,
     MapArgsSchema,
@@ -37,6 +38,7 @@ from geodata.maps import render_locations_map
 from geodata.picture import BELOW, PictureFilter, data_version, known_domains, location_picture
 from inspection.engine import AMSTERDAM
 from inspection.errors import ValidationFailed
+from inspection.http.downloads import content_disposition, download_name
 from inspection.http.security import current_user, requires
 
 blp = Blueprint("exports", __name__, url_prefix="/api/v1", description="Exports and maps")
@@ -60,7 +62,7 @@ RENDERED_EXPORTS = 6
 def export_geojson(args: dict[str, Any]) -> Response:
     """The locations as an RFC 7946 FeatureCollection with the status of their latest inspection."""
     body, etag = _rendered("geojson", args, to_geojson)
-    return _conditional(etag, False, lambda: Response(body, mimetype=GEOJSON))
+    return _conditional(etag, False, lambda: _download(body, GEOJSON, "locations", "geojson", args))
 
 
 @blp.route("/exports/locations.gpkg", methods=["GET"])
@@ -74,19 +76,25 @@ def export_geopackage(args: dict[str, Any]) -> Response:
     return _conditional(
         etag,
         True,
-        lambda: _attachment(to_geopackage(_picture(args)), GEOPACKAGE, "locations.gpkg"),
+        lambda: _download(to_geopackage(_picture(args)), GEOPACKAGE, "locations", "gpkg", args),
     )
 
 
 @blp.route("/exports/locations.csv", methods=["GET"])
 @requires(blp)
-@blp.arguments(ExportArgsSchema, location="query")
+@blp.arguments(CsvArgsSchema, location="query")
 @blp.response(200, BINARY, content_type=CSV)
 @blp.alt_response(304, description=NOT_MODIFIED)
 def export_csv(args: dict[str, Any]) -> Response:
-    """The locations as CSV with latitude/longitude columns (lists ``;``-separated)."""
-    body, etag = _rendered("csv", args, to_csv)
-    return _conditional(etag, False, lambda: _attachment(body, CSV, "locations.csv"))
+    """The locations as CSV with latitude/longitude columns.
+
+    `dialect=rfc4180` (the default) is for programs: comma-separated, dot
+    decimals, values as stored, lists `;`-separated. `dialect=excel-nl` is
+    for Dutch spreadsheets: UTF-8 with BOM, `;`-separated, decimal commas,
+    lists `,`-separated, cells that would run as a formula prefixed with `'`.
+    """
+    body, etag = _rendered("csv", args, lambda picture: to_csv(picture, args["dialect"]))
+    return _conditional(etag, False, lambda: _download(body, CSV, "locations", "csv", args))
 
 
 @blp.route("/exports/regions.geojson", methods=["GET"])
@@ -98,7 +106,9 @@ def export_regions(args: dict[str, Any]) -> Response:
     """Counts per province or municipality: polygons where boundaries were loaded, else points."""
     summary = region_summary(args["level"], args.get("as_of"), user=current_user())
     body = regions_to_geojson(summary)
-    return _conditional(_digest(body), False, lambda: Response(body, mimetype=GEOJSON))
+    return _conditional(
+        _digest(body), False, lambda: _download(body, GEOJSON, "regions", "geojson", args)
+    )
 
 
 @blp.route("/maps/locations.png", methods=["GET"])
@@ -128,7 +138,7 @@ def map_png(args: dict[str, Any]) -> Response:
     return _conditional(
         etag,
         True,
-        lambda: Response(
+        lambda: _download(
             render_locations_map(
                 _picture(args),
                 size=args["size"],
@@ -138,7 +148,11 @@ def map_png(args: dict[str, Any]) -> Response:
                 regions=regions,
                 outline=outline,
             ),
-            mimetype=PNG,
+            PNG,
+            "locations-map",
+            "png",
+            args,
+            inline=True,
         ),
     )
 
@@ -190,9 +204,18 @@ def _picture_etag(args: dict[str, Any]) -> str:
     return etag
 
 
-def _attachment(body: bytes, mimetype: str, filename: str) -> Response:
+def _download(
+    body: bytes,
+    mimetype: str,
+    export: str,
+    extension: str,
+    args: dict[str, Any],
+    inline: bool = False,
+) -> Response:
+    """A response whose file name says what it holds: export, date and filters."""
     response = Response(body, mimetype=mimetype)
-    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
+    name = download_name(export, extension, args.get("as_of") or today(), args)
+    response.headers["Content-Disposition"] = content_disposition(name, inline=inline)
     return response
 
 

@@ -28,7 +28,8 @@ def test_the_geopackage_reads_back_with_the_same_rows(client, world, tmp_path):
 
     assert response.status_code == 200
     assert response.mimetype == "application/geopackage+sqlite3"
-    assert "locations.gpkg" in response.headers["Content-Disposition"]
+    assert response.headers["Content-Disposition"].startswith('attachment; filename="locations_')
+    assert response.headers["Content-Disposition"].endswith('.gpkg"')
     frame = read_geopackage(response.get_data(), tmp_path)
     assert frame.crs.to_epsg() == 4326
     expected = features_by_code(geojson)
@@ -121,17 +122,23 @@ def test_exports_answer_304_to_their_etag(client, world, url):
     assert again.headers["ETag"] == first.headers["ETag"]
 
 
-def test_csv_cells_that_a_spreadsheet_would_run_are_defused(
+def test_csv_cells_that_a_spreadsheet_would_run_are_defused_for_spreadsheets_only(
     client, norm_set, create_location, headers_for
 ):
     create_location(code="FORMULA-1", name='=HYPERLINK("http://evil.example","klik")')
     create_location(code="FORMULA-2", name="@SUM(A1:A2)", municipality="+31 gemeente")
+    headers = headers_for("coordinator")
 
-    response = client.get("/api/v1/exports/locations.csv", headers=headers_for("coordinator"))
+    def rows(**query: str) -> dict[str, dict[str, str]]:
+        response = client.get("/api/v1/exports/locations.csv", query_string=query, headers=headers)
+        text = response.get_data().decode("utf-8-sig")
+        delimiter = ";" if query else ","
+        return {row["code"]: row for row in csv.DictReader(io.StringIO(text), delimiter=delimiter)}
 
-    rows = {
-        row["code"]: row for row in csv.DictReader(io.StringIO(response.get_data(as_text=True)))
-    }
-    assert rows["FORMULA-1"]["name"] == '\'=HYPERLINK("http://evil.example","klik")'
-    assert rows["FORMULA-2"]["name"] == "'@SUM(A1:A2)"
-    assert rows["FORMULA-2"]["municipality"] == "'+31 gemeente"
+    spreadsheet, plain = rows(dialect="excel-nl"), rows()
+
+    assert spreadsheet["FORMULA-1"]["name"] == '\'=HYPERLINK("http://evil.example","klik")'
+    assert spreadsheet["FORMULA-2"]["name"] == "'@SUM(A1:A2)"
+    assert spreadsheet["FORMULA-2"]["municipality"] == "'+31 gemeente"
+    assert plain["FORMULA-1"]["name"] == '=HYPERLINK("http://evil.example","klik")'
+    assert plain["FORMULA-2"]["municipality"] == "+31 gemeente"
