@@ -29,6 +29,11 @@ LIST_PROPERTIES = ("failed_norms", "critical_norms")
 # RFC 7946 section 11.2: six decimals are about 10 cm, more only suggests precision.
 DECIMALS = 6
 GEOPACKAGE_LAYER = "locations"
+# GeoPackage 1.2, not the newest 1.4 that GDAL writes by default: the GDAL in Debian 12
+# (and the QGIS built on it) warns about 1.4 and its validator fails on it.
+GEOPACKAGE_DATASET = {"VERSION": "1.2"}
+# The standard's date-time form is YYYY-MM-DDTHH:MM:SS.SSSZ; GDAL leaves out zero milliseconds.
+GEOPACKAGE_LAYER_OPTIONS = {"DATETIME_PRECISION": "MILLISECOND"}
 # ``rfc4180`` for programs (the default), ``excel-nl`` for Dutch spreadsheets.
 CSV_DIALECTS = ("rfc4180", "excel-nl")
 
@@ -169,9 +174,10 @@ def defuse_formulas(column: pd.Series) -> pd.Series:
 
 
 def to_geopackage(frame: geopandas.GeoDataFrame) -> bytes:
-    """The picture as a GeoPackage (layer ``locations``).
+    """The picture as a GeoPackage 1.2 (layer ``locations``).
 
-    Lists are joined with commas and ``observed_at`` is a date-time field;
+    Lists are joined with commas and ``observed_at`` is a date-time field
+    (UTC, with milliseconds as the GeoPackage standard writes them);
     a location without a position to show has a null geometry. GDAL writes
     to a file, so the GeoPackage is made in a temporary directory that is
     removed before returning.
@@ -185,7 +191,13 @@ def to_geopackage(frame: geopandas.GeoDataFrame) -> bytes:
     with tempfile.TemporaryDirectory(prefix="export-") as directory:
         path = os.path.join(directory, "locations.gpkg")
         layer.to_file(
-            path, layer=GEOPACKAGE_LAYER, driver="GPKG", engine="pyogrio", geometry_type="Point"
+            path,
+            layer=GEOPACKAGE_LAYER,
+            driver="GPKG",
+            engine="pyogrio",
+            geometry_type="Point",
+            dataset_options=GEOPACKAGE_DATASET,
+            layer_options=GEOPACKAGE_LAYER_OPTIONS,
         )
         with open(path, "rb") as handle:
             return handle.read()
