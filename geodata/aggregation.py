@@ -22,7 +22,7 @@ import pandas as pd
 import shapely
 from flask import current_app
 
-from geodata.boundaries import from_wkb
+from geodata.boundaries import SHIPPED_CREDIT, from_wkb, shipped_boundaries
 from geodata.exports import DECIMALS
 from geodata.picture import CRS, PictureFilter, scoped_picture
 from inspection.models import REGION_LEVELS, User
@@ -38,25 +38,29 @@ class RegionSummary:
 
     ``polygons`` tells whether the geometries are loaded boundaries;
     ``unassigned`` counts the locations outside every boundary (always 0
-    without boundaries).
+    without boundaries); ``credit`` is the source to name with the shipped
+    boundaries.
     """
 
     frame: geopandas.GeoDataFrame
     polygons: bool
     unassigned: int
+    credit: str | None = None
 
 
 def stored_regions(level: str) -> geopandas.GeoDataFrame | None:
-    """The loaded boundaries of ``level`` (``name``, geometry), or None when none were loaded.
+    """The boundaries of ``level`` (``name``, geometry): the imported ones, else those shipped.
 
-    Decoding detailed boundaries costs time, so they are kept per process
-    until the regions of that level are loaded again.
+    None only when none were imported and ``DEFAULT_BOUNDARIES`` is off (a
+    service outside the Netherlands). Decoding detailed boundaries costs
+    time, so they are kept per process until the regions of that level are
+    loaded again.
     """
     if level not in REGION_LEVELS:
         raise ValueError(f"level must be one of {REGION_LEVELS}, got {level!r}")
     version = regions_version(level)
     if version[0] == 0:
-        return None
+        return shipped_boundaries(level) if _shipped_in_use() else None
     key = (current_app.config["SQLALCHEMY_DATABASE_URI"], level, version)
     cache = current_app.extensions.setdefault("geodata_regions", ({}, threading.Lock()))
     frames, lock = cache
@@ -118,7 +122,10 @@ def region_summary(
             crs=CRS,
         )
         unassigned = int(flags["region"].isna().sum())
-        return RegionSummary(frame=_typed(frame), polygons=True, unassigned=unassigned)
+        credit = None if regions_version(level)[0] else SHIPPED_CREDIT
+        return RegionSummary(
+            frame=_typed(frame), polygons=True, unassigned=unassigned, credit=credit
+        )
 
     flags["region"] = picture[level]
     counts = _counts(flags, "region")
@@ -144,17 +151,20 @@ def share_below_by_region(
 ) -> geopandas.GeoDataFrame | None:
     """For a choropleth: the share of locations below the norms per loaded boundary.
 
-    Uses municipalities where their boundaries were loaded, else provinces;
-    None without boundaries. A status filter is ignored: a share of only the
-    locations below the norms would be 100% everywhere.
+    Uses municipalities where their boundaries were imported, else provinces
+    (imported or shipped); None without any boundaries. A status filter is
+    ignored: a share of only the locations below the norms would be 100%
+    everywhere.
 
     Returns
     -------
     geopandas.GeoDataFrame or None
         The region summary plus ``share_below`` (0 to 1, NaN without locations).
     """
-    level = next((lvl for lvl in ("municipality", "province") if regions_version(lvl)[0]), None)
-    if level is None:
+    # Imported municipalities are detailed enough for a national map; the shipped ones
+    # (342 polygons) would bury the points, so provinces serve until then.
+    level = "municipality" if regions_version("municipality")[0] else "province"
+    if stored_regions(level) is None:
         return None
     every_status = replace(filters or PictureFilter(), statuses=())
     frame = region_summary(level, as_of, user=user, filters=every_status).frame
@@ -164,8 +174,17 @@ def share_below_by_region(
 
 
 def boundaries_version() -> tuple[Any, ...]:
-    """What identifies the loaded boundaries of every level (for ETags)."""
-    return tuple((level, *regions_version(level)) for level in REGION_LEVELS)
+    """What identifies the boundaries of every level in use (for ETags)."""
+    return (_shipped_in_use(), *((level, *regions_version(level)) for level in REGION_LEVELS))
+
+
+def shipped_credit(level: str) -> str | None:
+    """The credit to show with boundaries of ``level``: set when the shipped ones are used."""
+    return SHIPPED_CREDIT if _shipped_in_use() and regions_version(level)[0] == 0 else None
+
+
+def _shipped_in_use() -> bool:
+    return bool(current_app.config.get("DEFAULT_BOUNDARIES", True))
 
 
 def _flags(picture: pd.DataFrame) -> pd.DataFrame:
@@ -207,7 +226,8 @@ def regions_to_geojson(summary: RegionSummary) -> bytes:
 
     Polygons keep the orientation they were stored with (exterior rings
     counterclockwise); ``unassigned_locations`` is a foreign member of the
-    collection when boundaries are used.
+    collection when boundaries are used, and ``attribution`` the credit of the
+    shipped boundaries when they are.
     """
     frame = summary.frame
     if frame.crs is None or not frame.crs.equals(CRS):
@@ -232,4 +252,6 @@ def regions_to_geojson(summary: RegionSummary) -> bytes:
     document: dict[str, Any] = {"type": "FeatureCollection", "features": features}
     if summary.polygons:
         document["unassigned_locations"] = summary.unassigned
+    if summary.credit:
+        document["attribution"] = summary.credit
     return orjson.dumps(document)

@@ -141,8 +141,9 @@ class RegionFeatureSchema(Schema):
         required=True,
         allow_none=True,
         metadata={
-            "description": "The region's (Multi)Polygon where boundaries were loaded, "
-            "otherwise a Point at the mean position of its non-confidential locations"
+            "description": "The region's (Multi)Polygon (imported boundaries, else the "
+            "shipped ones), or a Point at the mean position of its non-confidential locations "
+            "when boundaries are switched off"
         },
     )
     properties = fields.Nested(RegionPropertiesSchema, required=True)
@@ -153,6 +154,9 @@ class RegionCollectionSchema(Schema):
     features = fields.List(fields.Nested(RegionFeatureSchema), required=True)
     unassigned_locations = fields.Integer(
         metadata={"description": "Locations outside every loaded boundary (polygons only)"}
+    )
+    attribution = fields.String(
+        metadata={"description": "The credit of the boundaries shipped with the service"}
     )
 
 

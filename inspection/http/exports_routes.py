@@ -21,6 +21,7 @@ from geodata.aggregation import (
     region_summary,
     regions_to_geojson,
     share_below_by_region,
+    shipped_credit,
     stored_regions,
 )
 from geodata.colours import STATUS_LABELS_NL
@@ -147,6 +148,7 @@ def map_png(args: dict[str, Any]) -> Response:
                 filters_text=filters_text,
                 regions=regions,
                 outline=outline,
+                credit=shipped_credit("province"),
             ),
             PNG,
             "locations-map",
