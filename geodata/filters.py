@@ -161,3 +161,5 @@ class RegionCollectionSchema(Schema):
 
 
 BINARY: dict[str, Any] = {"type": "string", "format": "binary"}
+# CSV is text: clients read it as a string in its charset (UTF-8).
+TEXT: dict[str, Any] = {"type": "string"}

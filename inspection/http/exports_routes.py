@@ -28,6 +28,7 @@ from geodata.colours import STATUS_LABELS_NL
 from geodata.exports import to_csv, to_geojson, to_geopackage
 from geodata.filters import (
     BINARY,
+    TEXT,
     CsvArgsSchema,
     ExportArgsSchema,
     LocationCollectionSchema,
@@ -84,7 +85,7 @@ def export_geopackage(args: dict[str, Any]) -> Response:
 @blp.route("/exports/locations.csv", methods=["GET"])
 @requires(blp)
 @blp.arguments(CsvArgsSchema, location="query")
-@blp.response(200, BINARY, content_type=CSV)
+@blp.response(200, TEXT, content_type=CSV)
 @blp.alt_response(304, description=NOT_MODIFIED)
 def export_csv(args: dict[str, Any]) -> Response:
     """The locations as CSV with latitude/longitude columns.

@@ -146,6 +146,118 @@ def test_operations_that_read_a_body_document_422(document):
             assert "422" in operation["responses"], (method, path)
 
 
+# --- what generated clients and linters need ----------------------------------------------
+
+
+def walk(node: Any, where: str = "#"):
+    """Every schema-like dict in the document with where it is."""
+    if isinstance(node, dict):
+        yield where, node
+        for key, value in node.items():
+            yield from walk(value, f"{where}/{key}")
+    elif isinstance(node, list):
+        for index, value in enumerate(node):
+            yield from walk(value, f"{where}/{index}")
+
+
+def test_every_operation_has_a_unique_id_named_after_what_it_does(document):
+    ids = [operation.get("operationId") for _, _, operation in operations(document)]
+
+    assert all(ids), [(m, p) for m, p, o in operations(document) if not o.get("operationId")]
+    assert len(set(ids)) == len(ids)
+    assert all(re.fullmatch(r"[a-z][a-z0-9_]*", i) for i in ids), ids
+    assert {"create_token", "post_inspection", "get_location", "export_csv"} <= set(ids)
+
+
+def test_nullable_always_stands_beside_a_type(document):
+    untyped = [
+        where for where, node in walk(document) if node.get("nullable") and "type" not in node
+    ]
+
+    assert untyped == []
+
+
+def test_a_nullable_object_is_that_object_or_null(document):
+    schemas = document["components"]["schemas"]
+
+    for name in ("LocationOut", "LocationDetail"):
+        latest = schemas[name]["properties"]["latest"]
+        assert latest["anyOf"][0] == {"$ref": "#/components/schemas/LatestInspection"}
+        assert latest["anyOf"][1] == {"type": "object", "nullable": True, "enum": [None]}
+    assert schemas["InspectionOut"]["properties"]["position"]["anyOf"][0] == {
+        "$ref": "#/components/schemas/Position"
+    }
+
+
+def test_the_values_of_every_schema_have_a_type(document):
+    schemas = document["components"]["schemas"]
+
+    assert schemas["ScorePoint"]["properties"]["domains"]["type"] == "object"
+    assert schemas["ScorePoint"]["properties"]["domains"]["additionalProperties"]["type"] == (
+        "number"
+    )
+    assert schemas["PhotoOut"]["properties"]["url"]["type"] == "string"
+    assert schemas["NormSetSummary"]["properties"]["norms"]["type"] == "integer"
+    untyped = [
+        f"{name}.{field}"
+        for name, schema in schemas.items()
+        for field, node in schema.get("properties", {}).items()
+        if not {"type", "$ref", "anyOf", "allOf", "oneOf"} & set(node)
+    ]
+    assert untyped == []
+
+
+def test_logging_in_needs_no_token_and_there_is_a_server(document):
+    assert document["paths"]["/api/v1/auth/tokens"]["post"]["security"] == []
+    assert document["servers"] == [{"url": "/", "description": "This service"}]
+
+
+def test_the_headers_the_service_sends_are_documented(document):
+    headers = document["components"]["headers"]
+    conditional = [
+        (path, operation)
+        for method, path, operation in operations(document)
+        if "304" in operation["responses"]
+    ]
+
+    assert {p for p, _ in conditional} >= {
+        "/api/v1/exports/locations.geojson",
+        "/api/v1/exports/locations.csv",
+        "/api/v1/exports/locations.gpkg",
+        "/api/v1/exports/regions.geojson",
+        "/api/v1/maps/locations.png",
+    }
+    for path, operation in conditional:
+        names = [resolve(document, p)["name"] for p in operation["parameters"]]
+        assert "If-None-Match" in names, path
+        for status in ("200", "304"):
+            assert "ETag" in operation["responses"][status]["headers"], (path, status)
+        assert "Content-Disposition" in operation["responses"]["200"]["headers"], path
+    for method, path, operation in operations(document):
+        for status, response in operation["responses"].items():
+            documented = resolve(document, response).get("headers", {})
+            if status == "401":
+                assert "WWW-Authenticate" in documented, (method, path)
+            if status == "429":
+                assert "Retry-After" in documented, (method, path)
+    assert set(headers) >= {"ETag", "ContentDisposition", "RetryAfter", "WWWAuthenticate"}
+
+
+def test_the_documented_headers_are_sent(client, norm_set, headers_for):
+    viewer = headers_for("viewer")
+    export = client.get("/api/v1/exports/locations.csv", headers=viewer)
+    again = client.get(
+        "/api/v1/exports/locations.csv",
+        headers={**viewer, "If-None-Match": export.headers["ETag"]},
+    )
+    anonymous = client.get("/api/v1/locations")
+
+    assert export.headers["ETag"] and export.headers["Content-Disposition"]
+    assert again.status_code == 304 and again.headers["ETag"] == export.headers["ETag"]
+    assert anonymous.status_code == 401
+    assert anonymous.headers["WWW-Authenticate"].startswith("Bearer")
+
+
 # --- the docs page ------------------------------------------------------------------------
 
 
