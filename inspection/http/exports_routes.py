@@ -13,7 +13,7 @@ from collections.abc import Callable
 from datetime import date, datetime
 from typing import Any
 
-from flask import Response, current_app, request
+from flask import Response, current_app
 from flask_smorest import Blueprint
 
 from geodata.aggregation import (
@@ -25,7 +25,7 @@ from geodata.aggregation import (
     stored_regions,
 )
 from geodata.colours import STATUS_LABELS_NL
-from geodata.exports import to_csv, to_geojson, to_geopackage
+from geodata.exports import CSV_DIALECTS, to_csv, to_geojson, to_geopackage
 from geodata.filters import (
     BINARY,
     TEXT,
@@ -41,6 +41,7 @@ from geodata.picture import BELOW, PictureFilter, data_version, known_domains, l
 from inspection.engine import AMSTERDAM
 from inspection.errors import ValidationFailed
 from inspection.http.downloads import content_disposition, download_name
+from inspection.http.headers import matching_etag
 from inspection.http.security import current_user, requires
 
 blp = Blueprint("exports", __name__, url_prefix="/api/v1", description="Exports and maps")
@@ -96,7 +97,9 @@ def export_csv(args: dict[str, Any]) -> Response:
     lists `,`-separated, cells that would run as a formula prefixed with `'`.
     """
     body, etag = _rendered("csv", args, lambda picture: to_csv(picture, args["dialect"]))
-    return _conditional(etag, False, lambda: _download(body, CSV, "locations", "csv", args))
+    # The default dialect goes unnamed: ``locations_<date>.csv`` is the plain file.
+    named = {k: v for k, v in args.items() if (k, v) != ("dialect", CSV_DIALECTS[0])}
+    return _conditional(etag, False, lambda: _download(body, CSV, "locations", "csv", named))
 
 
 @blp.route("/exports/regions.geojson", methods=["GET"])
@@ -234,12 +237,16 @@ def _conditional(etag: str, weak: bool, build: Callable[[], Response]) -> Respon
     """304 when the caller has this ETag already, else the response ``build`` makes.
 
     Weak ETags are for bodies made from the same inputs whose bytes may
-    differ (a GeoPackage records when it was written).
+    differ (a GeoPackage records when it was written). A compressed body's
+    ETag carries its coding (``headers.matching_etag``).
     """
-    response = Response(status=304) if request.if_none_match.contains_weak(etag) else build()
-    response.set_etag(etag, weak=weak)
+    matched = matching_etag(etag)
+    response = Response(status=304) if matched else build()
+    response.set_etag(matched or etag, weak=weak)
     # Per user (roles see different things) and always revalidated: the data change any time.
-    response.headers["Cache-Control"] = "private, no-cache"
+    # The real positions of confidential locations are kept out of every cache.
+    sees_secrets = current_user().role == "coordinator"
+    response.headers["Cache-Control"] = "no-store" if sees_secrets else "private, no-cache"
     response.vary.add("Authorization")
     return response
 
