@@ -275,12 +275,36 @@ def test_the_docs_page_uses_only_local_assets(client):
     assert "http://" not in html and "https://" not in html
     assert '"/api/v1/openapi.json"' in html or "'/api/v1/openapi.json'" in html
     for reference in references:
-        assert reference.startswith("/api/v1/"), reference
+        assert reference.startswith("/"), reference
         with client.get(reference) as asset:  # a file response: close it
             assert asset.status_code == 200, reference
+            if "favicon" in reference:
+                assert asset.mimetype.startswith("image/"), reference
+                continue
+            assert reference.startswith("/api/v1/"), reference
             assert len(asset.data) > 1000, reference
             expected = "text/css" if reference.endswith(".css") else "javascript"
             assert expected in asset.mimetype, (reference, asset.mimetype)
+
+
+def test_the_docs_page_reads_well_on_a_phone_and_names_its_language(client):
+    html = client.get("/api/v1/docs").get_data(as_text=True)
+
+    assert re.search(r'<html lang="en">', html)
+    assert '<meta name="viewport" content="width=device-width, initial-scale=1">' in html
+    assert 'rel="icon"' in html
+
+
+@pytest.mark.parametrize("page", ["/", "/map", "/form"])
+def test_the_pages_link_the_api_docs_and_have_an_icon(client, page):
+    html = client.get(page).get_data(as_text=True)
+    icon = client.get("/favicon.ico")
+
+    assert 'href="/api/v1/docs"' in html
+    assert 'href="/favicon.ico"' in html
+    assert icon.status_code == 200 and icon.mimetype in ("image/vnd.microsoft.icon", "image/x-icon")
+    assert icon.data[:4] == b"\x00\x00\x01\x00"  # the ICO header
+    icon.close()
 
 
 def test_the_docs_assets_do_not_leave_their_directory(client):
