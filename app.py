@@ -21,6 +21,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app = Flask("inspection", instance_path=_instance_path(), instance_relative_config=True)
     _configure_settings(app, config or {})
     app.json = OrjsonProvider(app)
+    _configure_caches(app)
     _configure_db(app)
     _configure_errors(app)
     _configure_api(app)
@@ -70,6 +71,12 @@ def _configure_settings(app: Flask, config: dict[str, Any]) -> None:
             float(part) for part in os.environ["SERVICE_AREA"].split(",")
         )
     app.config.update(config)
+
+
+def _configure_caches(app: Flask) -> None:
+    from inspection.cache import init_caches
+
+    init_caches(app)
 
 
 def _configure_db(app: Flask) -> None:
