@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from inspection.db import db
 from inspection.models import User
-from inspection.users import user_by_username, verify_password
+from inspection.passwords import verify_password
+from inspection.users import user_by_username
 
 
 def test_creating_an_inspector_with_the_password_on_stdin(cli):
