@@ -11,7 +11,7 @@ import re
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import func, select, update
+from sqlalchemy import Select, func, select, update
 
 from inspection import audit
 from inspection.db import db, utcnow
@@ -36,14 +36,14 @@ def get_user(username: str) -> User:
     return user
 
 
-def list_users(role: str | None = None, active: bool | None = None) -> list[User]:
+def users_query(role: str | None = None, active: bool | None = None) -> Select[tuple[User]]:
     """Users by username, optionally of one role or activity."""
     query = select(User).order_by(User.username)
     if role is not None:
         query = query.where(User.role == role)
     if active is not None:
         query = query.where(User.active.is_(active))
-    return list(db.session.scalars(query))
+    return query
 
 
 def create_user(
