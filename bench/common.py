@@ -126,6 +126,7 @@ def store_inspections(count: int, seed: int = 3, distinct: int = 2000) -> list[t
                 "answers": answers,
                 "notes": {},
                 "norm_set_id": norm_set.id,
+                "norm_set_sha256": norm_set.document_sha256,
                 "overall": score["overall"],
                 "coverage": score["coverage"],
                 "status": score["status"],
