@@ -38,6 +38,7 @@ bench: install
 	cd bench && ../$(BIN)/python bench_submissions.py
 	cd bench && ../$(BIN)/python bench_exports.py
 	cd bench && ../$(BIN)/python bench_rescoring.py
+	cd bench && ../$(BIN)/python bench_login.py
 
 lint: install
 	$(BIN)/ruff check .
