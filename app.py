@@ -22,6 +22,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     _configure_settings(app, config or {})
     _configure_proxies(app)
     app.json = OrjsonProvider(app)
+    _configure_caches(app)
     _configure_db(app)
     _configure_errors(app)
     _configure_api(app)
@@ -94,6 +95,12 @@ def _configure_proxies(app: Flask) -> None:
     proxies = app.config["TRUSTED_PROXIES"]
     if proxies:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies)  # type: ignore[method-assign]
+
+
+def _configure_caches(app: Flask) -> None:
+    from inspection.cache import init_caches
+
+    init_caches(app)
 
 
 def _configure_db(app: Flask) -> None:

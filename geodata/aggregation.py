@@ -1,7 +1,7 @@
 """Counts per region: how many locations, how many below the norms, how many children there.
 
-Where boundaries were loaded, each location is assigned to the polygon its
-REAL point lies in (``geopandas.sjoin``), so that a confidential location
+Where region boundaries are given, each location is assigned to the polygon
+its REAL point lies in (``geopandas.sjoin``), so that a confidential location
 counts in the right region without its point ever leaving the server.
 Otherwise locations are grouped by their own province or municipality field
 and each region is shown as the mean position of its non-confidential
@@ -10,9 +10,7 @@ locations.
 
 from __future__ import annotations
 
-import threading
-from dataclasses import dataclass, replace
-from datetime import date
+from dataclasses import dataclass
 from typing import Any
 
 import geopandas
@@ -20,13 +18,9 @@ import numpy as np
 import orjson
 import pandas as pd
 import shapely
-from flask import current_app
 
-from geodata.boundaries import from_wkb
 from geodata.exports import DECIMALS
-from geodata.picture import CRS, PictureFilter, scoped_picture
-from inspection.models import REGION_LEVELS, User
-from inspection.regions import region_rows, regions_version
+from geodata.picture import CRS
 
 COUNTS = ("locations", "below_norm", "critical", "not_inspected", "children_below_norm")
 REGION_PROPERTIES = ("name", *COUNTS, "mean_score")
@@ -46,59 +40,34 @@ class RegionSummary:
     unassigned: int
 
 
-def stored_regions(level: str) -> geopandas.GeoDataFrame | None:
-    """The loaded boundaries of ``level`` (``name``, geometry), or None when none were loaded.
-
-    Decoding detailed boundaries costs time, so they are kept per process
-    until the regions of that level are loaded again.
-    """
-    if level not in REGION_LEVELS:
-        raise ValueError(f"level must be one of {REGION_LEVELS}, got {level!r}")
-    version = regions_version(level)
-    if version[0] == 0:
-        return None
-    key = (current_app.config["SQLALCHEMY_DATABASE_URI"], level, version)
-    cache = current_app.extensions.setdefault("geodata_regions", ({}, threading.Lock()))
-    frames, lock = cache
-    with lock:
-        if key in frames:
-            return frames[key]
-    rows = region_rows(level)
-    frame = from_wkb([r.name for r in rows], [r.geometry for r in rows])
-    with lock:
-        for old in [k for k in frames if k[:2] == key[:2]]:
-            del frames[old]
-        frames[key] = frame
-    return frame
-
-
-def region_summary(
-    level: str,
-    as_of: date | None = None,
-    *,
-    user: User,
-    filters: PictureFilter | None = None,
+def summarise_regions(
+    picture: geopandas.GeoDataFrame, level: str, regions: geopandas.GeoDataFrame | None = None
 ) -> RegionSummary:
-    """Counts per region of the locations ``user`` may see.
+    """Counts per region of the locations of a picture.
 
     Parameters
     ----------
+    picture : geopandas.GeoDataFrame
+        A picture with the REAL points (never generalised: a generalised
+        point may lie in another region), EPSG:4326.
     level : {"province", "municipality"}
-    as_of : date, optional
-        The picture at the end of this Europe/Amsterdam day; now when omitted.
-    user : User
-        Whose scope (a manager: their own locations).
-    filters : PictureFilter, optional
-        Which locations count.
+        The picture's column that names a location's region, used when no
+        ``regions`` are given.
+    regions : geopandas.GeoDataFrame, optional
+        Boundaries (``name``, polygon geometry, EPSG:4326) to assign the
+        locations to by their points.
 
     Returns
     -------
     RegionSummary
-        With loaded boundaries, one row per boundary (zero counts included);
-        otherwise one row per province or municipality that has locations.
+        With boundaries, one row per boundary (zero counts included);
+        otherwise one row per region named in the picture.
     """
-    picture = scoped_picture(as_of, user=user, filters=filters)
-    regions = stored_regions(level)
+    if level not in ("province", "municipality"):
+        raise ValueError(f"level must be province or municipality, got {level!r}")
+    for name, frame in (("picture", picture), ("regions", regions)):
+        if frame is not None and (frame.crs is None or not frame.crs.equals(CRS)):
+            raise ValueError(f"{name} must be in {CRS}, got {frame.crs}")
     flags = _flags(picture)
     if regions is not None:
         located = picture.geometry.notna() & ~picture.geometry.is_empty
@@ -139,33 +108,15 @@ def region_summary(
     return RegionSummary(frame=_typed(frame), polygons=False, unassigned=0)
 
 
-def share_below_by_region(
-    as_of: date | None = None, *, user: User, filters: PictureFilter | None = None
-) -> geopandas.GeoDataFrame | None:
-    """For a choropleth: the share of locations below the norms per loaded boundary.
+def with_share_below(frame: geopandas.GeoDataFrame) -> geopandas.GeoDataFrame:
+    """A region summary's frame plus ``share_below``: the share of its locations below the norms.
 
-    Uses municipalities where their boundaries were loaded, else provinces;
-    None without boundaries. A status filter is ignored: a share of only the
-    locations below the norms would be 100% everywhere.
-
-    Returns
-    -------
-    geopandas.GeoDataFrame or None
-        The region summary plus ``share_below`` (0 to 1, NaN without locations).
+    From 0 to 1; NaN where a region has no locations. For a choropleth.
     """
-    level = next((lvl for lvl in ("municipality", "province") if regions_version(lvl)[0]), None)
-    if level is None:
-        return None
-    every_status = replace(filters or PictureFilter(), statuses=())
-    frame = region_summary(level, as_of, user=user, filters=every_status).frame
     counted = frame["locations"].where(frame["locations"] > 0)
-    frame["share_below"] = (frame["below_norm"] + frame["critical"]) / counted
-    return frame
-
-
-def boundaries_version() -> tuple[Any, ...]:
-    """What identifies the loaded boundaries of every level (for ETags)."""
-    return tuple((level, *regions_version(level)) for level in REGION_LEVELS)
+    out = frame.copy()
+    out["share_below"] = (frame["below_norm"] + frame["critical"]) / counted
+    return out
 
 
 def _flags(picture: pd.DataFrame) -> pd.DataFrame:

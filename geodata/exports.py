@@ -2,8 +2,9 @@
 
 Columns are converted once, vectorised, into plain Python values (``None``
 for anything missing, never NaN); the GeoJSON is then encoded by orjson.
-A picture handed in here must already be generalised for its reader
-(``geodata.picture.location_picture``): these functions write what they get.
+A picture handed in here must already be generalised for its reader (the
+location picture of ``inspection`` does that): these functions write what they
+get, times in the zone their column carries.
 """
 
 from __future__ import annotations
@@ -18,7 +19,6 @@ import orjson
 import pandas as pd
 
 from geodata.picture import COLUMNS, CRS
-from inspection.engine import AMSTERDAM
 
 # The properties of an exported location, in order: the picture's columns
 # less those that only steer the export (ids, flags).
@@ -40,7 +40,7 @@ def _check(frame: geopandas.GeoDataFrame) -> None:
 
 
 def iso_times(values: pd.Series) -> pd.Series:
-    """ISO 8601 strings in Europe/Amsterdam time (``2026-11-20T10:15:00+01:00``), None for NaT.
+    """ISO 8601 strings in the zone of ``values`` (``2026-11-20T10:15:00+01:00``), None for NaT.
 
     Vectorised with numpy: pandas' ``strftime`` formats row by row and costs
     tens of milliseconds per ten thousand rows.
@@ -48,7 +48,7 @@ def iso_times(values: pd.Series) -> pd.Series:
     if values.dt.tz is None:
         raise ValueError("observed_at must be timezone-aware")
     present = values.notna().to_numpy()
-    local = values.dt.tz_convert(AMSTERDAM).dt.tz_localize(None)
+    local = values.dt.tz_localize(None)
     utc = values.dt.tz_convert("UTC").dt.tz_localize(None)
     minutes = ((local - utc) / pd.Timedelta(minutes=1)).fillna(0).to_numpy().astype(int)
     suffixes = {
@@ -155,13 +155,14 @@ def defuse_formulas(column: pd.Series) -> pd.Series:
 def to_geopackage(frame: geopandas.GeoDataFrame) -> bytes:
     """The picture as a GeoPackage (layer ``locations``).
 
-    Lists are joined with commas and ``observed_at`` is a date-time field;
-    a location without a position to show has a null geometry. GDAL writes
+    Lists are joined with commas and ``observed_at`` is a date-time field in
+    UTC (the GeoPackage standard knows no other offset); a location without a
+    position to show has a null geometry. GDAL writes
     to a file, so the GeoPackage is made in a temporary directory that is
     removed before returning.
     """
     table = flat_table(frame, ",")
-    table["observed_at"] = frame["observed_at"]
+    table["observed_at"] = frame["observed_at"].dt.tz_convert("UTC")
     longitude, latitude, present = coordinates(frame)
     points = geopandas.points_from_xy(longitude, latitude)
     geometry = geopandas.GeoSeries(np.where(present, np.asarray(points), None), crs=CRS)

@@ -5,9 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from inspection.confidentiality import MASKED_NAME, knows_identity, knows_position, masked_code
 from inspection.models import Inspection, Location, User
 from inspection.norm_sets import compiled
-from inspection.scope import MASKED_NAME, knows_identity, knows_position, masked_code
 
 _SEVERITY_ORDER = {"critical": 0, "major": 1, "minor": 2}
 

@@ -9,16 +9,18 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from flask import current_app
 from sqlalchemy import select
 
 from inspection import audit
+from inspection.cache import app_cache
 from inspection.db import db
 from inspection.engine import NormSetDocument, NormSetError, parse_norm_set, select_in_force
 from inspection.errors import Conflict, ValidationFailed
 from inspection.models import NormSet, User
 
 DEFAULT_NORM_SET_FILE = Path(__file__).parent / "data" / "nl-children-2023.1.yaml"
+# Compiled norm sets kept per process: every version of a few catalogues.
+COMPILED_NORM_SETS = 64
 
 
 def read_document(path: str | Path) -> dict[str, Any]:
@@ -85,13 +87,18 @@ def compiled(norm_set: NormSet) -> NormSetDocument:
 
     The key includes the document's digest: an erratum to a version gives a new key.
     """
-    cache: dict[tuple[str, str, str], NormSetDocument] = current_app.extensions.setdefault(
-        "compiled_norm_sets", {}
-    )
     key = (norm_set.catalogue, norm_set.version, norm_set.document_sha256)
-    if key not in cache:
-        cache[key] = parse_norm_set(norm_set.document)
-    return cache[key]
+    return app_cache("compiled_norm_sets", COMPILED_NORM_SETS).get_or_make(
+        key, lambda: parse_norm_set(norm_set.document)
+    )
+
+
+def known_domains() -> list[str]:
+    """The domain codes of every stored norm set (for checking a ``domain`` filter)."""
+    codes: set[str] = set()
+    for norm_set in db.session.scalars(select(NormSet)):
+        codes.update(domain.code for domain in compiled(norm_set).domains)
+    return sorted(codes)
 
 
 def get_norm_set(catalogue: str, version: str) -> NormSet | None:

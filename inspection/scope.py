@@ -1,26 +1,38 @@
-"""What each role may see: the location scope of managers and the masking of secret shelters.
+"""Which rows each role may see: the location scope of managers, and every lookup that checks it.
 
 A location outside the caller's scope is reported as not found, never as
-forbidden, so that its existence does not leak.
+forbidden, so that its existence does not leak. How a confidential location
+is shown to those who may see it is ``inspection.confidentiality``'s matter.
 """
 
 from __future__ import annotations
 
-from sqlalchemy import ColumnElement, case, func, select, true
+from sqlalchemy import ColumnElement, select, true
 
+from inspection.confidentiality import knows_identity
 from inspection.db import db
 from inspection.errors import NotFound
 from inspection.models import Location, User, user_locations
-
-MASKED_NAME = "Vertrouwelijke locatie"
+from inspection.vocabulary import MANAGER
 
 
 def location_clause(user: User) -> ColumnElement[bool]:
     """A WHERE clause on Location for the locations the user may read."""
-    if user.role == "manager":
+    if user.role == MANAGER:
         assigned = select(user_locations.c.location_id).where(user_locations.c.user_id == user.id)
         return Location.id.in_(assigned)
     return true()
+
+
+def scoped_location_ids(user: User) -> frozenset[int] | None:
+    """The ids of the only locations the user may read, or None when they may read every one."""
+    if user.role != MANAGER:
+        return None
+    return frozenset(
+        db.session.scalars(
+            select(user_locations.c.location_id).where(user_locations.c.user_id == user.id)
+        )
+    )
 
 
 def visible_location(user: User, code: str) -> Location:
@@ -31,42 +43,3 @@ def visible_location(user: User, code: str) -> Location:
     if location is None or (location.confidential and not knows_identity(user, location)):
         raise NotFound(f"No location {code}")
     return location
-
-
-def knows_identity(user: User, location: Location) -> bool:
-    """Whether the user may see a location's code and name (viewers see secret shelters masked)."""
-    return not (location.confidential and user.role == "viewer")
-
-
-def knows_position(user: User, location: Location) -> bool:
-    """Whether the user may see a location's real coordinates."""
-    if not location.confidential or user.role == "coordinator":
-        return True
-    return user.role == "manager" and any(loc.id == location.id for loc in user.locations)
-
-
-def listing_order(user: User) -> tuple[object, ...]:
-    """The order of location lists; masked entries must not sort by their hidden code."""
-    if user.role == "viewer":
-        hidden = case((Location.confidential.is_(True), Location.id), else_=None)
-        return (Location.confidential, hidden, Location.code)
-    return (Location.code,)
-
-
-def masked_code(location: Location) -> str:
-    return f"VERTROUWELIJK-{location.id}"
-
-
-def generalised_positions() -> dict[str, tuple[float, float]]:
-    """Per municipality, the mean position of its NON-confidential locations.
-
-    A confidential location is shown at its municipality's entry, or without a
-    position where the municipality has no other location: a mean including
-    the secret point would let anyone who knows the others compute it.
-    """
-    rows = db.session.execute(
-        select(Location.municipality, func.avg(Location.latitude), func.avg(Location.longitude))
-        .where(Location.confidential.is_(False))
-        .group_by(Location.municipality)
-    )
-    return {municipality: (lat, lon) for municipality, lat, lon in rows}

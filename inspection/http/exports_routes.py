@@ -1,31 +1,31 @@
 """Exports and maps: the national picture as GeoJSON, GeoPackage, CSV, region counts and a PNG.
 
 Every role may export; managers get their own locations, and every role but
-coordinator gets confidential locations generalised (``geodata.picture``).
-Responses carry an ETag and answer 304 to a matching If-None-Match.
+coordinator gets confidential locations generalised (``inspection.picture``).
+Responses carry an ETag and answer 304 to a matching If-None-Match
+(``inspection.exports``).
 """
 
 from __future__ import annotations
 
-import hashlib
-from collections import OrderedDict
-from collections.abc import Callable
-from datetime import date, datetime
 from typing import Any
 
-from flask import Response, current_app, request
+from flask import Response
 from flask_smorest import Blueprint
 
-from geodata.aggregation import (
-    boundaries_version,
-    region_summary,
-    regions_to_geojson,
-    share_below_by_region,
-    stored_regions,
+from inspection.exports import (
+    CSV,
+    GEOJSON,
+    GEOPACKAGE,
+    PNG,
+    Export,
+    location_export,
+    locations_map,
+    regions_export,
 )
-from geodata.colours import STATUS_LABELS_NL
-from geodata.exports import to_csv, to_geojson, to_geopackage
-from geodata.filters import (
+from inspection.http.conditional import conditional
+from inspection.http.security import current_user, requires
+from schemas.exports import (
     BINARY,
     ExportArgsSchema,
     LocationCollectionSchema,
@@ -33,23 +33,10 @@ from geodata.filters import (
     RegionArgsSchema,
     RegionCollectionSchema,
 )
-from geodata.maps import render_locations_map
-from geodata.picture import BELOW, PictureFilter, data_version, known_domains, location_picture
-from inspection.engine import AMSTERDAM
-from inspection.errors import ValidationFailed
-from inspection.http.security import current_user, requires
 
 blp = Blueprint("exports", __name__, url_prefix="/api/v1", description="Exports and maps")
 
-GEOJSON = "application/geo+json"
-GEOPACKAGE = "application/geopackage+sqlite3"
-CSV = "text/csv"
-PNG = "image/png"
-# Part of the ETags made from inputs rather than bytes: bump it when a writer changes.
-WRITERS_VERSION = b"1"
 NOT_MODIFIED = "Not modified: the If-None-Match ETag still holds"
-# Rendered GeoJSON/CSV bodies kept per process (a 10,000-location GeoJSON is ~6 MB).
-RENDERED_EXPORTS = 6
 
 
 @blp.route("/exports/locations.geojson", methods=["GET"])
@@ -59,8 +46,7 @@ RENDERED_EXPORTS = 6
 @blp.alt_response(304, description=NOT_MODIFIED)
 def export_geojson(args: dict[str, Any]) -> Response:
     """The locations as an RFC 7946 FeatureCollection with the status of their latest inspection."""
-    body, etag = _rendered("geojson", args, to_geojson)
-    return _conditional(etag, False, lambda: Response(body, mimetype=GEOJSON))
+    return _answer(location_export("geojson", args, current_user()))
 
 
 @blp.route("/exports/locations.gpkg", methods=["GET"])
@@ -70,12 +56,7 @@ def export_geojson(args: dict[str, Any]) -> Response:
 @blp.alt_response(304, description=NOT_MODIFIED)
 def export_geopackage(args: dict[str, Any]) -> Response:
     """The locations as a GeoPackage (layer ``locations``; lists comma-separated)."""
-    etag = _digest(b"gpkg", WRITERS_VERSION, _picture_etag(args).encode())
-    return _conditional(
-        etag,
-        True,
-        lambda: _attachment(to_geopackage(_picture(args)), GEOPACKAGE, "locations.gpkg"),
-    )
+    return _answer(location_export("gpkg", args, current_user()))
 
 
 @blp.route("/exports/locations.csv", methods=["GET"])
@@ -85,8 +66,7 @@ def export_geopackage(args: dict[str, Any]) -> Response:
 @blp.alt_response(304, description=NOT_MODIFIED)
 def export_csv(args: dict[str, Any]) -> Response:
     """The locations as CSV with latitude/longitude columns (lists ``;``-separated)."""
-    body, etag = _rendered("csv", args, to_csv)
-    return _conditional(etag, False, lambda: _attachment(body, CSV, "locations.csv"))
+    return _answer(location_export("csv", args, current_user()))
 
 
 @blp.route("/exports/regions.geojson", methods=["GET"])
@@ -96,9 +76,7 @@ def export_csv(args: dict[str, Any]) -> Response:
 @blp.alt_response(304, description=NOT_MODIFIED)
 def export_regions(args: dict[str, Any]) -> Response:
     """Counts per province or municipality: polygons where boundaries were loaded, else points."""
-    summary = region_summary(args["level"], args.get("as_of"), user=current_user())
-    body = regions_to_geojson(summary)
-    return _conditional(_digest(body), False, lambda: Response(body, mimetype=GEOJSON))
+    return _answer(regions_export(args, current_user()))
 
 
 @blp.route("/maps/locations.png", methods=["GET"])
@@ -108,131 +86,14 @@ def export_regions(args: dict[str, Any]) -> Response:
 @blp.alt_response(304, description=NOT_MODIFIED)
 def map_png(args: dict[str, Any]) -> Response:
     """A map of the locations coloured by status, for reports (``size`` phone or a4)."""
-    day = args.get("as_of") or today()
-    filters_text = _filters_text(args)
-    regions = share_below_by_region(
-        args.get("as_of"), user=current_user(), filters=PictureFilter.from_args(args)
-    )
-    outline = stored_regions("province")
-    etag = _digest(
-        b"png",
-        WRITERS_VERSION,
-        args["size"].encode(),
-        day.isoformat().encode(),
-        filters_text.encode(),
-        repr(current_app.config["SERVICE_AREA"]).encode(),
-        _picture_etag(args).encode(),
-        repr(boundaries_version()).encode(),
-        b"" if regions is None else regions.drop(columns="geometry").to_json().encode(),
-    )
-    return _conditional(
-        etag,
-        True,
-        lambda: Response(
-            render_locations_map(
-                _picture(args),
-                size=args["size"],
-                day=day,
-                extent=current_app.config["SERVICE_AREA"],
-                filters_text=filters_text,
-                regions=regions,
-                outline=outline,
-            ),
-            mimetype=PNG,
-        ),
-    )
+    return _answer(locations_map(args, current_user()))
 
 
-def _picture(args: dict[str, Any]) -> Any:
-    filters = PictureFilter.from_args(args)
-    if filters.domain and filters.domain not in known_domains():
-        raise ValidationFailed(
-            "The request has invalid fields",
-            {"domain": [f"Unknown domain; known: {', '.join(known_domains()) or 'none'}"]},
-        )
-    return location_picture(args.get("as_of"), user=current_user(), filters=filters)
+def _answer(export: Export) -> Response:
+    def build() -> Response:
+        response = Response(export.render(), mimetype=export.media_type)
+        if export.filename:
+            response.headers["Content-Disposition"] = f'attachment; filename="{export.filename}"'
+        return response
 
-
-def _rendered(kind: str, args: dict[str, Any], render: Callable[[Any], bytes]) -> tuple[bytes, str]:
-    """An export's bytes and ETag, kept per process until the data change.
-
-    The key holds everything the bytes depend on: the data fingerprint, the
-    filters, and what the caller may see (role; a manager's locations).
-    """
-    user = current_user()
-    scope = tuple(sorted(loc.id for loc in user.locations)) if user.role == "manager" else ()
-    filters = tuple(sorted((k, str(v)) for k, v in args.items()))
-    key = (
-        current_app.config["SQLALCHEMY_DATABASE_URI"],
-        kind,
-        data_version(),
-        user.role,
-        scope,
-        filters,
-        today() if args.get("as_of") is None else None,
-    )
-    cache: OrderedDict[tuple[Any, ...], tuple[bytes, str]] = current_app.extensions.setdefault(
-        "rendered_exports", OrderedDict()
-    )
-    found = cache.get(key)
-    if found is None:
-        body = render(_picture(args))
-        found = (body, _digest(body))
-        cache[key] = found
-        while len(cache) > RENDERED_EXPORTS:
-            cache.popitem(last=False)
-    return found
-
-
-def _picture_etag(args: dict[str, Any]) -> str:
-    """The ETag of the GeoJSON of the same picture: what every other format is made from."""
-    _, etag = _rendered("geojson", {k: v for k, v in args.items() if k != "size"}, to_geojson)
-    return etag
-
-
-def _attachment(body: bytes, mimetype: str, filename: str) -> Response:
-    response = Response(body, mimetype=mimetype)
-    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
-
-
-def _digest(*parts: bytes) -> str:
-    digest = hashlib.sha256()
-    for part in parts:
-        digest.update(len(part).to_bytes(8, "big"))
-        digest.update(part)
-    return digest.hexdigest()[:40]
-
-
-def _conditional(etag: str, weak: bool, build: Callable[[], Response]) -> Response:
-    """304 when the caller has this ETag already, else the response ``build`` makes.
-
-    Weak ETags are for bodies made from the same inputs whose bytes may
-    differ (a GeoPackage records when it was written).
-    """
-    response = Response(status=304) if request.if_none_match.contains_weak(etag) else build()
-    response.set_etag(etag, weak=weak)
-    # Per user (roles see different things) and always revalidated: the data change any time.
-    response.headers["Cache-Control"] = "private, no-cache"
-    response.vary.add("Authorization")
-    return response
-
-
-def _filters_text(args: dict[str, Any]) -> str:
-    """The filters in Dutch, for under the map's title."""
-    labels = {**STATUS_LABELS_NL, BELOW: "onder de norm of kritiek"}
-    parts = []
-    if args.get("status"):
-        parts.append("status: " + ", ".join(labels[s].lower() for s in args["status"]))
-    if args.get("type"):
-        parts.append(f"type: {args['type']}")
-    if args.get("province"):
-        parts.append(f"provincie: {args['province']}")
-    if args.get("domain"):
-        parts.append(f"domein: {args['domain']}")
-    return " · ".join(parts)
-
-
-def today() -> date:
-    """Today in the Netherlands: the date of a picture without ``as_of``."""
-    return datetime.now(AMSTERDAM).date()
+    return conditional(export.etag, build, weak=export.weak)

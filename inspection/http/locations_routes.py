@@ -6,6 +6,7 @@ from typing import Any
 
 from flask_smorest import Blueprint
 
+from inspection.confidentiality import generalised_positions, listing_order
 from inspection.http.security import current_user, requires
 from inspection.inspections import (
     latest_inspection,
@@ -17,12 +18,7 @@ from inspection.inspections import (
 from inspection.location_views import present_location
 from inspection.locations import create_location, update_location
 from inspection.models import Location
-from inspection.scope import (
-    generalised_positions,
-    listing_order,
-    location_clause,
-    visible_location,
-)
+from inspection.scope import location_clause, visible_location
 from schemas.common import ErrorSchema
 from schemas.locations import (
     LocationCreateSchema,

@@ -8,7 +8,9 @@ import numpy as np
 import pytest
 from geo_helpers import API, CRITICAL, MAP_URL, SECRET, municipality_boundaries, province_boundaries
 from PIL import Image
+from sqlalchemy import event
 
+from app import create_app
 from geodata.colours import STATUS_COLOURS
 from inspection.db import db
 from inspection.models import Location
@@ -97,6 +99,31 @@ def test_an_unchanged_map_is_304(client, world):
 
     assert again.status_code == 304
     assert other_size.status_code == 200
+
+
+def test_a_known_map_is_304_before_anything_is_drawn(client, world, database_url):
+    """Another worker, with nothing cached, answers the ETag without reading the picture."""
+    first = client.get(MAP_URL, query_string={"size": "phone"}, headers=world["viewer"])
+    other_worker = create_app({"SQLALCHEMY_DATABASE_URI": database_url, "TESTING": True})
+    statements: list[str] = []
+
+    def record(conn, cursor, statement, parameters, context, executemany) -> None:
+        statements.append(statement)
+
+    with other_worker.app_context():
+        event.listen(db.engine, "before_cursor_execute", record)
+        again = other_worker.test_client().get(
+            MAP_URL, query_string={"size": "phone"},
+            headers={**world["viewer"], "If-None-Match": first.headers["ETag"]},
+        )  # fmt: skip
+        event.remove(db.engine, "before_cursor_execute", record)
+        db.session.remove()
+        db.engine.dispose()
+
+    assert again.status_code == 304
+    assert again.headers["ETag"] == first.headers["ETag"]
+    assert statements
+    assert not any(" as latest" in statement.lower() for statement in statements)
 
 
 def test_filters_change_the_map(client, world):

@@ -14,16 +14,11 @@ from geo_helpers import LONELY, SECRET
 from sqlalchemy import event, select
 
 from geodata.exports import to_csv, to_geojson
-from geodata.picture import (
-    COLUMNS,
-    PictureFilter,
-    end_of_day,
-    generalise,
-    location_picture,
-    real_picture,
-)
+from geodata.picture import COLUMNS
+from inspection.confidentiality import generalise_picture
 from inspection.db import db
 from inspection.models import User
+from inspection.picture import PictureFilter, end_of_day, location_picture, real_picture
 
 
 def user(role: str) -> User:
@@ -68,11 +63,11 @@ def test_the_coordinators_picture_has_every_column_typed(world):
     assert pd.isna(new["observed_at"]) and new["failed_norms"] is None
 
 
-def test_generalise_moves_masks_and_keeps_the_rest(world):
+def test_generalising_moves_masks_and_keeps_the_rest(world):
     frame = location_picture(user=user("coordinator"))
     positions = {"Zwolle": (52.5, 6.1)}
 
-    shown = generalise(frame, positions)
+    shown = generalise_picture(frame, positions)
 
     expected = frame.copy()
     secret = (expected["code"] == SECRET["code"]).to_numpy()
@@ -89,11 +84,11 @@ def test_generalise_moves_masks_and_keeps_the_rest(world):
     geopandas.testing.assert_geodataframe_equal(shown, expected, check_crs=True)
 
 
-def test_generalise_refuses_a_frame_in_another_crs(world):
+def test_generalising_refuses_a_frame_in_another_crs(world):
     frame = location_picture(user=user("coordinator")).to_crs(28992)
 
     with pytest.raises(ValueError, match="EPSG:4326"):
-        generalise(frame, {})
+        generalise_picture(frame, {})
     with pytest.raises(ValueError, match="EPSG:4326"):
         to_geojson(frame)
     with pytest.raises(ValueError, match="EPSG:4326"):

@@ -1,8 +1,8 @@
 """SQL over the stored JSON of scores, for SQLite and PostgreSQL alike.
 
-The picture of all locations is one query: the codes of failed and critical
-norms, and whether a domain failed, are read inside the database from the
-latest inspection's ``results`` (a JSON array of per-norm results) instead of
+The location picture is one query: the codes of failed and critical norms,
+and whether a domain failed, are read inside the database from the latest
+inspection's ``results`` (a JSON array of per-norm results) instead of
 shipping every result list to Python. Each construct compiles to SQLite's
 ``json_each`` or PostgreSQL's SQL/JSON path functions.
 """

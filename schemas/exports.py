@@ -10,10 +10,8 @@ from typing import Any
 
 from marshmallow import Schema, ValidationError, fields, validate
 
-from geodata.picture import BELOW
-from inspection.engine import LOCATION_TYPES
 from inspection.models import REGION_LEVELS
-from schemas.scores import LOCATION_STATUSES
+from inspection.vocabulary import BELOW, LOCATION_STATUSES, LOCATION_TYPES
 
 EXPORT_STATUSES = (*LOCATION_STATUSES, BELOW)
 MAP_SIZES = ("phone", "a4")

@@ -1,0 +1,198 @@
+"""Exports and maps of the location picture: their ETags, and their bytes made only when needed.
+
+GeoJSON and CSV bodies are kept per process, keyed by everything they depend
+on, and their ETag is the digest of their bytes. A GeoPackage (which records
+when it was written) and a PNG map (slow to draw) get a weak ETag made from
+their inputs instead, so that a matching If-None-Match is answered before
+anything is queried or drawn.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+from flask import current_app
+
+from geodata.aggregation import regions_to_geojson
+from geodata.exports import to_csv, to_geojson, to_geopackage
+from geodata.maps import render_locations_map
+from inspection.cache import app_cache
+from inspection.errors import ValidationFailed
+from inspection.models import User
+from inspection.norm_sets import known_domains
+from inspection.picture import (
+    PictureFilter,
+    boundaries_version,
+    data_version,
+    location_picture,
+    region_summary,
+    share_below_by_region,
+    stored_regions,
+)
+from inspection.scope import scoped_location_ids
+from inspection.vocabulary import AMSTERDAM, STATUS_SHORT_LABELS
+
+GEOJSON = "application/geo+json"
+GEOPACKAGE = "application/geopackage+sqlite3"
+CSV = "text/csv"
+PNG = "image/png"
+# Part of the ETags made from inputs rather than bytes: bump it when a writer changes.
+WRITERS_VERSION = b"1"
+# Rendered GeoJSON/CSV bodies kept per process (a 10,000-location GeoJSON is ~6 MB).
+RENDERED_EXPORTS = 6
+
+
+@dataclass(frozen=True)
+class Export:
+    """What answers an export request.
+
+    ``weak``: bodies made from the same inputs may differ in their bytes.
+    ``filename``: offered as an attachment under this name (None: shown inline).
+    ``render`` makes the bytes; call it only when the ETag did not match.
+    """
+
+    etag: str
+    weak: bool
+    media_type: str
+    filename: str | None
+    render: Callable[[], bytes]
+
+
+def location_export(kind: str, args: dict[str, Any], user: User) -> Export:
+    """The picture ``user`` may see as ``geojson``, ``csv`` or ``gpkg``.
+
+    ``args`` are the parsed query arguments (``schemas.exports.ExportArgsSchema``);
+    an unknown ``domain`` raises ``ValidationFailed``.
+    """
+    check_domain(args)
+    if kind == "gpkg":
+        return Export(
+            etag=_inputs_etag(b"gpkg", args, user),
+            weak=True,
+            media_type=GEOPACKAGE,
+            filename="locations.gpkg",
+            render=lambda: to_geopackage(_picture(args, user)),
+        )
+    writers = {"geojson": (to_geojson, GEOJSON, None), "csv": (to_csv, CSV, "locations.csv")}
+    if kind not in writers:
+        raise ValueError(f"kind must be geojson, csv or gpkg, got {kind!r}")
+    write, media_type, filename = writers[kind]
+    key = (kind, data_version(), *_reader(user), _filters_key(args), _day_key(args))
+
+    def make() -> tuple[bytes, str]:
+        body = write(_picture(args, user))
+        return body, _digest(body)
+
+    body, etag = app_cache("rendered_exports", RENDERED_EXPORTS).get_or_make(key, make)
+    return Export(
+        etag=etag, weak=False, media_type=media_type, filename=filename, render=lambda: body
+    )
+
+
+def regions_export(args: dict[str, Any], user: User) -> Export:
+    """Counts per region (``schemas.exports.RegionArgsSchema``) as GeoJSON."""
+    body = regions_to_geojson(region_summary(args["level"], args.get("as_of"), user=user))
+    return Export(
+        etag=_digest(body), weak=False, media_type=GEOJSON, filename=None, render=lambda: body
+    )
+
+
+def locations_map(args: dict[str, Any], user: User) -> Export:
+    """A PNG map of the picture (``schemas.exports.MapArgsSchema``), drawn only when asked for."""
+    check_domain(args)
+    day = args.get("as_of") or today()
+    extent = current_app.config["SERVICE_AREA"]
+    etag = _inputs_etag(
+        b"png",
+        args,
+        user,
+        repr(extent).encode(),
+        repr(boundaries_version()).encode(),
+    )
+
+    def render() -> bytes:
+        filters = PictureFilter.from_args(args)
+        return render_locations_map(
+            location_picture(args.get("as_of"), user=user, filters=filters),
+            size=args["size"],
+            day=day,
+            extent=extent,
+            filters_text=filters_text(args),
+            regions=share_below_by_region(args.get("as_of"), user=user, filters=filters),
+            outline=stored_regions("province"),
+        )
+
+    return Export(etag=etag, weak=True, media_type=PNG, filename=None, render=render)
+
+
+def check_domain(args: dict[str, Any]) -> None:
+    """Refuse a ``domain`` filter that no stored norm set has."""
+    domain = args.get("domain")
+    if domain and domain not in known_domains():
+        raise ValidationFailed(
+            "The request has invalid fields",
+            {"domain": [f"Unknown domain; known: {', '.join(known_domains()) or 'none'}"]},
+        )
+
+
+def filters_text(args: dict[str, Any]) -> str:
+    """The filters in Dutch, for under the map's title."""
+    labels = STATUS_SHORT_LABELS["nl"]
+    parts = []
+    if args.get("status"):
+        parts.append("status: " + ", ".join(labels[s].lower() for s in args["status"]))
+    if args.get("type"):
+        parts.append(f"type: {args['type']}")
+    if args.get("province"):
+        parts.append(f"provincie: {args['province']}")
+    if args.get("domain"):
+        parts.append(f"domein: {args['domain']}")
+    return " · ".join(parts)
+
+
+def today() -> date:
+    """Today in the Netherlands: the date of a picture without ``as_of``."""
+    return datetime.now(AMSTERDAM).date()
+
+
+def _picture(args: dict[str, Any], user: User) -> Any:
+    return location_picture(args.get("as_of"), user=user, filters=PictureFilter.from_args(args))
+
+
+def _reader(user: User) -> tuple[Any, ...]:
+    """What decides how much of the picture a user sees: the role, and a manager's locations."""
+    scope = scoped_location_ids(user)
+    return user.role, () if scope is None else tuple(sorted(scope))
+
+
+def _filters_key(args: dict[str, Any]) -> tuple[tuple[str, str], ...]:
+    return tuple(sorted((k, str(v)) for k, v in args.items()))
+
+
+def _day_key(args: dict[str, Any]) -> date | None:
+    return today() if args.get("as_of") is None else None
+
+
+def _inputs_etag(kind: bytes, args: dict[str, Any], user: User, *parts: bytes) -> str:
+    """An ETag from everything the bytes are made of, read without making them."""
+    return _digest(
+        kind,
+        WRITERS_VERSION,
+        repr(data_version()).encode(),
+        repr(_reader(user)).encode(),
+        repr(_filters_key(args)).encode(),
+        repr(_day_key(args)).encode(),
+        *parts,
+    )
+
+
+def _digest(*parts: bytes) -> str:
+    digest = hashlib.sha256()
+    for part in parts:
+        digest.update(len(part).to_bytes(8, "big"))
+        digest.update(part)
+    return digest.hexdigest()[:40]

@@ -1,0 +1,39 @@
+"""The location picture: the read model behind the exports, the maps and the region counts.
+
+Every location with the status of its latest inspection (as of a date),
+read by one SQL query (``query``), turned into a GeoDataFrame
+(``geodata.picture``) and kept per process until a fingerprint of the data
+changes (``service``). What a user may see is applied last: the scope of their
+role (``inspection.scope``), and for every role but coordinator the
+generalised position and masked identity of confidential locations
+(``inspection.confidentiality``). ``regions`` counts the same per province or
+municipality.
+"""
+
+from inspection.picture.query import data_version, end_of_day, picture_query
+from inspection.picture.regions import (
+    boundaries_version,
+    region_summary,
+    share_below_by_region,
+    stored_regions,
+)
+from inspection.picture.service import (
+    PictureFilter,
+    location_picture,
+    real_picture,
+    scoped_picture,
+)
+
+__all__ = [
+    "PictureFilter",
+    "boundaries_version",
+    "data_version",
+    "end_of_day",
+    "location_picture",
+    "picture_query",
+    "real_picture",
+    "region_summary",
+    "scoped_picture",
+    "share_below_by_region",
+    "stored_regions",
+]

@@ -1,0 +1,93 @@
+"""Counts per region of the picture a user may see, with the stored boundaries."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import date
+from typing import Any
+
+import geopandas
+
+from geodata.aggregation import RegionSummary, summarise_regions, with_share_below
+from geodata.boundaries import from_wkb
+from inspection.cache import app_cache
+from inspection.models import REGION_LEVELS, User
+from inspection.picture.service import PictureFilter, scoped_picture
+from inspection.regions import region_rows, regions_version
+
+# Decoded boundaries kept per process: the newest of each level is all that is asked for.
+CACHED_BOUNDARIES = 2 * len(REGION_LEVELS)
+
+
+def stored_regions(level: str) -> geopandas.GeoDataFrame | None:
+    """The loaded boundaries of ``level`` (``name``, geometry), or None when none were loaded.
+
+    Decoding detailed boundaries costs time, so they are kept per process
+    until the regions of that level are loaded again.
+    """
+    if level not in REGION_LEVELS:
+        raise ValueError(f"level must be one of {REGION_LEVELS}, got {level!r}")
+    version = regions_version(level)
+    if version[0] == 0:
+        return None
+
+    def decode() -> geopandas.GeoDataFrame:
+        rows = region_rows(level)
+        return from_wkb([r.name for r in rows], [r.geometry for r in rows])
+
+    return app_cache("boundaries", CACHED_BOUNDARIES).get_or_make((level, version), decode)
+
+
+def boundaries_version() -> tuple[Any, ...]:
+    """What identifies the loaded boundaries of every level (for ETags)."""
+    return tuple((level, *regions_version(level)) for level in REGION_LEVELS)
+
+
+def region_summary(
+    level: str,
+    as_of: date | None = None,
+    *,
+    user: User,
+    filters: PictureFilter | None = None,
+) -> RegionSummary:
+    """Counts per region of the locations ``user`` may see.
+
+    Parameters
+    ----------
+    level : {"province", "municipality"}
+    as_of : date, optional
+        The picture at the end of this Europe/Amsterdam day; now when omitted.
+    user : User
+        Whose scope (a manager: their own locations).
+    filters : PictureFilter, optional
+        Which locations count.
+
+    Returns
+    -------
+    RegionSummary
+        With loaded boundaries, one row per boundary (zero counts included);
+        otherwise one row per province or municipality that has locations.
+    """
+    picture = scoped_picture(as_of, user=user, filters=filters)
+    return summarise_regions(picture, level, stored_regions(level))
+
+
+def share_below_by_region(
+    as_of: date | None = None, *, user: User, filters: PictureFilter | None = None
+) -> geopandas.GeoDataFrame | None:
+    """For a choropleth: the share of locations below the norms per loaded boundary.
+
+    Uses municipalities where their boundaries were loaded, else provinces;
+    None without boundaries. A status filter is ignored: a share of only the
+    locations below the norms would be 100% everywhere.
+
+    Returns
+    -------
+    geopandas.GeoDataFrame or None
+        The region summary plus ``share_below`` (0 to 1, NaN without locations).
+    """
+    level = next((lvl for lvl in ("municipality", "province") if regions_version(lvl)[0]), None)
+    if level is None:
+        return None
+    every_status = replace(filters or PictureFilter(), statuses=())
+    return with_share_below(region_summary(level, as_of, user=user, filters=every_status).frame)
