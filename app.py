@@ -27,6 +27,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     _configure_errors(app)
     _configure_api(app)
     _configure_web(app)
+    _configure_openrosa(app)
     _configure_cli(app)
     return app
 
@@ -54,6 +55,7 @@ def _configure_settings(app: Flask, config: dict[str, Any]) -> None:
         JSON_MAX_BYTES=1024 * 1024,
         PHOTO_MAX_BYTES=8 * 1024 * 1024,
         PHOTOS_PER_INSPECTION=20,
+        OPENROSA_XML_MAX_BYTES=1024 * 1024,
         TOKEN_TTL_SECONDS=24 * 3600,
         LOGIN_WINDOW_SECONDS=15 * 60,
         LOGIN_FAILURES_PER_USERNAME=5,
@@ -129,6 +131,12 @@ def _configure_web(app: Flask) -> None:
     from inspection.web import init_web
 
     init_web(app)
+
+
+def _configure_openrosa(app: Flask) -> None:
+    from inspection.openrosa.routes import init_openrosa
+
+    init_openrosa(app)
 
 
 def _configure_cli(app: Flask) -> None:

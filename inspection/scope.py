@@ -7,13 +7,13 @@ is shown to those who may see it is ``inspection.confidentiality``'s matter.
 
 from __future__ import annotations
 
-from sqlalchemy import ColumnElement, select, true
+from sqlalchemy import ColumnElement, and_, select, true
 
 from inspection.confidentiality import knows_identity
 from inspection.db import db
 from inspection.errors import NotFound
 from inspection.models import Location, User, user_locations
-from inspection.vocabulary import MANAGER
+from inspection.vocabulary import MANAGER, SUBMITTERS
 
 
 def location_clause(user: User) -> ColumnElement[bool]:
@@ -43,3 +43,15 @@ def visible_location(user: User, code: str) -> Location:
     if location is None or (location.confidential and not knows_identity(user, location)):
         raise NotFound(f"No location {code}")
     return location
+
+
+def choosable_location_clause(user: User) -> ColumnElement[bool]:
+    """A WHERE clause on Location for the locations a user may pick on a checklist.
+
+    Active locations in the user's scope; confidential shelters only for the
+    roles that send inspections (inspectors visit them, coordinators see all).
+    """
+    clause = and_(Location.active.is_(True), location_clause(user))
+    if user.role in SUBMITTERS:
+        return clause
+    return and_(clause, Location.confidential.is_(False))
