@@ -65,6 +65,8 @@ def _configure_settings(app: Flask, config: dict[str, Any]) -> None:
         TRUSTED_PROXIES=0,
         NORM_CATALOGUE="nl-children",
         SERVICE_AREA=NETHERLANDS,
+        # What a 503 during a database outage asks clients to wait before trying again.
+        DATABASE_RETRY_AFTER_SECONDS=30,
         JSON_SORT_KEYS=False,
     )
     if os.environ.get("DATABASE_URL"):

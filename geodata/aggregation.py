@@ -1,8 +1,10 @@
 """Counts per region: how many locations, how many below the norms, how many children there.
 
 Where region boundaries are given, each location is assigned to the polygon
-its REAL point lies in (``geopandas.sjoin``), so that a confidential location
-counts in the right region without its point ever leaving the server.
+its real point lies in (``geopandas.sjoin``), except those the caller says
+to count by name: in the polygon named as their recorded region. That is how
+a confidential location counts for whoever may not see where it is, so that
+no boundaries, however fine, tell where it lies.
 Otherwise locations are grouped by their own province or municipality field
 and each region is shown as the mean position of its non-confidential
 locations.
@@ -41,7 +43,10 @@ class RegionSummary:
 
 
 def summarise_regions(
-    picture: geopandas.GeoDataFrame, level: str, regions: geopandas.GeoDataFrame | None = None
+    picture: geopandas.GeoDataFrame,
+    level: str,
+    regions: geopandas.GeoDataFrame | None = None,
+    by_name: pd.Series | None = None,
 ) -> RegionSummary:
     """Counts per region of the locations of a picture.
 
@@ -56,6 +61,10 @@ def summarise_regions(
     regions : geopandas.GeoDataFrame, optional
         Boundaries (``name``, polygon geometry, EPSG:4326) to assign the
         locations to by their points.
+    by_name : pandas.Series of bool, optional
+        The locations (aligned with ``picture``) to assign to the boundary
+        named as their ``level`` column (case and surrounding spaces aside)
+        instead of by their points; none when omitted.
 
     Returns
     -------
@@ -70,13 +79,27 @@ def summarise_regions(
             raise ValueError(f"{name} must be in {CRS}, got {frame.crs}")
     flags = _flags(picture)
     if regions is not None:
+        named = (
+            pd.Series(False, index=picture.index)
+            if by_name is None
+            else by_name.reindex(picture.index, fill_value=False).astype(bool)
+        )
         located = picture.geometry.notna() & ~picture.geometry.is_empty
         joined = geopandas.sjoin(
-            picture.loc[located, ["id", "geometry"]], regions, how="inner", predicate="intersects"
+            picture.loc[located & ~named, ["id", "geometry"]],
+            regions,
+            how="inner",
+            predicate="intersects",
         )
         # A point on a shared border lies in both: count it once, in the first region.
         joined = joined[~joined.index.duplicated(keep="first")]
-        flags["region"] = pd.Series(joined["index_right"], index=joined.index).reindex(flags.index)
+        region = pd.Series(joined["index_right"], index=joined.index, dtype="float64")
+        region = region.reindex(flags.index)
+        if named.any():
+            by_key = pd.Series(regions.index, index=_name_key(regions["name"]), dtype="float64")
+            by_key = by_key[~by_key.index.duplicated(keep="first")]
+            region[named] = _name_key(picture.loc[named, level]).map(by_key)
+        flags["region"] = region
         assigned = flags.dropna(subset=["region"]).astype({"region": "int64"})
         counted = _counts(assigned, "region")
         counts = counted.reindex(regions.index, fill_value=0)
@@ -117,6 +140,11 @@ def with_share_below(frame: geopandas.GeoDataFrame) -> geopandas.GeoDataFrame:
     out = frame.copy()
     out["share_below"] = (frame["below_norm"] + frame["critical"]) / counted
     return out
+
+
+def _name_key(names: pd.Series) -> pd.Series:
+    """Region names compared without case or surrounding spaces."""
+    return names.astype("string").str.strip().str.casefold()
 
 
 def _flags(picture: pd.DataFrame) -> pd.DataFrame:

@@ -76,10 +76,13 @@ def read_boundaries(
         if layer is not None and layer not in layers:
             raise ValueError(f"{path} has no layer {layer!r}; its layers: {', '.join(layers)}")
         frame = geopandas.read_file(path, layer=layer, engine="pyogrio")
+    except UnicodeDecodeError:
+        raise ValueError(_not_utf8(path, layer)) from None
     except ValueError:
         raise
     except Exception as exc:  # pyogrio raises several types for unreadable files
-        raise ValueError(f"{path} could not be read as a vector file: {exc}") from exc
+        reason = str(exc) if len(str(exc)) <= 200 else f"{str(exc)[:200]}..."
+        raise ValueError(f"{path} could not be read as a vector file: {reason}") from exc
     if frame.empty:
         raise ValueError(f"{path} holds no features")
     if frame.crs is None:
@@ -133,6 +136,24 @@ def read_boundaries(
                 f"longitude/latitude); is the file's coordinate reference system right?"
             )
     return Boundaries(frame=frame[["name", "geometry"]], repaired=repaired, merged=merged)
+
+
+def _not_utf8(path: Path, layer: str | None) -> str:
+    """Which feature and field of a file hold text that is not UTF-8."""
+    # Every byte is a Latin-1 character: read that way, the cells that were
+    # not UTF-8 are those that do not decode as UTF-8 once turned back into bytes.
+    frame = geopandas.read_file(path, layer=layer, engine="pyogrio", encoding="latin-1")
+    for column in frame.columns:
+        for number, value in enumerate(frame[column], start=1):
+            if isinstance(value, str):
+                try:
+                    value.encode("latin-1").decode("utf-8")
+                except UnicodeDecodeError:
+                    return (
+                        f"{path}: feature {number}.{column} is not UTF-8 text; save the file "
+                        "as UTF-8 (a shapefile may name its encoding in a .cpg file)"
+                    )
+    return f"{path} is not UTF-8 text; save it as UTF-8"
 
 
 def _repaired(geometry: geopandas.GeoSeries) -> tuple[geopandas.GeoSeries, np.ndarray]:

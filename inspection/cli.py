@@ -90,13 +90,24 @@ def norms_rescore(catalogue: str, version: str, document: str | None) -> None:
 
 @locations_cli.command("import")
 @click.argument("file", type=click.Path(dir_okay=False))
-def locations_import(file: str) -> None:
-    """Create or update locations from a CSV (latitude/longitude columns) or vector file."""
+@click.option(
+    "--allow-unprotect",
+    is_flag=True,
+    help="Allow the file to make protected shelters public (confidential true to false).",
+)
+def locations_import(file: str, allow_unprotect: bool) -> None:
+    """Create or update locations from a CSV (latitude/longitude columns) or vector file.
+
+    A row changes only what it gives: an absent column or an empty cell keeps
+    the stored value.
+    """
     from inspection.locations import import_locations
 
     with transaction():
-        report = import_locations(file)
-    click.echo(f"{report.created} created, {report.updated} updated")
+        report = import_locations(file, allow_unprotect=allow_unprotect)
+    click.echo(f"{report.created} created, {report.updated} updated, {report.unchanged} unchanged")
+    if report.unprotected:
+        click.echo(f"Made public (no longer confidential): {', '.join(report.unprotected)}")
 
 
 @users_cli.command("create")

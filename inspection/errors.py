@@ -15,11 +15,15 @@ class DomainError(Exception):
         self.fields = fields or {}
 
     def describe(self) -> str:
-        """The message followed by one line per field problem, for the CLI."""
-        lines = [self.message]
-        for path, problems in sorted(self.fields.items()):
-            lines.extend(f"  {path}: {problem}" for problem in problems)
-        return "\n".join(lines)
+        """For the CLI: one line, or the message followed by one line per field problem."""
+        problems = [
+            f"{path}: {problem}"
+            for path, messages in sorted(self.fields.items())
+            for problem in messages
+        ]
+        if len(problems) == 1:
+            return f"{self.message} ({problems[0]})"
+        return "\n".join([self.message, *(f"  {problem}" for problem in problems)])
 
 
 class ValidationFailed(DomainError):

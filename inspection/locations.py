@@ -3,25 +3,37 @@
 from __future__ import annotations
 
 import csv
+import io
+import math
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from flask import current_app
-from marshmallow import ValidationError
+from marshmallow import EXCLUDE, ValidationError
 from sqlalchemy import select
 
 from inspection import audit
 from inspection.db import db
 from inspection.errors import Conflict, ValidationFailed
 from inspection.models import Location, User
-from schemas.locations import LocationRowSchema
+from inspection.storable import printable
+from schemas.locations import LocationCreateSchema, LocationImportRowSchema, without_blanks
+
+# Half the last of the six decimals that exports write coordinates with (5 cm),
+# and a little more for the error of rounding a binary float.
+COORDINATE_TOLERANCE = 0.501e-6
+# What surrogateescape makes of bytes that are not UTF-8.
+_NOT_UTF8 = re.compile("[\udc80-\udcff]")
 
 
 @dataclass(frozen=True)
 class ImportReport:
     created: int
     updated: int
+    unchanged: int = 0
+    unprotected: tuple[str, ...] = ()
 
 
 def location_by_code(code: str) -> Location | None:
@@ -93,71 +105,180 @@ def service_area_problems(
     return problems
 
 
-def import_locations(path: str | Path, actor: User | None = None) -> ImportReport:
+def import_locations(
+    path: str | Path, actor: User | None = None, allow_unprotect: bool = False
+) -> ImportReport:
     """Create or update (by code) every location in a CSV or vector file.
 
     The file is checked whole before anything is written: one bad row refuses
-    the import, with every problem named by its row number and field.
+    the import, with every problem named by its row number and field. A row
+    about an existing location changes only what it gives: an absent column
+    or an empty cell keeps the stored value. Making a protected shelter public
+    (``confidential`` true to false) needs ``allow_unprotect``. The audit
+    event lists, per changed location, each field's old and new value.
     """
-    rows = read_location_rows(Path(path))
-    schema = LocationRowSchema()
+    path = Path(path)
+    rows = read_location_rows(path)
+    first = 2 if path.suffix.lower() == ".csv" else 1
+    codes = {row.get("code") for row in rows} - {None}
+    existing = {
+        loc.code: loc
+        for loc in db.session.scalars(
+            select(Location).where(Location.code.in_([c for c in codes if isinstance(c, str)]))
+        )
+    }
     area = current_app.config["SERVICE_AREA"]
+    new_schema, row_schema = LocationCreateSchema(), LocationImportRowSchema()
     problems: dict[str, list[str]] = {}
-    valid: list[dict[str, Any]] = []
+    planned: list[tuple[Location | None, dict[str, Any]]] = []
+    unprotected: list[str] = []
     seen: dict[str, int] = {}
-    for number, row in enumerate(rows, start=2 if Path(path).suffix.lower() == ".csv" else 1):
+    for number, row in enumerate(rows, start=first):
+        cells = without_blanks(row)
+        code_cell = cells.get("code")
+        location = existing.get(code_cell) if isinstance(code_cell, str) else None
+        schema = row_schema if location is not None else new_schema
         try:
-            data = schema.load(row, unknown="exclude")
+            data = schema.load(cells, unknown=EXCLUDE)
         except ValidationError as exc:
             for field, messages in exc.normalized_messages().items():
                 problems[f"row {number}.{field}"] = _flatten(messages)
             continue
-        outside = service_area_problems(data["latitude"], data["longitude"], area)
+        outside = service_area_problems(
+            data.get("latitude", getattr(location, "latitude", None)),
+            data.get("longitude", getattr(location, "longitude", None)),
+            area,
+        )
         if outside:
             for field, messages in outside.items():
                 problems[f"row {number}.{field}"] = messages
             continue
-        if data["code"] in seen:
-            problems[f"row {number}.code"] = [
-                f"{data['code']} also appears on row {seen[data['code']]}"
-            ]
+        code = data["code"]
+        if code in seen:
+            problems[f"row {number}.code"] = [f"{code} also appears on row {seen[code]}"]
             continue
-        seen[data["code"]] = number
-        valid.append(data)
+        seen[code] = number
+        if location is None:
+            planned.append((None, data))
+            continue
+        changes = _changes(location, data)
+        if location.confidential and changes.get("confidential") is False:
+            unprotected.append(code)
+            if not allow_unprotect:
+                problems[f"row {number}.confidential"] = [
+                    f"would make the protected shelter {code} public; "
+                    "import with --allow-unprotect if that is meant"
+                ]
+        planned.append((location, changes))
     if problems:
-        raise ValidationFailed(f"{path}: {len(problems)} problem(s); nothing imported", problems)
-    if not valid:
+        raise ValidationFailed(f"{path}: nothing imported", problems)
+    if not planned:
         raise ValidationFailed(f"{path} holds no locations")
 
-    existing = {
-        loc.code: loc
-        for loc in db.session.scalars(select(Location).where(Location.code.in_(list(seen))))
-    }
+    audited: dict[str, dict[str, dict[str, Any]]] = {}
     created = updated = 0
-    for data in valid:
-        location = existing.get(data["code"])
+    for location, data in planned:
         if location is None:
             db.session.add(Location(**data))
+            audited[data["code"]] = {
+                key: {"old": None, "new": value} for key, value in data.items() if key != "code"
+            }
             created += 1
-        else:
+        elif data:
+            audited[location.code] = {
+                key: {"old": getattr(location, key), "new": value} for key, value in data.items()
+            }
             for key, value in data.items():
                 setattr(location, key, value)
             updated += 1
     db.session.flush()
-    audit.record(
-        "locations.imported", "file", Path(path).name, actor, created=created, updated=updated
+    report = ImportReport(
+        created=created,
+        updated=updated,
+        unchanged=len(planned) - created - updated,
+        unprotected=tuple(unprotected),
     )
-    return ImportReport(created=created, updated=updated)
+    audit.record(
+        "locations.imported",
+        "file",
+        path.name,
+        actor,
+        created=report.created,
+        updated=report.updated,
+        unchanged=report.unchanged,
+        unprotected=list(report.unprotected),
+        changes=audited,
+    )
+    return report
+
+
+def _changes(location: Location, data: dict[str, Any]) -> dict[str, Any]:
+    """The fields of ``data`` that differ from what is stored for ``location``."""
+    changes = {}
+    for key, value in data.items():
+        if key == "code":
+            continue
+        old = getattr(location, key)
+        # Exports write six decimals (about 10 cm): a point that rounds to the
+        # stored one is the same point, not a move.
+        if key in ("latitude", "longitude") and math.isclose(
+            old, value, abs_tol=COORDINATE_TOLERANCE
+        ):
+            continue
+        if old != value:
+            changes[key] = value
+    return changes
 
 
 def read_location_rows(path: Path) -> list[dict[str, Any]]:
     """Rows of a location file as dicts: CSV directly, anything else through geopandas."""
-    if not path.exists():
-        raise ValidationFailed(f"{path} does not exist")
+    if not path.is_file():
+        raise ValidationFailed(f"{path} does not exist or is not a file")
     if path.suffix.lower() == ".csv":
-        with path.open(newline="", encoding="utf-8-sig") as handle:
-            return list(csv.DictReader(handle))
+        return _read_csv_rows(path)
     return _read_vector_rows(path)
+
+
+def _read_csv_rows(path: Path) -> list[dict[str, Any]]:
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise ValidationFailed(f"{path} cannot be read: {exc.strerror}") from exc
+    # Bytes that are not UTF-8 become lone surrogates here, so that the row
+    # and column they are in can be named below.
+    text = data.decode("utf-8", errors="surrogateescape").removeprefix("\ufeff")
+    previous_limit = csv.field_size_limit()
+    # A cell can be no longer than the file; the schemas name a cell that is too long.
+    csv.field_size_limit(max(previous_limit, len(text) + 1))
+    try:
+        rows = list(csv.DictReader(io.StringIO(text, newline="")))
+    except csv.Error as exc:
+        raise ValidationFailed(f"{path} is not a readable CSV file: {exc}") from exc
+    finally:
+        csv.field_size_limit(previous_limit)
+    problems: dict[str, list[str]] = {}
+    header = next(csv.reader(io.StringIO(text.partition("\n")[0])), [])
+    for name in header:
+        if _NOT_UTF8.search(name):
+            problems[f"row 1.{_as_read(name)}"] = [
+                "holds bytes that are not UTF-8 text; save the file as UTF-8"
+            ]
+    for number, row in enumerate(rows, start=2):
+        for column, value in row.items():
+            for cell in value if isinstance(value, list) else [value]:
+                if isinstance(cell, str) and _NOT_UTF8.search(cell):
+                    name = _as_read(column) if column is not None else "(beyond the header)"
+                    problems[f"row {number}.{name}"] = [
+                        "holds bytes that are not UTF-8 text; save the file as UTF-8"
+                    ]
+    if problems:
+        raise ValidationFailed(f"{path}: nothing imported", problems)
+    return rows
+
+
+def _as_read(text: str) -> str:
+    """A column name as the file has it, bytes that are not UTF-8 written as \\xe9."""
+    return printable(text.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace"))
 
 
 def _read_vector_rows(path: Path) -> list[dict[str, Any]]:

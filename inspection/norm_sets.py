@@ -17,22 +17,61 @@ from inspection.db import db
 from inspection.engine import NormSetDocument, NormSetError, parse_norm_set, select_in_force
 from inspection.errors import Conflict, ValidationFailed
 from inspection.models import NormSet, User
+from inspection.storable import OversizedNumber, storage_problems
 
+# int() of a longer text raises (CPython's guard against quadratic conversion).
+MAX_INTEGER_DIGITS = 4300
 DEFAULT_NORM_SET_FILE = Path(__file__).parent / "data" / "nl-children-2023.1.yaml"
 # Compiled norm sets kept per process: every version of a few catalogues.
 COMPILED_NORM_SETS = 64
 
 
 def read_document(path: str | Path) -> dict[str, Any]:
-    """Read a norm set document from a YAML or JSON file."""
-    text = Path(path).read_text(encoding="utf-8")
+    """Read a norm set document from a YAML or JSON file.
+
+    Whatever is wrong with the file (missing, not UTF-8, not YAML, numbers
+    or nesting no database holds) is a ``ValidationFailed`` that says where.
+    """
+    path = Path(path)
     try:
-        document = yaml.safe_load(text)  # JSON is valid YAML
+        data = path.read_bytes()
+    except OSError as exc:
+        reason = "does not exist" if isinstance(exc, FileNotFoundError) else exc.strerror
+        raise ValidationFailed(f"{path} {reason}") from exc
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        column = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
+        raise ValidationFailed(
+            f"{path}: line {line}, column {column} is not UTF-8 text; save the file as UTF-8"
+        ) from exc
+    try:
+        document = yaml.load(text, Loader=_DocumentLoader)  # JSON is valid YAML
     except yaml.YAMLError as exc:
         raise ValidationFailed(f"{path} is not valid YAML or JSON: {exc}") from exc
+    except RecursionError:
+        raise ValidationFailed(f"{path} nests too deeply to be a norm set document") from None
     if not isinstance(document, dict):
         raise ValidationFailed(f"{path} does not hold a norm set document (a mapping)")
+    problems = storage_problems(document, root="document")
+    if problems:
+        raise ValidationFailed(f"{path} holds values that cannot be stored", problems)
     return document
+
+
+class _DocumentLoader(yaml.SafeLoader):
+    """YAML's safe loader, keeping integers too long to convert for ``storage_problems``."""
+
+
+def _construct_int(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> Any:
+    digits = sum(character.isdigit() for character in str(node.value))
+    if digits > MAX_INTEGER_DIGITS:
+        return OversizedNumber(str(node.value))
+    return loader.construct_yaml_int(node)
+
+
+_DocumentLoader.add_constructor("tag:yaml.org,2002:int", _construct_int)
 
 
 def load_norm_set(document: dict[str, Any], actor: User | None = None) -> NormSet:

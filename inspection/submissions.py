@@ -103,6 +103,9 @@ def submit_inspection(
             {"id": ["already used for a different submission"]},
         ) from None
     _score_by_current_document(inspection, norm_set)
+    # Answer with what the database keeps, as a resend will: PostgreSQL's JSONB
+    # has no -0.0 and writes 1e2 as 100.
+    db.session.refresh(inspection, ["answers", "results", "domain_scores"])
     audit.record(
         "inspection.submitted",
         "inspection",

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+from typing import Any
+
 from marshmallow import Schema, fields, validate
 
 
@@ -30,3 +33,21 @@ class PageSchema(Schema):
     total = fields.Integer(required=True)
     page = fields.Integer(required=True)
     per_page = fields.Integer(required=True)
+
+
+class StorableDateTime(fields.AwareDateTime):
+    """A date-time with a UTC offset that also lies within the years 1 to 9999 in UTC.
+
+    ``0001-01-01T00:30:00+01:00`` parses, but is a moment before year 1 in
+    UTC: neither database nor Python can hold it.
+    """
+
+    default_error_messages = {"range": "must lie within the years 1 to 9999 in UTC"}
+
+    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> datetime:
+        moment = super()._deserialize(value, attr, data, **kwargs)
+        try:
+            moment.astimezone(UTC)
+        except OverflowError as exc:
+            raise self.make_error("range") from exc
+        return moment

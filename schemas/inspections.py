@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from marshmallow import Schema, fields, validate
 
-from schemas.common import PageArgsSchema, PageSchema
+from schemas.common import PageArgsSchema, PageSchema, StorableDateTime
 from schemas.scores import STATUSES, NormSetRefSchema, ResultSchema, ScoreSchema, Stored
 
 
@@ -21,7 +21,7 @@ class InspectionCreateSchema(Schema):
         required=True, metadata={"description": "Made on the phone; the idempotency key"}
     )
     location = fields.String(required=True, validate=validate.Length(min=1, max=64))
-    observed_at = fields.AwareDateTime(
+    observed_at = StorableDateTime(
         required=True, metadata={"description": "When the visit took place, with its UTC offset"}
     )
     answers = fields.Dict(keys=fields.String(), values=fields.Raw(allow_none=True), required=True)
@@ -59,8 +59,8 @@ class InspectionOutSchema(Schema):
 
 class InspectionListArgsSchema(PageArgsSchema):
     location = fields.String(metadata={"description": "Location code"})
-    since = fields.AwareDateTime(metadata={"description": "observed_at from (inclusive)"})
-    until = fields.AwareDateTime(metadata={"description": "observed_at until (inclusive)"})
+    since = StorableDateTime(metadata={"description": "observed_at from (inclusive)"})
+    until = StorableDateTime(metadata={"description": "observed_at until (inclusive)"})
     status = fields.String(validate=validate.OneOf(STATUSES))
 
 

@@ -2,61 +2,127 @@
 
 from __future__ import annotations
 
+import decimal
 from typing import Any
 
-from marshmallow import Schema, fields, pre_load, validate
+from marshmallow import Schema, ValidationError, fields, pre_load, validate
 
 from inspection.engine.document import LOCATION_TYPES
+from inspection.storable import text_problem
 from schemas.common import PageArgsSchema, PageSchema
 from schemas.scores import LOCATION_STATUSES, FailedNormSchema, NormSetRefSchema
 
 CODE_PATTERN = r"^[A-Z0-9][A-Z0-9-]{0,63}$"
-
+# Far above any reception location (the largest hold a few thousand people),
+# far below what the database column holds.
+CAPACITY_MAX = 100_000
 
 NOT_BLANK = validate.Regexp(r"\s*\S", error="must not be blank")
+CODE = validate.Regexp(CODE_PATTERN, error="Use capitals, digits and hyphens, e.g. TER-APEL.")
+LATITUDE = validate.Range(-90, 90)
+LONGITUDE = validate.Range(-180, 180)
+CAPACITY = validate.Range(min=0, max=CAPACITY_MAX)
+CAPACITY_DOC = {"description": f"Places for residents, 0 to {CAPACITY_MAX}"}
 
 
-def _text(max_length: int) -> list[validate.Validator]:
-    return [validate.Length(min=1, max=max_length), NOT_BLANK]
+def _storable(text: str) -> None:
+    # The API refuses such text for the whole body; files come in through the schemas only.
+    problem = text_problem(text)
+    if problem:
+        raise ValidationError(problem)
 
 
-class LocationCreateSchema(Schema):
-    """A new location."""
+def _text(max_length: int, blank: bool = False) -> list[Any]:
+    rules: list[Any] = [validate.Length(min=0 if blank else 1, max=max_length), _storable]
+    return rules if blank else [*rules, NOT_BLANK]
 
-    code = fields.String(
-        required=True,
-        validate=validate.Regexp(
-            CODE_PATTERN, error="Use capitals, digits and hyphens, e.g. TER-APEL."
-        ),
+
+class WholeNumber(fields.Integer):
+    """An integer, also when written ``2000.0`` (as spreadsheets and GIS files do), never 2000.5."""
+
+    default_error_messages = {"huge": "a number of {digits} digits is too large"}
+
+    def _validated(self, value: Any) -> int:
+        if isinstance(value, str):
+            try:
+                number = decimal.Decimal(value.strip())
+            except decimal.InvalidOperation as exc:
+                raise self.make_error("invalid") from exc
+            if not number.is_finite() or number != number.to_integral_value():
+                raise self.make_error("invalid")
+            if number.adjusted() >= 18:
+                raise self.make_error("huge", digits=number.adjusted() + 1)
+            value = int(number)
+        elif isinstance(value, float) and not value.is_integer():
+            raise self.make_error("invalid")
+        return super()._validated(value)
+
+
+class LocationUpdateSchema(Schema):
+    """A change to a location (PATCH): only the fields sent change; the code never does.
+
+    No field has a default, so that nothing that was not sent is touched.
+    """
+
+    name = fields.String(validate=_text(200))
+    type = fields.String(validate=validate.OneOf(LOCATION_TYPES))
+    operator = fields.String(allow_none=True, validate=_text(200, blank=True))
+    municipality = fields.String(validate=_text(100))
+    province = fields.String(validate=_text(100))
+    latitude = fields.Float(validate=LATITUDE)
+    longitude = fields.Float(validate=LONGITUDE)
+    capacity = WholeNumber(allow_none=True, validate=CAPACITY, metadata=CAPACITY_DOC)
+    confidential = fields.Boolean(
+        metadata={"description": "A protected shelter: only coordinators see where it is"}
     )
+    active = fields.Boolean()
+
+
+class LocationCreateSchema(LocationUpdateSchema):
+    """A new location: its code, name, type and place are required; the rest has defaults."""
+
+    code = fields.String(required=True, validate=CODE)
     name = fields.String(required=True, validate=_text(200))
     type = fields.String(required=True, validate=validate.OneOf(LOCATION_TYPES))
-    operator = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=200))
+    operator = fields.String(load_default=None, allow_none=True, validate=_text(200, blank=True))
     municipality = fields.String(required=True, validate=_text(100))
     province = fields.String(required=True, validate=_text(100))
-    latitude = fields.Float(required=True, validate=validate.Range(-90, 90))
-    longitude = fields.Float(required=True, validate=validate.Range(-180, 180))
-    capacity = fields.Integer(load_default=None, allow_none=True, validate=validate.Range(min=0))
-    confidential = fields.Boolean(load_default=False)
+    latitude = fields.Float(required=True, validate=LATITUDE)
+    longitude = fields.Float(required=True, validate=LONGITUDE)
+    capacity = WholeNumber(
+        load_default=None, allow_none=True, validate=CAPACITY, metadata=CAPACITY_DOC
+    )
+    confidential = fields.Boolean(
+        load_default=False,
+        metadata={"description": "A protected shelter: only coordinators see where it is"},
+    )
     active = fields.Boolean(load_default=True)
 
 
-class LocationRowSchema(LocationCreateSchema):
-    """One row of an import file."""
+class LocationImportRowSchema(LocationUpdateSchema):
+    """One row of an import file about an existing location: its code and what the row gives.
+
+    Like a change, it has no defaults: a column that is absent, or a cell
+    that is empty, leaves the stored value as it is. A row with a new code is
+    read by ``LocationCreateSchema`` instead.
+    """
+
+    code = fields.String(required=True, validate=CODE)
 
     @pre_load
     def _blank_is_missing(self, data: Any, **kwargs: Any) -> Any:
-        # Spreadsheets export empty cells as empty strings; treat them as not given.
-        if isinstance(data, dict):
-            return {k: v for k, v in data.items() if not (isinstance(v, str) and v.strip() == "")}
-        return data
+        return without_blanks(data)
 
 
-class LocationUpdateSchema(LocationCreateSchema):
-    """A change to a location: every field optional, the code never changes."""
-
-    class Meta:
-        exclude = ("code",)
+def without_blanks(row: Any) -> Any:
+    """An import row without its empty cells (spreadsheets write them as empty strings)."""
+    if isinstance(row, dict):
+        return {
+            key: value
+            for key, value in row.items()
+            if value is not None and not (isinstance(value, str) and value.strip() == "")
+        }
+    return row
 
 
 class LatestInspectionSchema(Schema):

@@ -138,3 +138,36 @@ def test_before_the_first_version_nothing_is_in_force(app, default_document):
     assert (
         norm_set_in_force("nl-children", datetime.fromisoformat("2023-05-02T23:59+02:00")) is None
     )
+
+
+BAD_FILES = {
+    "missing": (None, "does not exist"),
+    "not_utf8": ("latin1", "is not UTF-8 text"),
+    "huge_number": (
+        'valid_from: 2023-05-03\nhuge: {"n": 9' + "9" * 5000 + "}\n",
+        "huge.n: a number of 5001 digits",
+    ),
+    "deep": ('{"a": ' + "[" * 5000 + "]" * 5000 + "}", "nests too deeply"),
+    "nul": ('catalogue: "nl\\0children"\n', "catalogue: contains a NUL character"),
+    "surrogate": ('catalogue: "nl\\ud800"\n', "catalogue: contains a lone surrogate"),
+}
+
+
+@pytest.mark.parametrize("case", BAD_FILES)
+def test_a_bad_file_is_one_clear_line_never_a_traceback(cli, tmp_path, case):
+    content, expected = BAD_FILES[case]
+    path = tmp_path / "norms.yaml"
+    if content == "latin1":
+        path.write_bytes("title: {nl: Kinderen in de opvang, en: Café}\n".encode("latin-1"))
+    elif content is not None:
+        path.write_text(content, encoding="utf-8")
+
+    result = cli.invoke(args=["norms", "load", str(path)])
+
+    assert result.exit_code == 1, result.output
+    assert isinstance(result.exception, SystemExit), repr(result.exception)
+    assert "Traceback" not in result.output
+    assert expected in result.output
+    assert result.output.strip().count("\n") == 0, result.output
+    assert len(result.output) < 500
+    assert db.session.scalars(db.select(NormSet)).all() == []

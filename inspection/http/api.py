@@ -3,23 +3,19 @@
 from __future__ import annotations
 
 import os
-import re
 from typing import Any
 
 import flask_swagger_ui
 from flask import Flask, Response, jsonify, request, send_from_directory
 from flask_smorest import Api
-from werkzeug.exceptions import BadRequest, HTTPException, UnsupportedMediaType
+from werkzeug.exceptions import BadRequest, HTTPException
 
 from inspection.db import db
+from inspection.http.bodies import check_request_body
 from inspection.http.errors import error_body, field_paths
 from schemas.common import ErrorSchema
 
 API_PREFIX = "/api/v1"
-# In JSON a NUL can only come escaped (raw control characters are invalid there):
-# \u0000 after an even number of backslashes, so that an escaped backslash followed
-# by the text "u0000" is not mistaken for one.
-_NUL_ESCAPE = re.compile(rb"(?<!\\)(?:\\\\)*\\u0000", re.IGNORECASE)
 SWAGGER_ASSETS = os.path.join(os.path.dirname(flask_swagger_ui.__file__), "dist")
 
 
@@ -102,11 +98,11 @@ def init_api(app: Flask) -> Api:
     ):
         api.register_blueprint(module.blp)
 
-    _configure_request_rules(app)
+    _configure_request_rules(app, api)
     return api
 
 
-def _configure_request_rules(app: Flask) -> None:
+def _configure_request_rules(app: Flask, api: Api) -> None:
     @app.before_request
     def _limit_and_check_bodies() -> None:
         if not request.path.startswith(API_PREFIX):
@@ -116,18 +112,8 @@ def _configure_request_rules(app: Flask) -> None:
             "\x00" in key or "\x00" in value for key, value in request.args.items(multi=True)
         ):
             raise BadRequest("The path and query may not contain NUL characters")
-        if request.method not in ("POST", "PATCH", "PUT"):
-            return
-        if request.mimetype == "multipart/form-data":
-            request.max_content_length = app.config["PHOTO_MAX_BYTES"] + 64 * 1024
-            if any("\x00" in value for value in request.form.values()):
-                raise BadRequest("Form fields may not contain NUL characters")
-            return
-        request.max_content_length = app.config["JSON_MAX_BYTES"]
-        if request.content_length and not request.is_json:
-            raise UnsupportedMediaType("Send the body as application/json")
-        if _NUL_ESCAPE.search(request.get_data()):
-            raise BadRequest("Text may not contain NUL characters (\\u0000)")
+        if request.method in ("POST", "PATCH", "PUT"):
+            check_request_body(app, api)
 
     @app.after_request
     def _commit_or_rollback(response: Response) -> Response:

@@ -4,12 +4,22 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Flask, current_app, jsonify, request
+from flask import Flask, Response, current_app, jsonify, request
+from sqlalchemy.exc import DBAPIError, DisconnectionError, OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 from inspection.errors import DomainError, TooManyRequests
 
 # webargs nests messages under the part of the request they came from.
+# SQLite's errors that mean "not now" (a file it cannot open or that another
+# process holds), as opposed to a wrong query.
+_SQLITE_UNAVAILABLE = (
+    "unable to open database file",
+    "database is locked",
+    "disk I/O error",
+    "database or disk is full",
+)
 _LOCATIONS = {"json", "query", "form", "files", "form_and_files", "view_args", "headers", "path"}
 
 
@@ -60,10 +70,57 @@ def register_error_handlers(app: Flask) -> None:
     def _unexpected(exc: Exception):  # type: ignore[no-untyped-def]
         if isinstance(exc, HTTPException):
             return exc
+        if database_unavailable(exc):
+            return _unavailable(exc)
         if current_app.testing and not current_app.config.get("TESTING_CATCH_ERRORS"):
             raise exc  # a bug must fail the test, not hide behind a 500
         current_app.logger.exception("Unhandled error on %s %s", request.method, request.path)
-        error = InternalServerError()
-        response = jsonify(error_body("internal_server_error", "Something went wrong on our side"))
-        response.status_code = error.code
-        return response
+        return _internal_error()
+
+    @app.errorhandler(InternalServerError)
+    def _server_error(error: InternalServerError):  # type: ignore[no-untyped-def]
+        # Errors outside the view (the commit after it) arrive here, wrapped.
+        if database_unavailable(error.original_exception):
+            return _unavailable(error.original_exception)
+        return _internal_error()
+
+
+def database_unavailable(exc: BaseException | None) -> bool:
+    """Whether ``exc`` says the database cannot be reached now, rather than that a query is wrong.
+
+    Lost or refused connections, a server shutting down or a busy SQLite file
+    pass; clients should try again later. Errors in queries do not.
+    """
+    if isinstance(exc, DisconnectionError | PoolTimeout):
+        return True
+    if not isinstance(exc, DBAPIError):
+        return False
+    if exc.connection_invalidated:
+        return True
+    if not isinstance(exc, OperationalError):
+        return False
+    if type(exc.orig).__module__.startswith("psycopg"):
+        # psycopg's OperationalError: connection failures, shutdowns, cancelled or
+        # deadlocked statements; its errors in queries are of other classes.
+        return True
+    return any(reason in str(exc.orig) for reason in _SQLITE_UNAVAILABLE)
+
+
+def _unavailable(exc: BaseException | None) -> Response:
+    current_app.logger.warning(
+        "Database unavailable on %s %s: %s", request.method, request.path, exc
+    )
+    response = jsonify(
+        error_body(
+            "service_unavailable", "The database cannot be reached at the moment; try again shortly"
+        )
+    )
+    response.status_code = 503
+    response.headers["Retry-After"] = str(current_app.config["DATABASE_RETRY_AFTER_SECONDS"])
+    return response
+
+
+def _internal_error() -> Response:
+    response = jsonify(error_body("internal_server_error", "Something went wrong on our side"))
+    response.status_code = 500
+    return response

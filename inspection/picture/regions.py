@@ -69,7 +69,11 @@ def region_summary(
         otherwise one row per province or municipality that has locations.
     """
     picture = scoped_picture(as_of, user=user, filters=filters)
-    return summarise_regions(picture, level, stored_regions(level))
+    # Whoever may not see where a confidential location is gets it counted by its
+    # recorded municipality or province: joining its real point with fine
+    # boundaries (a 1 km grid loaded as "municipalities") would show its cell.
+    secret = picture["confidential"].astype(bool) & (user.role != "coordinator")
+    return summarise_regions(picture, level, stored_regions(level), by_name=secret)
 
 
 def share_below_by_region(

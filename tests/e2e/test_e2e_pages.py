@@ -366,3 +366,26 @@ def test_the_map_shows_one_marker_per_location(new_context, world, client, login
     expect(phone.locator("path.status-marker")).to_have_count(len(placed))
     expect(phone.locator("#map-filters")).to_be_hidden()
     screenshot(phone, "map-phone", full_page=False)
+
+
+def test_a_location_name_is_shown_as_text_on_the_map(new_context, world, create_location):
+    name = '<img src="x" onerror="document.body.dataset.hacked=1"><b>Azc</b> & "Vught"'
+    create_location(
+        code="HTML-NAAM", name=name, municipality="Vught", province="Noord-Brabant",
+        latitude=51.66, longitude=5.29,
+    )  # fmt: skip
+    page = new_context(viewport={"width": 1024, "height": 768}, locale="nl-NL").new_page()
+    page.goto(f"{world.url}/map")
+    log_in(page, world, world.coordinator)
+    expect(page.locator("#map")).to_have_attribute("data-loaded", "true")
+    page.select_option("#map-province", "Noord-Brabant")
+    expect(page.locator("path.status-marker")).to_have_count(1)
+
+    page.locator("path.status-marker").hover()
+
+    tooltip = page.locator(".leaflet-tooltip")
+    expect(tooltip).to_have_text(name)
+    expect(tooltip.locator("img, b")).to_have_count(0)
+    assert page.evaluate("document.body.dataset.hacked") is None
+    page.locator("path.status-marker").click()
+    expect(page.locator(".leaflet-popup-content h3")).to_have_text(name)

@@ -13,11 +13,14 @@ import struct
 
 import geopandas
 import pytest
+import shapely
+import shapely.affinity
 from geo_helpers import (
     API,
     CSV_URL,
     GEOJSON_URL,
     GPKG_URL,
+    LOCATIONS,
     LONELY,
     REGIONS_URL,
     SECRET,
@@ -180,7 +183,9 @@ def test_masked_rows_are_sorted_by_their_masked_code(client, world):
     assert codes == sorted(codes)
 
 
-def test_secrets_count_in_the_regions_of_their_real_point(client, world, boundaries_loaded):
+def test_secrets_count_in_the_regions_of_their_recorded_municipality(
+    client, world, boundaries_loaded
+):
     document = strict_json(
         client.get(
             REGIONS_URL, query_string={"level": "municipality"}, headers=world["viewer"]
@@ -192,6 +197,88 @@ def test_secrets_count_in_the_regions_of_their_real_point(client, world, boundar
     assert regions["Zwolle"]["critical"] == 1
     assert regions["Dalfsen"]["locations"] == 1
     assert regions["Dalfsen"]["below_norm"] == 1
+
+
+def grid(cell_m: float = 1000) -> geopandas.GeoDataFrame:
+    """Square cells (EPSG:28992) over Overijssel's locations, each named by its column and row."""
+    points = geopandas.GeoSeries(
+        [shapely.Point(loc["longitude"], loc["latitude"]) for loc in LOCATIONS
+         if loc["province"] == "Overijssel"], crs=4326
+    ).to_crs(28992)  # fmt: skip
+    x0, y0, x1, y1 = points.total_bounds
+    cells = [
+        (f"cel {i}-{j}", shapely.box(x, y, x + cell_m, y + cell_m))
+        for i, x in enumerate(range(int(x0) - 2000, int(x1) + 2000, int(cell_m)))
+        for j, y in enumerate(range(int(y0) - 2000, int(y1) + 2000, int(cell_m)))
+    ]
+    return geopandas.GeoDataFrame(
+        {"statnaam": [c[0] for c in cells]}, geometry=[c[1] for c in cells], crs=28992
+    )
+
+
+def cell_of(frame: geopandas.GeoDataFrame, place: dict) -> str:
+    point = geopandas.GeoSeries([shapely.Point(place["lon"], place["lat"])], crs=4326)
+    inside = frame[frame.contains(point.to_crs(28992).iloc[0])]
+    return inside["statnaam"].iloc[0]
+
+
+@pytest.mark.parametrize("role", [*NON_COORDINATORS, "coordinator"])
+def test_a_fine_grid_loaded_as_municipalities_does_not_find_a_secret(
+    client, world, cli, tmp_path, role
+):
+    cells = grid()
+    path = tmp_path / "grid.gpkg"
+    cells.to_file(path)
+    result = cli.invoke(
+        args=["regions", "import", str(path), "--level", "municipality", "--name-field", "statnaam"]
+    )
+    assert result.exit_code == 0, result.output
+
+    document = strict_json(
+        client.get(
+            REGIONS_URL, query_string={"level": "municipality"}, headers=world[role]
+        ).get_data()
+    )
+
+    counts = {f["properties"]["name"]: f["properties"]["locations"] for f in document["features"]}
+    secret_cells = {cell_of(cells, SECRET), cell_of(cells, LONELY)}
+    public_cell = cell_of(cells, {"lon": 6.0830, "lat": 52.5168})  # ZWOL-LOW
+    assert public_cell not in secret_cells
+    assert counts[public_cell] == 1
+    if role == "coordinator":  # who may see where a secret is gets it where it is
+        assert all(counts[cell] == 1 for cell in secret_cells)
+    else:  # no cell is named like a recorded municipality: secrets count in none
+        assert all(counts[cell] == 0 for cell in secret_cells)
+        assert sum(counts.values()) == 1
+
+
+def test_a_secret_counts_where_it_is_recorded_not_where_it_lies(client, world, cli, tmp_path):
+    # Boundaries in which LONELY-SECRET's real point lies in "Zwolle", while it is
+    # recorded in Dalfsen, whose boundary lies elsewhere.
+    frame = municipality_boundaries()
+    zwolle = frame.index[frame["statnaam"] == "Zwolle"][0]
+    dalfsen = frame.index[frame["statnaam"] == "Dalfsen"][0]
+    frame.loc[zwolle, "geometry"] = frame.loc[[zwolle, dalfsen]].union_all()
+    frame.loc[dalfsen, "geometry"] = shapely.affinity.translate(
+        frame.loc[dalfsen, "geometry"], 0, 20000
+    )
+    path = tmp_path / "m.gpkg"
+    frame.to_file(path)
+    result = cli.invoke(
+        args=["regions", "import", str(path), "--level", "municipality", "--name-field", "statnaam"]
+    )
+    assert result.exit_code == 0, result.output
+
+    def counts(role: str) -> dict[str, int]:
+        document = strict_json(
+            client.get(
+                REGIONS_URL, query_string={"level": "municipality"}, headers=world[role]
+            ).get_data()
+        )
+        return {f["properties"]["name"]: f["properties"]["locations"] for f in document["features"]}
+
+    assert counts("viewer")["Zwolle"] == 2 and counts("viewer")["Dalfsen"] == 1
+    assert counts("coordinator")["Zwolle"] == 3 and counts("coordinator")["Dalfsen"] == 0
 
 
 def test_the_locations_api_and_the_export_agree_on_the_generalised_point(client, world):

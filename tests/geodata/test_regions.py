@@ -337,3 +337,33 @@ def test_region_exports_answer_304_until_boundaries_change(client, world, cli, t
     assert cached.status_code == 304
     assert changed.status_code == 200
     assert strict_json(changed.get_data())["features"][0]["geometry"]["type"] == "Polygon"
+
+
+def test_a_file_that_is_not_utf8_names_the_feature_and_field(cli, tmp_path):
+    path = tmp_path / "provincies.geojson"
+    province_boundaries().to_file(path)
+    text = path.read_text(encoding="utf-8").replace('"Overijssel"', '"Overijssel \u00e9\u00e9n"')
+    path.write_bytes(text.encode("latin-1"))
+
+    result = import_regions(cli, path)
+
+    assert result.exit_code == 1, result.output
+    assert isinstance(result.exception, SystemExit), repr(result.exception)
+    assert "feature 2.statnaam is not UTF-8 text" in result.output
+    assert stored("province").empty
+
+
+def test_a_huge_number_is_one_short_line(cli, tmp_path):
+    path = tmp_path / "provincies.geojson"
+    frame = province_boundaries()
+    frame["code"] = 12
+    frame.to_file(path)
+    path.write_text(path.read_text().replace('"code": 12', '"code": ' + "9" * 5000, 1))
+
+    result = import_regions(cli, path)
+
+    assert result.exit_code == 1, result.output
+    assert isinstance(result.exception, SystemExit), repr(result.exception)
+    assert "could not be read" in result.output and "number" in result.output
+    assert result.output.strip().count("\n") == 0 and len(result.output) < 600
+    assert stored("province").empty

@@ -118,7 +118,8 @@ function drawLocations(collection) {
       maxWidth: Math.max(200, Math.min(300, container.clientWidth - 70)),
       autoPanPadding: [12, 12],
     });
-    marker.bindTooltip(p.name);
+    // Leaflet writes a string tooltip as HTML: hand it an element holding the name as text.
+    marker.bindTooltip(() => el("span", {}, p.name));
     marker.addTo(markers);
     bounds.push([lat, lon]);
   }
