@@ -1,39 +1,84 @@
-# The two commands of the README: `make run` and `make test`.
+# The two commands of the README: `make run` and `make test`; `make serve` for production.
 PYTHON ?= python3.11
 VENV := .venv
 BIN := $(VENV)/bin
 FLASK := $(BIN)/flask --app app
 # The PostgreSQL server the second test run uses; each run makes databases of its own there.
 TEST_POSTGRES_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
+# gunicorn: where it listens, and 2 workers per CPU plus one (gunicorn's advice).
+BIND ?= 127.0.0.1:8000
+WORKERS ?= $(shell echo $$(( $$(nproc 2>/dev/null || echo 1) * 2 + 1 )))
 
-.PHONY: run test test-sqlite test-postgres db install lint bench clean
+.PHONY: run serve test test-sqlite test-postgres check-postgres db install lock lock-upgrade \
+	export-lock lint bench clean
 
-$(BIN)/.installed: pyproject.toml
-	$(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[dev]'
+# Installs come from the lock files (exact versions, checked against their hashes):
+# requirements.txt holds what the service runs on, requirements-dev.txt adds the
+# tests and tools, requirements-bench.txt the benchmarks. `make lock` renews them.
+$(VENV)/.runtime: requirements.txt
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --require-hashes -r requirements.txt
+	$(BIN)/pip install --quiet --no-deps -e .
 	touch $@
 
-install: $(BIN)/.installed
+$(VENV)/.dev: requirements-dev.txt $(VENV)/.runtime
+	$(BIN)/pip install --quiet --require-hashes -r requirements-dev.txt
+	touch $@
 
-db: install
+$(VENV)/.bench: requirements-bench.txt $(VENV)/.runtime
+	$(BIN)/pip install --quiet --require-hashes -r requirements-bench.txt
+	touch $@
+
+install: $(VENV)/.dev
+
+# After changing the dependencies in pyproject.toml: keeps every pin it can, adds
+# what is new (seconds). `make lock-upgrade` moves every pin to the newest release.
+lock: $(VENV)/.dev
+	$(BIN)/uv lock
+	$(MAKE) --no-print-directory export-lock
+
+lock-upgrade: $(VENV)/.dev
+	$(BIN)/uv lock --upgrade
+	$(MAKE) --no-print-directory export-lock
+
+export-lock:
+	$(BIN)/uv export --quiet --frozen --no-emit-project -o requirements.txt
+	$(BIN)/uv export --quiet --frozen --no-emit-project --extra dev -o requirements-dev.txt
+	$(BIN)/uv export --quiet --frozen --no-emit-project --extra bench -o requirements-bench.txt
+
+db: $(VENV)/.runtime
 	$(FLASK) db upgrade
 	$(FLASK) demo load --if-empty
 
 run: db
 	$(FLASK) run --host 127.0.0.1 --port 5000
 
-test: db test-sqlite test-postgres
+# Production: refuses to start without SECRET_KEY or with the demo users still there.
+# Put it behind a TLS proxy; the settings are in the README.
+serve: $(VENV)/.runtime
+	$(FLASK) db upgrade
+	$(FLASK) check production
+	$(BIN)/gunicorn --workers $(WORKERS) --bind $(BIND) --access-logfile - 'app:create_app()'
+
+test: check-postgres db test-sqlite test-postgres
 
 test-sqlite: install
 	env -u DATABASE_URL $(BIN)/pytest -q
 
-test-postgres: install
+test-postgres: install check-postgres
 	DATABASE_URL=$(TEST_POSTGRES_URL) $(BIN)/pytest -q
 
+# One line saying what is missing, before the long SQLite run rather than after it.
+check-postgres: $(VENV)/.runtime
+	@$(BIN)/python -c "import sys, psycopg; from sqlalchemy.engine import make_url; \
+	url = make_url(sys.argv[1]); psycopg.connect(host=url.host, port=url.port, \
+	user=url.username, password=url.password, dbname=url.database, connect_timeout=5).close()" \
+	'$(TEST_POSTGRES_URL)' 2>/dev/null || { echo "make test needs PostgreSQL at \
+	$(TEST_POSTGRES_URL), which does not answer: start it (.ci/run installs and starts it), \
+	point TEST_POSTGRES_URL at another, or run make test-sqlite alone." >&2; exit 1; }
+
 # Benchmarks: run by hand, they print their figures (bench/README.md).
-bench: install
-	$(BIN)/pip install --quiet -e '.[dev,bench]'
+bench: install $(VENV)/.bench
 	command -v wrk >/dev/null || (apt-get update -qq && apt-get install -y -qq wrk)
 	cd bench && ../$(BIN)/python bench_submissions.py
 	cd bench && ../$(BIN)/python bench_exports.py
@@ -45,4 +90,4 @@ lint: install
 	$(BIN)/ruff format --check .
 
 clean:
-	rm -rf $(VENV) instance .pytest_cache .hypothesis
+	rm -rf $(VENV) instance .pytest_cache .hypothesis tests/tools/node_modules

@@ -26,6 +26,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     _configure_db(app)
     _configure_errors(app)
     _configure_api(app)
+    _configure_http(app)
     _configure_web(app)
     _configure_openrosa(app)
     _configure_cli(app)
@@ -127,6 +128,12 @@ def _configure_api(app: Flask) -> None:
     from inspection.http.api import init_api
 
     init_api(app)
+
+
+def _configure_http(app: Flask) -> None:
+    from inspection.http.headers import init_http
+
+    init_http(app)
 
 
 def _configure_web(app: Flask) -> None:

@@ -34,12 +34,14 @@ class RegionSummary:
 
     ``polygons`` tells whether the geometries are loaded boundaries;
     ``unassigned`` counts the locations outside every boundary (always 0
-    without boundaries).
+    without boundaries); ``credit`` names the source of the boundaries where
+    their licence asks for it (the shipped ones: ``geodata.boundaries``).
     """
 
     frame: geopandas.GeoDataFrame
     polygons: bool
     unassigned: int
+    credit: str | None = None
 
 
 def summarise_regions(
@@ -186,7 +188,8 @@ def regions_to_geojson(summary: RegionSummary) -> bytes:
 
     Polygons keep the orientation they were stored with (exterior rings
     counterclockwise); ``unassigned_locations`` is a foreign member of the
-    collection when boundaries are used.
+    collection when boundaries are used, and ``attribution`` the credit of
+    the boundaries when there is one.
     """
     frame = summary.frame
     if frame.crs is None or not frame.crs.equals(CRS):
@@ -211,4 +214,6 @@ def regions_to_geojson(summary: RegionSummary) -> bytes:
     document: dict[str, Any] = {"type": "FeatureCollection", "features": features}
     if summary.polygons:
         document["unassigned_locations"] = summary.unassigned
+    if summary.credit:
+        document["attribution"] = summary.credit
     return orjson.dumps(document)

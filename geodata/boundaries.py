@@ -4,11 +4,16 @@ Any file GDAL reads (GeoPackage, GeoJSON, shapefile, a PDOK WFS download)
 with a coordinate reference system; the polygons are reprojected to WGS84,
 repaired where they are invalid, merged per name and oriented as RFC 7946
 asks (exterior rings counterclockwise).
+
+The project ships the generalised provinces and municipalities of the
+Netherlands (``geodata/data``, Bron: CBS, Kadaster/PDOK, CC BY 4.0); they
+stand in for a level until boundaries of that level are imported.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 
 import geopandas
@@ -19,6 +24,13 @@ import shapely
 from geodata.picture import CRS
 
 _POLYGON, _MULTIPOLYGON = 3, 6
+DATA = Path(__file__).parent / "data"
+SHIPPED = {
+    "province": DATA / "nl-provinces-2025.geojson",
+    "municipality": DATA / "nl-municipalities-2023.geojson",
+}
+# The credit that CC BY 4.0 asks for wherever the shipped boundaries are shown.
+SHIPPED_CREDIT = "Bron: CBS, Kadaster/PDOK (CC BY 4.0)"
 _SHOWN = 5  # problems named in a message before "and N more"
 
 
@@ -205,3 +217,18 @@ def to_wkb(frame: geopandas.GeoDataFrame) -> list[bytes]:
     if frame.crs is None or not frame.crs.equals(CRS):
         raise ValueError(f"regions are stored in {CRS}, got {frame.crs}")
     return [bytes(b) for b in shapely.to_wkb(frame.geometry.array)]
+
+
+@cache
+def shipped_boundaries(level: str) -> geopandas.GeoDataFrame:
+    """The boundaries of ``level`` that ship with the project (``name``, geometry; EPSG:4326).
+
+    Read once per process; callers must not change the frame. The files hold
+    valid polygons oriented as RFC 7946 asks; rows are sorted by name, like
+    imported boundaries.
+    """
+    if level not in SHIPPED:
+        raise ValueError(f"level must be one of {sorted(SHIPPED)}, got {level!r}")
+    frame = geopandas.read_file(SHIPPED[level], engine="pyogrio")
+    frame = geopandas.GeoDataFrame({"name": frame["name"]}, geometry=frame.geometry, crs=CRS)
+    return frame.sort_values("name", ignore_index=True)

@@ -1,7 +1,10 @@
 """Status colours and labels of the maps: the one place the PNG map and the web map take them from.
 
-A diverging red-green scheme (ColorBrewer RdYlGn-like, colour-blind safer
-than pure red/green because lightness differs too), worst status darkest red.
+The statuses that need action are saturated warm colours (critical dark
+red, below the norms orange) and drawn larger; the others are muted and
+small, so that on a national map the locations below the norms stand out.
+Lightness differs as well as hue, which keeps them apart for colour-blind
+readers. Regions are shaded in blues, a family no status dot uses.
 """
 
 from __future__ import annotations
@@ -11,14 +14,26 @@ STATUS_ORDER = ("not_inspected", "meets_norms", "incomplete", "below_norm", "cri
 
 STATUS_COLOURS: dict[str, str] = {
     "critical": "#b2182b",
-    "below_norm": "#ef8a62",
-    "incomplete": "#fddbc7",
-    "meets_norms": "#4d9221",
-    "not_inspected": "#999999",
+    "below_norm": "#f07d19",
+    "incomplete": "#f6e08e",
+    "meets_norms": "#a3bf9a",
+    "not_inspected": "#dcdcdc",
 }
-# Light fills get a dark edge so that they stay visible on a light background.
-EDGE_COLOURS: dict[str, str] = {"incomplete": "#8c510a"}
+# Light fills get a darker edge of their own hue so that they stay visible on a light map.
+EDGE_COLOURS: dict[str, str] = {
+    "incomplete": "#8c6d0a",
+    "meets_norms": "#5f7f56",
+    "not_inspected": "#7a7a7a",
+}
 DEFAULT_EDGE = "#333333"
+# Relative marker sizes: the statuses that need action are the ones to see first.
+MARKER_SCALE: dict[str, float] = {
+    "critical": 1.0,
+    "below_norm": 1.0,
+    "incomplete": 0.75,
+    "meets_norms": 0.6,
+    "not_inspected": 0.6,
+}
 
 # Legend labels of the maps, in Dutch: the readers of the reports.
 STATUS_LABELS_NL: dict[str, str] = {
@@ -29,11 +44,15 @@ STATUS_LABELS_NL: dict[str, str] = {
     "not_inspected": "Nog niet geïnspecteerd",
 }
 
-# The choropleth of the share of locations below the norms (0 to 1): light to dark red.
-SHARE_COLOURMAP = "Reds"
-NO_LOCATIONS_COLOUR = "#f0f0f0"
-BOUNDARY_COLOUR = "#6b6b6b"
-LAND_COLOUR = "#f7f7f2"
+# The choropleth of the share of locations below the norms (0 to 1): light to mid blue,
+# a part of matplotlib's "Blues" that stays light enough for the dots on top.
+SHARE_COLOURMAP = "Blues"
+SHARE_COLOURMAP_RANGE = (0.08, 0.6)
+NO_LOCATIONS_COLOUR = "#f4f4f1"
+BOUNDARY_COLOUR = "#8a8a8a"
+LAND_COLOUR = "#fbfbf8"
+WATER_COLOUR = "#e4edf3"
+COUNTRY_COLOUR = "#555555"
 GRID_COLOUR = "#dddddd"
 
 

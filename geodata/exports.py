@@ -29,6 +29,13 @@ LIST_PROPERTIES = ("failed_norms", "critical_norms")
 # RFC 7946 section 11.2: six decimals are about 10 cm, more only suggests precision.
 DECIMALS = 6
 GEOPACKAGE_LAYER = "locations"
+# GeoPackage 1.2, not the newest 1.4 that GDAL writes by default: the GDAL in Debian 12
+# (and the QGIS built on it) warns about 1.4 and its validator fails on it.
+GEOPACKAGE_DATASET = {"VERSION": "1.2"}
+# The standard's date-time form is YYYY-MM-DDTHH:MM:SS.SSSZ; GDAL leaves out zero milliseconds.
+GEOPACKAGE_LAYER_OPTIONS = {"DATETIME_PRECISION": "MILLISECOND"}
+# ``rfc4180`` for programs (the default), ``excel-nl`` for Dutch spreadsheets.
+CSV_DIALECTS = ("rfc4180", "excel-nl")
 
 
 def _check(frame: geopandas.GeoDataFrame) -> None:
@@ -126,26 +133,40 @@ def flat_table(frame: geopandas.GeoDataFrame, separator: str) -> pd.DataFrame:
     return table
 
 
-def to_csv(frame: geopandas.GeoDataFrame) -> bytes:
-    """CSV (UTF-8, comma-separated) with ``latitude``/``longitude`` columns.
+def to_csv(frame: geopandas.GeoDataFrame, dialect: str = "rfc4180") -> bytes:
+    """The picture as CSV with ``latitude``/``longitude`` columns, in one of ``CSV_DIALECTS``.
 
-    Lists are joined with ``;``; a location without a position to show has
-    empty latitude and longitude.
+    ``rfc4180`` is for programs: UTF-8, comma-separated, CRLF line ends, dot
+    decimals, every value exactly as stored; lists are joined with ``;``.
+    ``excel-nl`` is for spreadsheets in a Dutch locale (Excel, LibreOffice):
+    UTF-8 with a byte order mark (or accented names are misread), ``;``
+    between fields, decimal commas, lists joined with ``,``, and text that a
+    spreadsheet would run as a formula prefixed with ``'``.
+
+    A location without a position to show has empty latitude and longitude.
     """
-    table = flat_table(frame, ";")
-    for name in ("code", "name", "municipality", "province"):
-        table[name] = defuse_formulas(table[name])
+    if dialect not in CSV_DIALECTS:
+        raise ValueError(f"dialect must be one of {CSV_DIALECTS}, got {dialect!r}")
+    spreadsheet = dialect == "excel-nl"
+    table = flat_table(frame, "," if spreadsheet else ";")
     longitude, latitude, _ = coordinates(frame)
     table["latitude"] = latitude
     table["longitude"] = longitude
-    return table.to_csv(index=False, lineterminator="\n").encode("utf-8")
+    if not spreadsheet:
+        return table.to_csv(index=False, lineterminator="\r\n").encode("utf-8")
+    for name in table.columns:
+        if table[name].dtype == object or isinstance(table[name].dtype, pd.StringDtype):
+            table[name] = defuse_formulas(table[name])
+    text = table.to_csv(index=False, sep=";", decimal=",", lineterminator="\r\n")
+    return text.encode("utf-8-sig")
 
 
 def defuse_formulas(column: pd.Series) -> pd.Series:
-    """Prefix text that a spreadsheet would run as a formula (=, +, -, @) with a quote.
+    """Prefix text that a spreadsheet would run as a formula (=, +, -, @, tab, CR) with a quote.
 
     Names come from import files and the API; opened in Excel or LibreOffice
-    a cell like ``=HYPERLINK(...)`` would otherwise execute.
+    a cell like ``=HYPERLINK(...)`` would otherwise execute. Only for the
+    spreadsheet dialect: a program reading the CSV gets the values untouched.
     """
     text = column.astype("string")
     risky = text.str.match(r"^[=+\-@\t\r]").fillna(False).astype(bool)
@@ -153,11 +174,12 @@ def defuse_formulas(column: pd.Series) -> pd.Series:
 
 
 def to_geopackage(frame: geopandas.GeoDataFrame) -> bytes:
-    """The picture as a GeoPackage (layer ``locations``).
+    """The picture as a GeoPackage 1.2 (layer ``locations``).
 
     Lists are joined with commas and ``observed_at`` is a date-time field in
-    UTC (the GeoPackage standard knows no other offset); a location without a
-    position to show has a null geometry. GDAL writes
+    UTC (the GeoPackage standard knows no other offset), with milliseconds as
+    the standard writes them; a location without a position to show has a
+    null geometry. GDAL writes
     to a file, so the GeoPackage is made in a temporary directory that is
     removed before returning.
     """
@@ -170,7 +192,13 @@ def to_geopackage(frame: geopandas.GeoDataFrame) -> bytes:
     with tempfile.TemporaryDirectory(prefix="export-") as directory:
         path = os.path.join(directory, "locations.gpkg")
         layer.to_file(
-            path, layer=GEOPACKAGE_LAYER, driver="GPKG", engine="pyogrio", geometry_type="Point"
+            path,
+            layer=GEOPACKAGE_LAYER,
+            driver="GPKG",
+            engine="pyogrio",
+            geometry_type="Point",
+            dataset_options=GEOPACKAGE_DATASET,
+            layer_options=GEOPACKAGE_LAYER_OPTIONS,
         )
         with open(path, "rb") as handle:
             return handle.read()

@@ -2,9 +2,11 @@
 
 Drawn with the Agg backend on a ``Figure`` of its own (no pyplot state, safe
 in threads), without network access or basemap tiles: the province
-boundaries, where loaded, give the outline of the Netherlands; otherwise a
-light grid over the service area frames the points. Where region boundaries
-were loaded, they are filled by the share of their locations below the norms.
+boundaries (imported, or those shipped with the service) give the land, the
+provinces and the outline of the Netherlands; without any, a light grid over
+the service area frames the points. The regions are filled in blues by the
+share of their locations below the norms; the dots that need action are
+large and warm, the others small and muted (``geodata.colours``).
 """
 
 from __future__ import annotations
@@ -17,12 +19,13 @@ from dataclasses import dataclass
 from datetime import date
 
 import geopandas
+import matplotlib
 import numpy as np
 import shapely
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.cm import ScalarMappable
 from matplotlib.collections import PatchCollection
-from matplotlib.colors import Normalize
+from matplotlib.colors import ListedColormap, Normalize
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import PathPatch
@@ -31,13 +34,17 @@ from matplotlib.ticker import PercentFormatter
 
 from geodata.colours import (
     BOUNDARY_COLOUR,
+    COUNTRY_COLOUR,
     GRID_COLOUR,
     LAND_COLOUR,
+    MARKER_SCALE,
     NO_LOCATIONS_COLOUR,
     SHARE_COLOURMAP,
+    SHARE_COLOURMAP_RANGE,
     STATUS_COLOURS,
     STATUS_LABELS_NL,
     STATUS_ORDER,
+    WATER_COLOUR,
     edge_colour,
 )
 from geodata.picture import CRS
@@ -78,6 +85,7 @@ def render_locations_map(
     filters_text: str = "",
     regions: geopandas.GeoDataFrame | None = None,
     outline: geopandas.GeoDataFrame | None = None,
+    credit: str | None = None,
 ) -> bytes:
     """A PNG of ``locations`` coloured by status.
 
@@ -98,6 +106,8 @@ def render_locations_map(
         there are no locations) for the choropleth.
     outline : geopandas.GeoDataFrame, optional
         Province polygons whose union is the outline of the country.
+    credit : str, optional
+        The source of the boundaries, printed in a corner (CC BY asks for it).
 
     Returns
     -------
@@ -114,7 +124,7 @@ def render_locations_map(
     FigureCanvasAgg(figure)
     figure.patch.set_facecolor("white")
     bottom = 0.27 if regions is not None else 0.2
-    axes = figure.add_axes((0.04, bottom, 0.92, 0.83 - bottom))
+    axes = figure.add_axes((0.04, bottom, 0.92, 0.87 - bottom))
 
     bounds = _bounds(extent, regions, outline)
     if outline is not None:
@@ -130,7 +140,12 @@ def render_locations_map(
         for spine in axes.spines.values():
             spine.set_color(GRID_COLOUR)
     if outline is not None:
-        axes.set_axis_off()
+        # The sea and the large lakes are what the land polygons leave out.
+        axes.set_facecolor(WATER_COLOUR)
+        axes.set_xticks([])
+        axes.set_yticks([])
+        for spine in axes.spines.values():
+            spine.set_color("#c8d3da")
     counts = _draw_points(axes, locations)
 
     axes.set_xlim(bounds[0], bounds[2])
@@ -145,6 +160,12 @@ def render_locations_map(
         subtitle += f" · {filters_text}"
     figure.text(0.04, 0.925, subtitle, fontsize=8.5, color="#444444", va="top", wrap=True)
     _legend(figure, counts, locations)
+    if credit:
+        # Under the map's lower right corner, clear of the land.
+        axes.text(
+            1.0, -0.008, credit, transform=axes.transAxes, ha="right", va="top",
+            fontsize=6, color="#555555",
+        )  # fmt: skip
 
     out = io.BytesIO()
     with warnings.catch_warnings():
@@ -185,7 +206,7 @@ def _draw_polygons(axes, geometries, **style) -> PatchCollection:  # type: ignor
 
 def _draw_choropleth(figure: Figure, axes, regions: geopandas.GeoDataFrame) -> None:  # type: ignore[no-untyped-def]
     norm = Normalize(vmin=0, vmax=1)
-    mappable = ScalarMappable(norm=norm, cmap=SHARE_COLOURMAP)
+    mappable = ScalarMappable(norm=norm, cmap=share_colourmap())
     empty = regions["share_below"].isna().to_numpy()
     if empty.any():
         _draw_polygons(
@@ -213,15 +234,24 @@ def _draw_choropleth(figure: Figure, axes, regions: geopandas.GeoDataFrame) -> N
 
 
 def _draw_outline(axes, outline: geopandas.GeoDataFrame) -> None:  # type: ignore[no-untyped-def]
-    _draw_polygons(axes, outline.geometry, facecolor="none", edgecolor="#b0b0b0", linewidth=0.4)
+    _draw_polygons(
+        axes, outline.geometry, facecolor="none", edgecolor=BOUNDARY_COLOUR, linewidth=0.5
+    )
     country = shapely.union_all(np.asarray(outline.geometry.array, dtype=object))
     _draw_polygons(
         axes,
         geopandas.GeoSeries([country]),
         facecolor="none",
-        edgecolor="#555555",
+        edgecolor=COUNTRY_COLOUR,
         linewidth=0.9,
     )
+
+
+def share_colourmap() -> ListedColormap:
+    """The light part of the blues: dark fills would hide the dots."""
+    low, high = SHARE_COLOURMAP_RANGE
+    base = matplotlib.colormaps[SHARE_COLOURMAP]
+    return ListedColormap(base(np.linspace(low, high, 256)), name="share_below")
 
 
 def _marker_area(count: int) -> float:
@@ -244,7 +274,7 @@ def _draw_points(axes, locations: geopandas.GeoDataFrame) -> dict[str, int]:  # 
         axes.scatter(
             points.x,
             points.y,
-            s=area,
+            s=area * MARKER_SCALE[code],
             c=STATUS_COLOURS[code],
             edgecolors=edge_colour(code),
             linewidths=0.5,
@@ -260,7 +290,7 @@ def _legend(figure: Figure, counts: dict[str, int], locations: geopandas.GeoData
             [],
             linestyle="none",
             marker="o",
-            markersize=8,
+            markersize=8 * math.sqrt(MARKER_SCALE[code]),
             markerfacecolor=STATUS_COLOURS[code],
             markeredgecolor=edge_colour(code),
             label=f"{STATUS_LABELS_NL[code]} ({_thousands(counts[code])})",

@@ -248,5 +248,7 @@ def regions_import(file: str, level: str, name_field: str, layer: str | None) ->
 
 
 def register_commands(app: Flask) -> None:
-    for group in (norms_cli, locations_cli, users_cli, demo_cli, regions_cli):
+    from inspection.production import check_cli
+
+    for group in (norms_cli, locations_cli, users_cli, demo_cli, regions_cli, check_cli):
         app.cli.add_command(group)

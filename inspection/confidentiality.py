@@ -58,14 +58,19 @@ def generalised_positions() -> dict[str, tuple[float, float]]:
     return {municipality: (lat, lon) for municipality, lat, lon in rows}
 
 
-def picture_as_seen_by(user: User, frame: geopandas.GeoDataFrame) -> geopandas.GeoDataFrame:
-    """A picture with the real points as ``user`` may see it.
+def shows_real_positions(user: User) -> bool:
+    """Whether the pictures (exports, maps) ``user`` gets hold confidential locations' real points.
 
     Exports leave the server in bulk and get passed on: every role but
     coordinator gets every confidential location generalised there, a
     manager's own included.
     """
-    if user.role == COORDINATOR:
+    return user.role == COORDINATOR
+
+
+def picture_as_seen_by(user: User, frame: geopandas.GeoDataFrame) -> geopandas.GeoDataFrame:
+    """A picture with the real points as ``user`` may see it (``shows_real_positions``)."""
+    if shows_real_positions(user):
         return frame
     return generalise_picture(frame, generalised_positions())
 

@@ -18,9 +18,10 @@ from typing import Any
 from flask import current_app
 
 from geodata.aggregation import regions_to_geojson
-from geodata.exports import to_csv, to_geojson, to_geopackage
+from geodata.exports import CSV_DIALECTS, to_csv, to_geojson, to_geopackage
 from geodata.maps import render_locations_map
 from inspection.cache import app_cache
+from inspection.confidentiality import shows_real_positions
 from inspection.errors import ValidationFailed
 from inspection.models import User
 from inspection.norm_sets import known_domains
@@ -31,6 +32,7 @@ from inspection.picture import (
     location_picture,
     region_summary,
     share_below_by_region,
+    shipped_credit,
     stored_regions,
 )
 from inspection.scope import scoped_location_ids
@@ -41,7 +43,7 @@ GEOPACKAGE = "application/geopackage+sqlite3"
 CSV = "text/csv"
 PNG = "image/png"
 # Part of the ETags made from inputs rather than bytes: bump it when a writer changes.
-WRITERS_VERSION = b"1"
+WRITERS_VERSION = b"2"
 # Rendered GeoJSON/CSV bodies kept per process (a 10,000-location GeoJSON is ~6 MB).
 RENDERED_EXPORTS = 6
 
@@ -51,15 +53,19 @@ class Export:
     """What answers an export request.
 
     ``weak``: bodies made from the same inputs may differ in their bytes.
-    ``filename``: offered as an attachment under this name (None: shown inline).
+    ``filename``: what the file holds and its extension (``locations.csv``); the
+    download is named from it, the date and the filters (``inline``: shown, not saved).
     ``render`` makes the bytes; call it only when the ETag did not match.
+    ``confidential``: the bytes hold real positions of confidential locations.
     """
 
     etag: str
     weak: bool
     media_type: str
-    filename: str | None
+    filename: str
     render: Callable[[], bytes]
+    inline: bool = False
+    confidential: bool = False
 
 
 def location_export(kind: str, args: dict[str, Any], user: User) -> Export:
@@ -69,6 +75,7 @@ def location_export(kind: str, args: dict[str, Any], user: User) -> Export:
     an unknown ``domain`` raises ``ValidationFailed``.
     """
     check_domain(args)
+    secrets = shows_real_positions(user)
     if kind == "gpkg":
         return Export(
             etag=_inputs_etag(b"gpkg", args, user),
@@ -76,8 +83,13 @@ def location_export(kind: str, args: dict[str, Any], user: User) -> Export:
             media_type=GEOPACKAGE,
             filename="locations.gpkg",
             render=lambda: to_geopackage(_picture(args, user)),
+            confidential=secrets,
         )
-    writers = {"geojson": (to_geojson, GEOJSON, None), "csv": (to_csv, CSV, "locations.csv")}
+    dialect = args.get("dialect", CSV_DIALECTS[0])
+    writers = {
+        "geojson": (to_geojson, GEOJSON, "locations.geojson"),
+        "csv": (lambda picture: to_csv(picture, dialect), CSV, "locations.csv"),
+    }
     if kind not in writers:
         raise ValueError(f"kind must be geojson, csv or gpkg, got {kind!r}")
     write, media_type, filename = writers[kind]
@@ -89,7 +101,12 @@ def location_export(kind: str, args: dict[str, Any], user: User) -> Export:
 
     body, etag = app_cache("rendered_exports", RENDERED_EXPORTS).get_or_make(key, make)
     return Export(
-        etag=etag, weak=False, media_type=media_type, filename=filename, render=lambda: body
+        etag=etag,
+        weak=False,
+        media_type=media_type,
+        filename=filename,
+        render=lambda: body,
+        confidential=secrets,
     )
 
 
@@ -97,7 +114,11 @@ def regions_export(args: dict[str, Any], user: User) -> Export:
     """Counts per region (``schemas.exports.RegionArgsSchema``) as GeoJSON."""
     body = regions_to_geojson(region_summary(args["level"], args.get("as_of"), user=user))
     return Export(
-        etag=_digest(body), weak=False, media_type=GEOJSON, filename=None, render=lambda: body
+        etag=_digest(body),
+        weak=False,
+        media_type=GEOJSON,
+        filename="regions.geojson",
+        render=lambda: body,
     )
 
 
@@ -124,9 +145,18 @@ def locations_map(args: dict[str, Any], user: User) -> Export:
             filters_text=filters_text(args),
             regions=share_below_by_region(args.get("as_of"), user=user, filters=filters),
             outline=stored_regions("province"),
+            credit=shipped_credit("province"),
         )
 
-    return Export(etag=etag, weak=True, media_type=PNG, filename=None, render=render)
+    return Export(
+        etag=etag,
+        weak=True,
+        media_type=PNG,
+        filename="locations-map.png",
+        render=render,
+        inline=True,
+        confidential=shows_real_positions(user),
+    )
 
 
 def check_domain(args: dict[str, Any]) -> None:

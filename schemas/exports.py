@@ -10,6 +10,7 @@ from typing import Any
 
 from marshmallow import Schema, ValidationError, fields, validate
 
+from geodata.exports import CSV_DIALECTS
 from inspection.models import REGION_LEVELS
 from inspection.vocabulary import BELOW, LOCATION_STATUSES, LOCATION_TYPES
 
@@ -45,6 +46,17 @@ class ExportArgsSchema(Schema):
             "description": "The picture at the end of this day (Europe/Amsterdam); "
             "today when omitted"
         }
+    )
+
+
+class CsvArgsSchema(ExportArgsSchema):
+    dialect = fields.String(
+        load_default=CSV_DIALECTS[0],
+        validate=validate.OneOf(CSV_DIALECTS),
+        metadata={
+            "description": "rfc4180: for programs (comma, dot decimals, values as stored); "
+            "excel-nl: for Dutch spreadsheets (BOM, semicolon, decimal comma, formulas defused)"
+        },
     )
 
 
@@ -127,8 +139,9 @@ class RegionFeatureSchema(Schema):
         required=True,
         allow_none=True,
         metadata={
-            "description": "The region's (Multi)Polygon where boundaries were loaded, "
-            "otherwise a Point at the mean position of its non-confidential locations"
+            "description": "The region's (Multi)Polygon (imported boundaries, else the "
+            "shipped ones), or a Point at the mean position of its non-confidential locations "
+            "when boundaries are switched off"
         },
     )
     properties = fields.Nested(RegionPropertiesSchema, required=True)
@@ -140,6 +153,11 @@ class RegionCollectionSchema(Schema):
     unassigned_locations = fields.Integer(
         metadata={"description": "Locations outside every loaded boundary (polygons only)"}
     )
+    attribution = fields.String(
+        metadata={"description": "The credit of the boundaries shipped with the service"}
+    )
 
 
 BINARY: dict[str, Any] = {"type": "string", "format": "binary"}
+# CSV is text: clients read it as a string in its charset (UTF-8).
+TEXT: dict[str, Any] = {"type": "string"}

@@ -24,7 +24,17 @@ class InspectionCreateSchema(Schema):
     observed_at = StorableDateTime(
         required=True, metadata={"description": "When the visit took place, with its UTC offset"}
     )
-    answers = fields.Dict(keys=fields.String(), values=fields.Raw(allow_none=True), required=True)
+    answers = fields.Dict(
+        keys=fields.String(),
+        values=fields.Raw(
+            allow_none=True,
+            metadata={"anyOf": [{"type": "number"}, {"type": "boolean"}, {"type": "string"}]},
+        ),
+        required=True,
+        metadata={
+            "description": "Item code -> answer (number, true/false or a choice); null = none"
+        },
+    )
     notes = fields.Dict(
         keys=fields.String(validate=validate.Length(max=32)),
         values=fields.String(validate=validate.Length(max=2000)),

@@ -185,7 +185,15 @@ class ScorePointSchema(Schema):
     overall = fields.Float(allow_none=True, required=True)
     coverage = fields.Float(allow_none=True, required=True)
     status = fields.String(required=True)
-    domains = fields.Method("domain_scores", required=True)
+    domains = fields.Method(
+        "domain_scores",
+        required=True,
+        metadata={
+            "type": "object",
+            "additionalProperties": {"type": "number", "nullable": True},
+            "description": "Domain code -> score (0-100; null when nothing in it was assessed)",
+        },
+    )
 
     def domain_scores(self, inspection: Any) -> dict[str, float | None]:
         return {code: d["score"] for code, d in inspection.domain_scores.items()}

@@ -14,7 +14,11 @@ class NormSetSummarySchema(Schema):
     valid_from = fields.Date(required=True)
     title = fields.Nested(LabelSchema, attribute="document.title", required=True)
     loaded_at = fields.DateTime(required=True)
-    norms = fields.Function(lambda ns: len(ns.document["norms"]), required=True)
+    norms = fields.Function(
+        lambda ns: len(ns.document["norms"]),
+        required=True,
+        metadata={"type": "integer", "description": "How many norms the version holds"},
+    )
 
 
 class NormSetOutSchema(NormSetSummarySchema):
@@ -44,7 +48,13 @@ class FormArgsSchema(Schema):
 
 
 class ChoiceOutSchema(Schema):
-    value = fields.Raw(required=True)
+    value = fields.Raw(
+        required=True,
+        metadata={
+            "anyOf": [{"type": "string"}, {"type": "integer"}],
+            "description": "What the answer holds when this choice is picked",
+        },
+    )
     label = fields.String(required=True)
 
 

@@ -26,5 +26,7 @@ class PhotoOutSchema(Schema):
     size_bytes = fields.Integer(required=True)
     uploaded_at = fields.DateTime(required=True)
     url = fields.Function(
-        lambda p: f"/api/v1/inspections/{p.inspection_id}/photos/{p.id}", required=True
+        lambda p: f"/api/v1/inspections/{p.inspection_id}/photos/{p.id}",
+        required=True,
+        metadata={"type": "string", "description": "Where to GET the image (a path)"},
     )

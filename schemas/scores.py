@@ -54,7 +54,11 @@ class ResultSchema(Schema):
     value = fields.Raw(
         allow_none=True,
         required=True,
-        metadata={"description": "The measured value; null for combined rules and infinity"},
+        metadata={
+            "description": "The measured value (a number, true/false or a choice); "
+            "null for combined rules and infinity",
+            "anyOf": [{"type": "number"}, {"type": "boolean"}, {"type": "string"}],
+        },
     )
     threshold = fields.Dict(allow_none=True, required=True)
     critical = fields.Boolean(required=True)

@@ -13,6 +13,7 @@ from werkzeug.exceptions import BadRequest, HTTPException
 from inspection.db import db
 from inspection.http.bodies import check_request_body
 from inspection.http.errors import error_body, field_paths
+from inspection.http.openapi import ConventionsPlugin, nullable_reference, register_components
 from schemas.common import ErrorSchema
 
 API_PREFIX = "/api/v1"
@@ -67,9 +68,13 @@ def init_api(app: Flask) -> Api:
                 )
             },
             "components": {"securitySchemes": {"bearerAuth": {"type": "http", "scheme": "bearer"}}},
+            # Paths carry /api/v1 themselves: the server is this host's root.
+            "servers": [{"url": "/", "description": "This service"}],
         }
     )
-    api = InspectionApi(app)
+    api = InspectionApi(app, spec_kwargs={"extra_plugins": [ConventionsPlugin()]})
+    register_components(api.spec)
+    api.ma_plugin.converter.add_attribute_function(nullable_reference)
 
     @app.route(f"{API_PREFIX}/docs/assets/<path:filename>")
     def swagger_assets(filename: str) -> Response:

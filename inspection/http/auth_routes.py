@@ -18,6 +18,7 @@ blp = Blueprint("auth", __name__, url_prefix="/api/v1/auth", description="Loggin
 
 
 @blp.route("/tokens", methods=["POST"])
+@blp.doc(security=[])
 @blp.arguments(LoginSchema)
 @blp.response(201, TokenSchema)
 @blp.alt_response(401, schema=ErrorSchema, description="Unknown user or wrong password")

@@ -15,6 +15,7 @@ from inspection.picture.regions import (
     boundaries_version,
     region_summary,
     share_below_by_region,
+    shipped_credit,
     stored_regions,
 )
 from inspection.picture.service import (
@@ -35,5 +36,6 @@ __all__ = [
     "region_summary",
     "scoped_picture",
     "share_below_by_region",
+    "shipped_credit",
     "stored_regions",
 ]

@@ -1,4 +1,9 @@
-"""Counts per region of the picture a user may see, with the stored boundaries."""
+"""Counts per region of the picture a user may see, with the imported or shipped boundaries.
+
+Until boundaries of a level are imported, the generalised ones that ship with
+the project (``geodata/data``) stand in, unless ``DEFAULT_BOUNDARIES`` is off
+(a service outside the Netherlands); then regions are points.
+"""
 
 from __future__ import annotations
 
@@ -7,9 +12,10 @@ from datetime import date
 from typing import Any
 
 import geopandas
+from flask import current_app
 
 from geodata.aggregation import RegionSummary, summarise_regions, with_share_below
-from geodata.boundaries import from_wkb
+from geodata.boundaries import SHIPPED_CREDIT, from_wkb, shipped_boundaries
 from inspection.cache import app_cache
 from inspection.models import REGION_LEVELS, User
 from inspection.picture.service import PictureFilter, scoped_picture
@@ -20,8 +26,9 @@ CACHED_BOUNDARIES = 2 * len(REGION_LEVELS)
 
 
 def stored_regions(level: str) -> geopandas.GeoDataFrame | None:
-    """The loaded boundaries of ``level`` (``name``, geometry), or None when none were loaded.
+    """The boundaries of ``level`` (``name``, geometry): the imported ones, else those shipped.
 
+    None only when none were imported and the shipped ones are switched off.
     Decoding detailed boundaries costs time, so they are kept per process
     until the regions of that level are loaded again.
     """
@@ -29,7 +36,7 @@ def stored_regions(level: str) -> geopandas.GeoDataFrame | None:
         raise ValueError(f"level must be one of {REGION_LEVELS}, got {level!r}")
     version = regions_version(level)
     if version[0] == 0:
-        return None
+        return shipped_boundaries(level) if _shipped_in_use() else None
 
     def decode() -> geopandas.GeoDataFrame:
         rows = region_rows(level)
@@ -39,8 +46,17 @@ def stored_regions(level: str) -> geopandas.GeoDataFrame | None:
 
 
 def boundaries_version() -> tuple[Any, ...]:
-    """What identifies the loaded boundaries of every level (for ETags)."""
-    return tuple((level, *regions_version(level)) for level in REGION_LEVELS)
+    """What identifies the boundaries of every level in use (for ETags)."""
+    return (_shipped_in_use(), *((level, *regions_version(level)) for level in REGION_LEVELS))
+
+
+def shipped_credit(level: str) -> str | None:
+    """The credit to show with boundaries of ``level``: set when the shipped ones are used."""
+    return SHIPPED_CREDIT if _shipped_in_use() and regions_version(level)[0] == 0 else None
+
+
+def _shipped_in_use() -> bool:
+    return bool(current_app.config.get("DEFAULT_BOUNDARIES", True))
 
 
 def region_summary(
@@ -65,15 +81,17 @@ def region_summary(
     Returns
     -------
     RegionSummary
-        With loaded boundaries, one row per boundary (zero counts included);
-        otherwise one row per province or municipality that has locations.
+        With boundaries, one row per boundary (zero counts included) and the
+        credit of the shipped ones; otherwise one row per province or
+        municipality that has locations.
     """
     picture = scoped_picture(as_of, user=user, filters=filters)
     # Whoever may not see where a confidential location is gets it counted by its
     # recorded municipality or province: joining its real point with fine
     # boundaries (a 1 km grid loaded as "municipalities") would show its cell.
     secret = picture["confidential"].astype(bool) & (user.role != "coordinator")
-    return summarise_regions(picture, level, stored_regions(level), by_name=secret)
+    summary = summarise_regions(picture, level, stored_regions(level), by_name=secret)
+    return replace(summary, credit=shipped_credit(level)) if summary.polygons else summary
 
 
 def share_below_by_region(
@@ -81,17 +99,20 @@ def share_below_by_region(
 ) -> geopandas.GeoDataFrame | None:
     """For a choropleth: the share of locations below the norms per loaded boundary.
 
-    Uses municipalities where their boundaries were loaded, else provinces;
-    None without boundaries. A status filter is ignored: a share of only the
-    locations below the norms would be 100% everywhere.
+    Uses municipalities where their boundaries were imported, else provinces
+    (imported or shipped); None without any boundaries. A status filter is
+    ignored: a share of only the locations below the norms would be 100%
+    everywhere.
 
     Returns
     -------
     geopandas.GeoDataFrame or None
         The region summary plus ``share_below`` (0 to 1, NaN without locations).
     """
-    level = next((lvl for lvl in ("municipality", "province") if regions_version(lvl)[0]), None)
-    if level is None:
+    # Imported municipalities are detailed enough for a national map; the shipped ones
+    # (342 polygons) would bury the points, so provinces serve until then.
+    level = "municipality" if regions_version("municipality")[0] else "province"
+    if stored_regions(level) is None:
         return None
     every_status = replace(filters or PictureFilter(), statuses=())
     return with_share_below(region_summary(level, as_of, user=user, filters=every_status).frame)

@@ -87,6 +87,12 @@ def status_styles() -> Response:
     return response
 
 
+@pages.get("/favicon.ico")
+def favicon() -> Response:
+    """The icon browsers ask for by default (the pages also link an SVG one)."""
+    return send_from_directory(os.path.join(HERE, "static", "img"), "favicon.ico")
+
+
 @pages.get("/static/leaflet/<path:filename>")
 def leaflet(filename: str) -> Response:
     """Leaflet from the installed xstatic package: the map needs no CDN."""

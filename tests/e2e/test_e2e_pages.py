@@ -352,11 +352,14 @@ def test_the_map_shows_one_marker_per_location(new_context, world, client, login
     expect(page.locator("path.status-marker")).to_have_count(0)
     expect(page.locator("#map-state")).to_have_text("0 locaties")
 
-    # The provinces layer (points at their mean position: no boundaries loaded).
-    regions = client.get("/api/v1/exports/regions.geojson?level=province", headers=headers)
-    expect(page.locator("#map-regions")).to_be_enabled()
-    page.check("#map-regions")
-    expect(page.locator("path.region-marker")).to_have_count(len(regions.get_json()["features"]))
+    # The provinces that ship with the service are the land when there are no tiles,
+    # credited as their licence asks.
+    expect(page.locator("#map-regions")).to_be_checked()
+    expect(page.locator("path.region-shape")).to_have_count(12)
+    expect(page.locator(".leaflet-control-attribution")).to_contain_text("Bron: CBS, Kadaster/PDOK")
+    page.uncheck("#map-regions")
+    expect(page.locator("path.region-shape")).to_have_count(0)
+    expect(page.locator(".leaflet-control-attribution")).not_to_contain_text("CBS")
 
     # On a phone the filters are folded away and the map is in view.
     phone = new_context(**PHONE).new_page()

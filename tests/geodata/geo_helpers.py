@@ -17,7 +17,7 @@ ROLES = ("inspector", "manager", "coordinator", "viewer")
 # Real points of the secret shelters, with more decimals than an export shows.
 SECRET = {
     "code": "ZWOL-SECRET",
-    "name": "Beschermde opvang Wijhe",
+    "name": "Beschermde opvang Herxen",  # a hamlet: no region bears its name
     "lat": 52.5123456,
     "lon": 6.1187654,
 }

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
+import shutil
+import sqlite3
+import subprocess
 
 import geopandas
 import pandas as pd
@@ -28,7 +32,8 @@ def test_the_geopackage_reads_back_with_the_same_rows(client, world, tmp_path):
 
     assert response.status_code == 200
     assert response.mimetype == "application/geopackage+sqlite3"
-    assert "locations.gpkg" in response.headers["Content-Disposition"]
+    assert response.headers["Content-Disposition"].startswith('attachment; filename="locations_')
+    assert response.headers["Content-Disposition"].endswith('.gpkg"')
     frame = read_geopackage(response.get_data(), tmp_path)
     assert frame.crs.to_epsg() == 4326
     expected = features_by_code(geojson)
@@ -121,17 +126,73 @@ def test_exports_answer_304_to_their_etag(client, world, url):
     assert again.headers["ETag"] == first.headers["ETag"]
 
 
-def test_csv_cells_that_a_spreadsheet_would_run_are_defused(
+def test_csv_cells_that_a_spreadsheet_would_run_are_defused_for_spreadsheets_only(
     client, norm_set, create_location, headers_for
 ):
     create_location(code="FORMULA-1", name='=HYPERLINK("http://evil.example","klik")')
     create_location(code="FORMULA-2", name="@SUM(A1:A2)", municipality="+31 gemeente")
+    headers = headers_for("coordinator")
 
-    response = client.get("/api/v1/exports/locations.csv", headers=headers_for("coordinator"))
+    def rows(**query: str) -> dict[str, dict[str, str]]:
+        response = client.get("/api/v1/exports/locations.csv", query_string=query, headers=headers)
+        text = response.get_data().decode("utf-8-sig")
+        delimiter = ";" if query else ","
+        return {row["code"]: row for row in csv.DictReader(io.StringIO(text), delimiter=delimiter)}
 
-    rows = {
-        row["code"]: row for row in csv.DictReader(io.StringIO(response.get_data(as_text=True)))
-    }
-    assert rows["FORMULA-1"]["name"] == '\'=HYPERLINK("http://evil.example","klik")'
-    assert rows["FORMULA-2"]["name"] == "'@SUM(A1:A2)"
-    assert rows["FORMULA-2"]["municipality"] == "'+31 gemeente"
+    spreadsheet, plain = rows(dialect="excel-nl"), rows()
+
+    assert spreadsheet["FORMULA-1"]["name"] == '\'=HYPERLINK("http://evil.example","klik")'
+    assert spreadsheet["FORMULA-2"]["name"] == "'@SUM(A1:A2)"
+    assert spreadsheet["FORMULA-2"]["municipality"] == "'+31 gemeente"
+    assert plain["FORMULA-1"]["name"] == '=HYPERLINK("http://evil.example","klik")'
+    assert plain["FORMULA-2"]["municipality"] == "+31 gemeente"
+
+
+# Debian's GDAL: ogrinfo of gdal-bin, and the GeoPackage validator of python3-gdal.
+OGRINFO = shutil.which("ogrinfo")
+DEBIAN_PYTHON = "/usr/bin/python3"
+VALIDATE_GPKG = "osgeo_utils.samples.validate_gpkg"
+
+
+def test_the_geopackage_is_version_1_2_with_milliseconds(client, world, tmp_path):
+    path = tmp_path / "export.gpkg"
+    path.write_bytes(client.get(GPKG_URL, headers=world["coordinator"]).get_data())
+
+    with contextlib.closing(sqlite3.connect(path)) as connection:
+        application_id = connection.execute("PRAGMA application_id").fetchone()[0]
+        user_version = connection.execute("PRAGMA user_version").fetchone()[0]
+        stored = dict(connection.execute("SELECT code, observed_at FROM locations").fetchall())
+    assert application_id.to_bytes(4, "big") == b"GPKG"
+    assert user_version == 10200
+    assert stored["GRON-CRIT"] == "2026-11-20T09:15:00.000Z"
+    assert stored["GRON-NEW"] is None
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("query", [{}, {"province": "Utrecht"}], ids=["full", "empty"])
+def test_debians_gdal_validates_and_reads_the_geopackage_without_warnings(
+    client, world, tmp_path, query
+):
+    assert OGRINFO, "gdal-bin is not installed: .ci/run installs it"
+    path = tmp_path / "export.gpkg"
+    path.write_bytes(client.get(GPKG_URL, query_string=query, headers=world["viewer"]).get_data())
+
+    validated = subprocess.run(
+        [DEBIAN_PYTHON, "-m", VALIDATE_GPKG, str(path)], capture_output=True, text=True, timeout=120
+    )
+    read = subprocess.run(
+        [OGRINFO, "-al", "-ro", str(path)], capture_output=True, text=True, timeout=120
+    )
+
+    assert "No module named" not in validated.stderr, "python3-gdal is not installed (.ci/run)"
+    assert validated.returncode == 0, validated.stderr
+    assert validated.stdout + validated.stderr == ""
+    assert read.returncode == 0, read.stderr
+    assert read.stderr == ""
+    assert "Layer name: locations" in read.stdout
+    assert f"Feature Count: {0 if query else len(world_codes(client, world))}" in read.stdout
+
+
+def world_codes(client, world) -> list[str]:
+    geojson = strict_json(client.get(GEOJSON_URL, headers=world["viewer"]).get_data())
+    return list(features_by_code(geojson))

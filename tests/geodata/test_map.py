@@ -11,7 +11,8 @@ from PIL import Image
 from sqlalchemy import event
 
 from app import create_app
-from geodata.colours import STATUS_COLOURS
+from geodata.colours import STATUS_COLOURS, WATER_COLOUR
+from geodata.maps import share_colourmap
 from inspection.db import db
 from inspection.models import Location
 
@@ -31,6 +32,11 @@ def pixels(response) -> np.ndarray:
 def colour_pixels(array: np.ndarray, colour: str) -> int:
     rgb = np.array([int(colour[i : i + 2], 16) for i in (1, 3, 5)])
     return int((np.abs(array - rgb).sum(axis=2) <= 6).sum())
+
+
+def hex_of(rgba) -> str:
+    """``#rrggbb`` of a matplotlib RGBA tuple, as the map blends it at 85% over white."""
+    return "#" + "".join(f"{round(255 - 0.85 * (255 - 255 * c)):02x}" for c in rgba[:3])
 
 
 def colour_present(array: np.ndarray, colour: str) -> bool:
@@ -133,8 +139,8 @@ def test_filters_change_the_map(client, world):
     )
 
     # The legend keeps a swatch of every status; the points of the others are gone.
-    green = STATUS_COLOURS["meets_norms"]
-    assert colour_pixels(pixels(critical), green) < colour_pixels(pixels(everything), green)
+    yellow = STATUS_COLOURS["incomplete"]
+    assert colour_pixels(pixels(critical), yellow) < colour_pixels(pixels(everything), yellow)
 
 
 def test_a_secret_point_never_moves_the_map_of_a_viewer(client, world):
@@ -146,6 +152,7 @@ def test_a_secret_point_never_moves_the_map_of_a_viewer(client, world):
         client.get(MAP_URL, query_string={"size": "phone"}, headers=world["coordinator"])
     )
 
+    # Into another province: for a viewer it still counts in its recorded municipality.
     secret = db.session.scalars(db.select(Location).where(Location.code == SECRET["code"])).one()
     secret.latitude, secret.longitude = 52.9, 5.5
     db.session.commit()
@@ -160,18 +167,40 @@ def test_a_secret_point_never_moves_the_map_of_a_viewer(client, world):
     assert (coordinator_before != coordinator_after).any()
 
 
-def test_with_boundaries_the_map_shows_a_choropleth(client, world, cli, tmp_path):
-    without = pixels(client.get(MAP_URL, query_string={"size": "a4"}, headers=world["viewer"]))
+def test_without_imported_boundaries_the_shipped_provinces_make_the_map(client, app, world):
+    shipped = pixels(client.get(MAP_URL, query_string={"size": "a4"}, headers=world["viewer"]))
+    app.config["DEFAULT_BOUNDARIES"] = False
+    bare = pixels(client.get(MAP_URL, query_string={"size": "a4"}, headers=world["viewer"]))
+
+    # The sea around the land, and the provinces filled by their share below the norms.
+    assert colour_pixels(shipped, WATER_COLOUR) > 100_000
+    assert colour_pixels(bare, WATER_COLOUR) == 0
+    blues = share_colourmap()
+    groningen = blues(0.25)  # GRON-CRIT of the 4 Groningen locations is below the norms
+    overijssel = blues(1.0)  # all 3 Overijssel locations are
+    for colour in (groningen, overijssel):
+        assert colour_pixels(shipped, hex_of(colour)) > 2_000
+
+
+def test_dots_that_need_action_are_larger_than_the_others(client, world):
+    array = pixels(client.get(MAP_URL, query_string={"size": "a4"}, headers=world["coordinator"]))
+
+    # One location each: GRON-OK meets the norms, ZWOL-LOW is below them.
+    fewest = {s: colour_pixels(array, STATUS_COLOURS[s]) for s in ("meets_norms", "below_norm")}
+    assert fewest["below_norm"] > 1.3 * fewest["meets_norms"] > 0
+
+
+def test_with_imported_boundaries_the_map_shows_their_choropleth(client, world, cli, tmp_path):
+    shipped = pixels(client.get(MAP_URL, query_string={"size": "a4"}, headers=world["viewer"]))
     load_boundaries(cli, tmp_path)
 
     response = client.get(MAP_URL, query_string={"size": "a4"}, headers=world["viewer"])
 
     with_regions = pixels(response)
-    assert with_regions.shape == without.shape
-    assert (with_regions != without).any()
-    # Zwolle: one of two locations below the norms -> a mid red of the Reds colour map.
-    reds = with_regions[(with_regions[:, :, 0] > 200) & (with_regions[:, :, 1] < 160)]
-    assert len(reds) > 1000
+    assert with_regions.shape == shipped.shape
+    assert (with_regions != shipped).any()
+    # Zwolle: one of its two locations below the norms -> the middle of the blues.
+    assert colour_pixels(with_regions, hex_of(share_colourmap()(0.5))) > 300
 
 
 def test_bad_map_queries_are_422(client, world):
@@ -185,9 +214,9 @@ def test_a_manager_maps_only_their_own_locations(client, world):
     manager = pixels(client.get(MAP_URL, query_string={"size": "phone"}, headers=world["manager"]))
     viewer = pixels(client.get(MAP_URL, query_string={"size": "phone"}, headers=world["viewer"]))
 
-    # Their locations are below the norms or critical: Groningen's green point is not theirs.
-    green = STATUS_COLOURS["meets_norms"]
-    assert colour_pixels(manager, green) < colour_pixels(viewer, green)
+    # Their locations are in Zwolle: Groningen's critical point is not theirs.
+    red = STATUS_COLOURS["critical"]
+    assert colour_pixels(manager, red) < colour_pixels(viewer, red)
     assert colour_present(manager, STATUS_COLOURS["below_norm"])
 
 

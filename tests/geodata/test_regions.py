@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import hashlib
+from pathlib import Path
+
 import geopandas
 import geopandas.testing
 import pytest
@@ -16,6 +19,7 @@ from geo_helpers import (
 )
 from sqlalchemy import func, select
 
+import geodata.boundaries
 from inspection.db import db
 from inspection.models import AuditEvent, Region
 
@@ -205,7 +209,11 @@ def test_an_unknown_level_is_refused(cli, tmp_path):
 # --- counts per region -------------------------------------------------------------------
 
 
-def test_without_boundaries_regions_are_points_at_the_mean_of_their_public_locations(client, world):
+def test_without_boundaries_regions_are_points_at_the_mean_of_their_public_locations(
+    client, app, world
+):
+    app.config["DEFAULT_BOUNDARIES"] = False
+
     regions = regions_of(client, world["viewer"], "province")
 
     assert sorted(regions) == ["Groningen", "Overijssel"]
@@ -233,7 +241,9 @@ def test_without_boundaries_regions_are_points_at_the_mean_of_their_public_locat
     assert overijssel["geometry"]["coordinates"] == list(world_points("ZWOL-LOW")[0])
 
 
-def test_a_municipality_with_only_secret_locations_has_no_geometry(client, world):
+def test_a_municipality_with_only_secret_locations_has_no_geometry(client, app, world):
+    app.config["DEFAULT_BOUNDARIES"] = False
+
     regions = regions_of(client, world["viewer"], "municipality")
 
     assert sorted(regions) == ["Dalfsen", "Groningen", "Zwolle"]
@@ -300,8 +310,8 @@ def test_locations_outside_every_boundary_are_reported(client, world, cli, tmp_p
 def test_a_manager_counts_only_their_own_locations(client, world):
     regions = regions_of(client, world["manager"], "province")
 
-    assert list(regions) == ["Overijssel"]
-    assert regions["Overijssel"]["properties"]["locations"] == 2
+    counted = {name: r["properties"]["locations"] for name, r in regions.items()}
+    assert {name: n for name, n in counted.items() if n} == {"Overijssel": 2}
 
 
 def test_regions_as_of_a_date(client, world, submit):
@@ -367,3 +377,66 @@ def test_a_huge_number_is_one_short_line(cli, tmp_path):
     assert "could not be read" in result.output and "number" in result.output
     assert result.output.strip().count("\n") == 0 and len(result.output) < 600
     assert stored("province").empty
+
+
+# --- the boundaries shipped with the service -----------------------------------------------
+
+SHIPPED = {
+    "nl-provinces-2025.geojson": (
+        "87c38d05a0dc97ddec1eb55f09bbeaae25d495aad6af410cc82851591371e2ae"
+    ),
+    "nl-municipalities-2023.geojson": (
+        "6f8496711d5bf709a00599ee83ae639e521f099ed42ef08376c1030459e514b9"
+    ),
+}
+
+
+def test_the_shipped_boundaries_are_the_published_files_unchanged():
+    data = Path(geodata.boundaries.__file__).parent / "data"
+
+    for name, digest in SHIPPED.items():
+        assert hashlib.sha256((data / name).read_bytes()).hexdigest() == digest, name
+    readme = (data / "README.md").read_text()
+    assert "Bron: CBS, Kadaster/PDOK" in readme and "CC BY 4.0" in readme
+
+
+def test_without_imported_boundaries_the_shipped_ones_count_real_points(client, world):
+    provinces = strict_json(
+        client.get(REGIONS_URL, query_string={"level": "province"}, headers=world["viewer"]).data
+    )
+    municipalities = regions_of(client, world["viewer"], "municipality")
+
+    names = [f["properties"]["name"] for f in provinces["features"]]
+    assert len(names) == 12 and "Fryslân" in names and names == sorted(names)
+    counted = {f["properties"]["name"]: f["properties"]["locations"] for f in provinces["features"]}
+    assert {name: n for name, n in counted.items() if n} == {"Groningen": 4, "Overijssel": 3}
+    assert provinces["unassigned_locations"] == 0
+    assert provinces["attribution"] == "Bron: CBS, Kadaster/PDOK (CC BY 4.0)"
+    for feature in provinces["features"]:
+        assert feature["geometry"]["type"] in ("Polygon", "MultiPolygon")
+        shape = shapely.geometry.shape(feature["geometry"])
+        assert shape.is_valid
+        assert all(shapely.LinearRing(p.exterior.coords).is_ccw for p in shapely.get_parts(shape))
+    assert len(municipalities) == 342
+    # The secret shelters count where their real points lie: LONELY-SECRET in Dalfsen.
+    assert municipalities["Dalfsen"]["properties"]["locations"] == 1
+    assert municipalities["Zwolle"]["properties"]["locations"] == 2
+    assert municipalities["Groningen"]["properties"]["critical"] == 1
+    assert municipalities["Amsterdam"]["properties"]["locations"] == 0
+
+
+def test_imported_boundaries_replace_the_shipped_ones_of_their_level_only(
+    client, world, cli, tmp_path
+):
+    assert import_regions(cli, write(province_boundaries(), tmp_path / "p.gpkg")).exit_code == 0
+
+    provinces = strict_json(
+        client.get(REGIONS_URL, query_string={"level": "province"}, headers=world["viewer"]).data
+    )
+    municipalities = regions_of(client, world["viewer"], "municipality")
+
+    assert sorted(f["properties"]["name"] for f in provinces["features"]) == sorted(
+        province_boundaries()["statnaam"]
+    )
+    assert "attribution" not in provinces
+    assert len(municipalities) == 342

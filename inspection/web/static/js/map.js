@@ -6,6 +6,8 @@ import { $, ApiError, STATUS_ORDER, api, badge, el, formatDay, formatScore, stat
 
 const NETHERLANDS = [[50.75, 3.35], [53.55, 7.25]];
 const MAX_NORMS_SHOWN = 6;
+// The statuses that need action are drawn larger, the others small (as on the PNG map).
+const RADIUS = { critical: 8, below_norm: 8, incomplete: 6.5, meets_norms: 5.5, not_inspected: 5.5 };
 const colours = statusColours();
 const container = $("#map");
 const normTitles = new Map();
@@ -24,7 +26,7 @@ function say(text, bad = false) {
 }
 
 function setUpMap() {
-  map = L.map(container, { zoomControl: true, attributionControl: true, minZoom: 6, maxZoom: 17 });
+  map = L.map(container, { zoomControl: true, attributionControl: true, minZoom: 6, maxZoom: 17, zoomSnap: 0.25 });
   map.fitBounds(NETHERLANDS);
   map.attributionControl.setPrefix(false);
   const tiles = container.dataset.tileUrl;
@@ -106,7 +108,7 @@ function drawLocations(collection) {
     const [lon, lat] = feature.geometry.coordinates;
     const colour = colours[p.status] || colours.not_inspected;
     const marker = L.circleMarker([lat, lon], {
-      radius: 8,
+      radius: RADIUS[p.status] || 6,
       color: colour.edge,
       weight: 1.5,
       fillColor: colour.colour,
@@ -181,8 +183,15 @@ async function loadRegions() {
   try {
     const { data } = await api("/exports/regions.geojson?level=province");
     const hasShapes = data.features.some((f) => f.geometry && f.geometry.type !== "Point");
+    // Without tiles the provinces are the land on a sea-coloured background.
+    const land = !container.dataset.tileUrl;
     regions = L.geoJSON(data, {
-      style: () => ({ color: "#4d4d4d", weight: 1.2, fillColor: "#f7f7f2", fillOpacity: hasShapes ? 0.7 : 0, interactive: true }),
+      // The boundaries that ship with the service name their source (CC BY 4.0).
+      attribution: data.attribution || "",
+      style: () => ({
+        color: "#6b6b6b", weight: 1, fillColor: "#fbfbf8", fillOpacity: hasShapes ? (land ? 1 : 0.5) : 0,
+        interactive: true, className: "region-shape",
+      }),
       pointToLayer: (feature, latlng) => L.circleMarker(latlng, {
         radius: 16, color: "#4d4d4d", weight: 1, dashArray: "3 3", fill: false, className: "region-marker",
       }),
