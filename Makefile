@@ -87,6 +87,7 @@ bench: install $(VENV)/.bench
 	cd bench && ../$(BIN)/python bench_submissions.py
 	cd bench && ../$(BIN)/python bench_exports.py
 	cd bench && ../$(BIN)/python bench_rescoring.py
+	cd bench && ../$(BIN)/python bench_login.py
 
 lint: install
 	$(BIN)/ruff check .

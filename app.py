@@ -20,6 +20,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     """Build the app: defaults, then the environment, then ``config`` (tests)."""
     app = Flask("inspection", instance_path=_instance_path(), instance_relative_config=True)
     _configure_settings(app, config or {})
+    _configure_proxies(app)
     app.json = OrjsonProvider(app)
     _configure_caches(app)
     _configure_db(app)
@@ -60,6 +61,9 @@ def _configure_settings(app: Flask, config: dict[str, Any]) -> None:
         LOGIN_WINDOW_SECONDS=15 * 60,
         LOGIN_FAILURES_PER_USERNAME=5,
         LOGIN_FAILURES_PER_ADDRESS=20,
+        # How many reverse proxies (load balancers) in front of the app append to
+        # X-Forwarded-For; the client address is read that many hops from the end.
+        TRUSTED_PROXIES=0,
         NORM_CATALOGUE="nl-children",
         SERVICE_AREA=NETHERLANDS,
         # What a 503 during a database outage asks clients to wait before trying again.
@@ -73,7 +77,28 @@ def _configure_settings(app: Flask, config: dict[str, Any]) -> None:
         app.config["SERVICE_AREA"] = tuple(
             float(part) for part in os.environ["SERVICE_AREA"].split(",")
         )
+    if os.environ.get("TRUSTED_PROXIES"):
+        app.config["TRUSTED_PROXIES"] = _count("TRUSTED_PROXIES", os.environ["TRUSTED_PROXIES"])
     app.config.update(config)
+
+
+def _count(name: str, value: str) -> int:
+    if not value.strip().isdigit():
+        raise ValueError(f"{name} must be a whole number of 0 or more, not {value!r}")
+    return int(value)
+
+
+def _configure_proxies(app: Flask) -> None:
+    """Trust X-Forwarded-For and -Proto only as far as ``TRUSTED_PROXIES`` proxies add them.
+
+    Without proxies (the default) the headers are ignored: a client could
+    write any address there and so escape the login limits.
+    """
+    from werkzeug.middleware.proxy_fix import ProxyFix
+
+    proxies = app.config["TRUSTED_PROXIES"]
+    if proxies:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies)  # type: ignore[method-assign]
 
 
 def _configure_caches(app: Flask) -> None:

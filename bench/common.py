@@ -127,6 +127,7 @@ def store_inspections(count: int, seed: int = 3, distinct: int = 2000) -> list[t
                 "notes": {},
                 "norm_set_id": norm_set.id,
                 **scores[key],
+                "norm_set_sha256": norm_set.document_sha256,
             }
         )
         stored.append((answers, kind))

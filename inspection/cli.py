@@ -116,14 +116,84 @@ def users_create(
     """Create a user; the password is read from standard input or prompted for."""
     from inspection.users import create_user
 
-    if password_stdin:
-        password = sys.stdin.readline().rstrip("\r\n")
-    else:
-        password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
+    password = _read_password(password_stdin)
     with transaction():
         user = create_user(username, password, role, locations)
     scope = f" for {', '.join(loc.code for loc in user.locations)}" if user.locations else ""
     click.echo(f"Created {user.role} {user.username}{scope}")
+
+
+@users_cli.command("list")
+@click.option("--role", help="Only users of this role.")
+@click.option("--active/--inactive", default=None, help="Only active or only deactivated users.")
+def users_list(role: str | None, active: bool | None) -> None:
+    """List users: username, role, active or not, locations (managers)."""
+    from inspection.users import list_users
+
+    for user in list_users(role, active):
+        state = "active" if user.active else "deactivated"
+        codes = ",".join(loc.code for loc in user.locations)
+        click.echo(f"{user.username}\t{user.role}\t{state}\t{codes}")
+
+
+@users_cli.command("deactivate")
+@click.argument("username")
+def users_deactivate(username: str) -> None:
+    """Deactivate a user: no more logins, and their tokens stop working at once."""
+    _change_user(username, {"active": False}, "Deactivated")
+
+
+@users_cli.command("activate")
+@click.argument("username")
+def users_activate(username: str) -> None:
+    """Let a deactivated user log in again."""
+    _change_user(username, {"active": True}, "Activated")
+
+
+@users_cli.command("set-password")
+@click.argument("username")
+@click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
+def users_set_password(username: str, password_stdin: bool) -> None:
+    """Give a user a new password; their tokens stop working at once."""
+    _change_user(username, {"password": _read_password(password_stdin)}, "New password for")
+
+
+@users_cli.command("set-locations")
+@click.argument("username")
+@click.option("--location", "locations", multiple=True, help="A location code; none clears.")
+def users_set_locations(username: str, locations: tuple[str, ...]) -> None:
+    """Set the locations a manager sees (replacing the ones they had)."""
+    _change_user(username, {"locations": list(locations)}, "Locations set for")
+
+
+@users_cli.command("revoke-tokens")
+@click.argument("username")
+def users_revoke_tokens(username: str) -> None:
+    """Revoke every token of a user (a lost phone): they must log in again."""
+    from inspection.users import get_user, revoke_tokens
+
+    with transaction():
+        revoked = revoke_tokens(get_user(username))
+    click.echo(f"Revoked {revoked} tokens of {username}")
+
+
+def _read_password(from_stdin: bool) -> str:
+    if from_stdin:
+        return sys.stdin.readline().rstrip("\r\n")
+    return click.prompt("Password", hide_input=True, confirmation_prompt=True)
+
+
+def _change_user(username: str, changes: dict[str, object], done: str) -> None:
+    from inspection.users import active_tokens, get_user, update_user
+
+    with transaction():
+        user = get_user(username)
+        tokens = active_tokens(user)
+        update_user(user, changes)
+        revoked = tokens - active_tokens(user)
+    scope = f" ({', '.join(loc.code for loc in user.locations) or 'no locations'})"
+    suffix = f"; {revoked} tokens revoked" if revoked else ""
+    click.echo(f"{done} {user.username}{scope if 'locations' in changes else ''}{suffix}")
 
 
 @demo_cli.command("load")

@@ -194,6 +194,7 @@ def _begin_sqlite(
         _is_sqlite(dbapi_connection)
         and not dbapi_connection.in_transaction
         and conn.in_transaction()
-        and not statement.lstrip()[:6].upper().startswith(("SELECT", "PRAGMA"))
+        # A BEGIN of its own (``locks.begin_writing``'s BEGIN IMMEDIATE) needs none before it.
+        and not statement.lstrip()[:6].upper().startswith(("SELECT", "PRAGMA", "BEGIN"))
     ):
         cursor.execute("BEGIN")

@@ -3,12 +3,9 @@
 from __future__ import annotations
 
 import hashlib
-import io
 import uuid
-import warnings
 
 from flask import current_app
-from PIL import Image, ImageOps, UnidentifiedImageError
 from sqlalchemy import func, select
 
 from inspection import audit
@@ -17,15 +14,12 @@ from inspection.errors import (
     Conflict,
     NotFound,
     PayloadTooLarge,
-    UnsupportedMediaType,
     ValidationFailed,
 )
+from inspection.images import clean_image
+from inspection.locks import hold_exclusively
 from inspection.models import Inspection, Photo, User
 from inspection.norm_sets import compiled
-
-CONTENT_TYPES = {"JPEG": "image/jpeg", "PNG": "image/png"}
-# Big enough for any phone camera, small enough that decoding stays cheap.
-MAX_PIXELS = 50_000_000
 
 
 def add_photo(
@@ -37,43 +31,56 @@ def add_photo(
 ) -> tuple[Photo, bool]:
     """Store a JPEG or PNG for an inspection; returns the photo and whether it is new.
 
-    The image is decoded and encoded again, which drops EXIF (GPS position,
-    camera serial) and any other metadata or trailing bytes.
+    The image is decoded and encoded again without metadata
+    (``inspection.images.clean_image``). The phone's ``photo_id`` makes a
+    resend safe: the same photo again gives back the stored one, other content
+    under that id is a conflict. The id check, the count against
+    ``PHOTOS_PER_INSPECTION`` and the insert happen under a lock per
+    inspection (and per id), so parallel uploads neither pass the limit
+    together nor store one id twice.
     """
     limit = current_app.config["PHOTO_MAX_BYTES"]
     if len(data) > limit:
         raise PayloadTooLarge(f"A photo may be at most {_size(limit)}")
     digest = hashlib.sha256(data).hexdigest()
     if photo_id is not None:
-        existing = db.session.get(Photo, photo_id)
+        # Most resends find their photo at once, without decoding it again.
+        existing = _resent(photo_id, inspection, digest, norm)
         if existing is not None:
-            same = (existing.inspection_id, existing.sha256, existing.norm)
-            if same == (inspection.id, digest, norm):
-                return existing, False
-            raise Conflict(f"Photo {photo_id} was already received with other content")
+            return existing, False
     if norm is not None and norm not in {n.code for n in compiled(inspection.norm_set).norms}:
         raise ValidationFailed(
             "Unknown norm", {"norm": [f"{norm} is not a norm of this inspection"]}
         )
+    clean = clean_image(data)
+
+    if photo_id is not None:
+        hold_exclusively(f"photo:{photo_id}")
+    hold_exclusively(f"photos-of:{inspection.id}")
+    if photo_id is not None:
+        existing = _resent(photo_id, inspection, digest, norm)
+        if existing is not None:
+            return existing, False
+    most = current_app.config["PHOTOS_PER_INSPECTION"]
     count = db.session.scalar(
         select(func.count()).select_from(Photo).where(Photo.inspection_id == inspection.id)
     )
-    if count >= current_app.config["PHOTOS_PER_INSPECTION"]:
+    if count >= most:
         raise ValidationFailed(
-            "Too many photos", {"photo": [f"at most {count} photos per inspection"]}
+            "Too many photos",
+            {"photo": [f"at most {most} photos per inspection; this one has {count}"]},
         )
-    content_type, clean, width, height = _clean_image(data)
     photo = Photo(
         id=photo_id or str(uuid.uuid4()),
         inspection_id=inspection.id,
         norm=norm,
-        content_type=content_type,
-        width=width,
-        height=height,
-        size_bytes=len(clean),
+        content_type=clean.content_type,
+        width=clean.width,
+        height=clean.height,
+        size_bytes=len(clean.data),
         sha256=digest,
         uploaded_by_id=actor.id,
-        data=clean,
+        data=clean.data,
     )
     db.session.add(photo)
     db.session.flush()
@@ -84,7 +91,7 @@ def add_photo(
         actor,
         photo=photo.id,
         norm=norm,
-        bytes=len(clean),
+        bytes=len(clean.data),
     )
     return photo, True
 
@@ -108,42 +115,17 @@ def photo_of(inspection: Inspection, photo_id: str) -> Photo:
     return photo
 
 
+def _resent(photo_id: str, inspection: Inspection, digest: str, norm: str | None) -> Photo | None:
+    """The stored photo this upload resends, None if there is none; a conflict if it differs."""
+    existing = db.session.get(Photo, photo_id)
+    if existing is None:
+        return None
+    if (existing.inspection_id, existing.sha256, existing.norm) == (inspection.id, digest, norm):
+        return existing
+    raise Conflict(f"Photo {photo_id} was already received with other content")
+
+
 def _size(n_bytes: int) -> str:
     if n_bytes >= 1024 * 1024:
         return f"{n_bytes / (1024 * 1024):g} MB"
     return f"{n_bytes / 1024:g} kB"
-
-
-def _clean_image(data: bytes) -> tuple[str, bytes, int, int]:
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("error", Image.DecompressionBombWarning)
-            with Image.open(io.BytesIO(data)) as probe:
-                kind = probe.format
-                if kind not in CONTENT_TYPES:
-                    raise UnsupportedMediaType("A photo must be a JPEG or PNG image")
-                if probe.width * probe.height > MAX_PIXELS:
-                    raise ValidationFailed("Image too large", {"photo": ["too many pixels"]})
-                probe.verify()
-            with Image.open(io.BytesIO(data)) as image:
-                image.load()
-                upright = ImageOps.exif_transpose(image)
-    except (
-        UnidentifiedImageError,
-        OSError,
-        SyntaxError,
-        Image.DecompressionBombError,
-        Image.DecompressionBombWarning,
-    ) as exc:
-        raise UnsupportedMediaType("The photo is not a readable JPEG or PNG image") from exc
-    if upright.mode not in ("RGB", "RGBA", "L", "LA"):
-        # Palette and other modes keep colours in side data; plain pixels carry nothing else.
-        upright = upright.convert("RGBA")
-    pixels = Image.new(upright.mode, upright.size)
-    pixels.paste(upright)
-    out = io.BytesIO()
-    if kind == "JPEG":
-        pixels.convert("RGB").save(out, format="JPEG", quality=90, optimize=True)
-    else:
-        pixels.save(out, format="PNG", optimize=True)
-    return CONTENT_TYPES[kind], out.getvalue(), pixels.width, pixels.height

@@ -6,12 +6,13 @@ from dataclasses import dataclass
 from typing import Any
 
 import orjson
-from sqlalchemy import Text, cast, select, update
+from sqlalchemy import ColumnElement, Result, Text, cast, select, update
 
 from inspection import audit
 from inspection.db import db
-from inspection.engine import NormSetError, parse_norm_set, score_answers
+from inspection.engine import NormSetDocument, NormSetError, parse_norm_set, score_answers
 from inspection.errors import NotFound, ValidationFailed
+from inspection.locks import begin_writing
 from inspection.models import Inspection, Location, NormSet, User
 from inspection.norm_sets import compiled, document_digest, get_norm_set, json_ready
 
@@ -66,15 +67,42 @@ def rescore(catalogue: str, version: str, actor: User | None = None) -> RescoreR
     and its new score, so no earlier verdict is lost. Rows are streamed and
     written back in batches, without loading ORM objects: a version can hold
     hundreds of thousands of inspections.
+
+    Submissions keep arriving meanwhile, scored by the document committed
+    when they read it. A last pass, with the norm set row locked for update,
+    rescores every row whose recorded document digest is not the current one:
+    it waits for the submissions in flight (each holds a share lock on that
+    row from its insert to its commit), and those that come later wait for
+    this commit and then read the corrected document themselves.
     """
     norm_set = get_norm_set(catalogue, version)
     if norm_set is None:
         raise NotFound(f"No norm set {catalogue} {version}")
-    document = compiled(norm_set)
-    # The stored results and domain scores come as text: when the new score
-    # serialises to the same text (the usual case on SQLite, which keeps the
-    # text as written), the row is unchanged and nothing is decoded or written.
-    stored = db.session.execute(
+    # SQLite: rows are read while batches are written, so hold the write lock from the start.
+    begin_writing()
+    run = _Run(compiled(norm_set), norm_set.document_sha256, f"{catalogue}/{version}", actor)
+    run.rescore(_stored(norm_set.id))
+    db.session.execute(select(NormSet.id).where(NormSet.id == norm_set.id).with_for_update())
+    run.rescore(_stored(norm_set.id, Inspection.norm_set_sha256 != norm_set.document_sha256))
+    audit.record(
+        "norm_set.rescored",
+        "norm_set",
+        f"{catalogue}/{version}",
+        actor,
+        rescored=run.rescored,
+        changed=run.changed,
+    )
+    return RescoreReport(rescored=run.rescored, changed=run.changed)
+
+
+def _stored(norm_set_id: int, *where: ColumnElement[bool]) -> Result[Any]:
+    """The stored inspections of a version, streamed.
+
+    The stored results and domain scores come as text: when the new score
+    serialises to the same text (the usual case on SQLite, which keeps the
+    text as written), the row is unchanged and nothing is decoded or written.
+    """
+    return db.session.execute(
         select(
             Inspection.id,
             Inspection.answers,
@@ -82,72 +110,87 @@ def rescore(catalogue: str, version: str, actor: User | None = None) -> RescoreR
             Inspection.overall,
             Inspection.coverage,
             Inspection.status,
+            Inspection.norm_set_sha256,
             cast(Inspection.domain_scores, Text).label("domains_text"),
             cast(Inspection.results, Text).label("results_text"),
         )
         .join(Location, Inspection.location_id == Location.id)
-        .where(Inspection.norm_set_id == norm_set.id)
+        .where(Inspection.norm_set_id == norm_set_id, *where)
         .order_by(Inspection.id)
         .execution_options(yield_per=BATCH)
     )
-    rescored = changed = 0
-    updates: list[dict[str, Any]] = []
-    events: list[tuple[str, dict[str, Any]]] = []
-    for row in stored:
-        rescored += 1
-        score = score_answers(row.answers, document, row.type)
+
+
+class _Run:
+    """One rescoring: the document, the counts, and the batches not yet written."""
+
+    def __init__(
+        self, document: NormSetDocument, digest: str, label: str, actor: User | None
+    ) -> None:
+        self.document = document
+        self.digest = digest
+        self.label = label
+        self.actor = actor
+        self.rescored = self.changed = 0
+        self.updates: list[dict[str, Any]] = []
+        # Rows whose score stays as it is but that now record the current document.
+        self.digest_only: list[dict[str, Any]] = []
+        self.events: list[tuple[str, dict[str, Any]]] = []
+
+    def rescore(self, stored: Result[Any]) -> None:
+        for row in stored:
+            self.rescored += 1
+            self._rescore_row(row)
+            if len(self.updates) + len(self.digest_only) >= BATCH:
+                self._write()
+        self._write()
+
+    def _rescore_row(self, row: Any) -> None:
+        score = score_answers(row.answers, self.document, row.type)
         # orjson writes the result dataclasses exactly as NormResult.to_dict would.
         results_text = orjson.dumps(list(score.results)).decode()
+        recorded = row.norm_set_sha256 == self.digest
         if (
             results_text == row.results_text
             and orjson.dumps(score.domains_dict()).decode() == row.domains_text
         ):
-            continue
+            if not recorded:
+                self.digest_only.append({"id": row.id, "norm_set_sha256": self.digest})
+            return
         new = score.stored()
         previous_results = orjson.loads(row.results_text)
         previous_domains = orjson.loads(row.domains_text)
         if new["results"] == previous_results and new["domain_scores"] == previous_domains:
-            continue  # the same content, only written differently (JSONB key order)
-        updates.append({"id": row.id, **new})
+            # The same content, only written differently (JSONB key order).
+            if not recorded:
+                self.digest_only.append({"id": row.id, "norm_set_sha256": self.digest})
+            return
+        self.updates.append({"id": row.id, **new, "norm_set_sha256": self.digest})
         before = _verdict(row.overall, row.coverage, row.status, previous_domains, previous_results)
         after = _verdict(
             new["overall"], new["coverage"], new["status"], new["domain_scores"], new["results"]
         )
         if before != after:
-            changed += 1
-            events.append(
+            self.changed += 1
+            self.events.append(
                 (
                     row.id,
                     {
-                        "norm_set": f"{catalogue}/{version}",
+                        "norm_set": self.label,
                         "previous": before,
                         "previous_results": previous_results,
                         "current": after,
                     },
                 )
             )
-        if len(updates) >= BATCH:
-            _write(updates, events, actor)
-    _write(updates, events, actor)
-    audit.record(
-        "norm_set.rescored",
-        "norm_set",
-        f"{catalogue}/{version}",
-        actor,
-        rescored=rescored,
-        changed=changed,
-    )
-    return RescoreReport(rescored=rescored, changed=changed)
 
-
-def _write(
-    updates: list[dict[str, Any]], events: list[tuple[str, dict[str, Any]]], actor: User | None
-) -> None:
-    if updates:
-        db.session.execute(update(Inspection), updates)
-    audit.record_many("inspection.rescored", "inspection", events, actor)
-    updates.clear()
-    events.clear()
+    def _write(self) -> None:
+        for batch in (self.updates, self.digest_only):
+            if batch:
+                db.session.execute(update(Inspection), batch)
+            batch.clear()
+        audit.record_many("inspection.rescored", "inspection", self.events, self.actor)
+        self.events.clear()
 
 
 def _verdict(

@@ -7,6 +7,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from flask import current_app
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from inspection import audit
@@ -89,6 +90,7 @@ def submit_inspection(
         position_longitude=position.get("longitude"),
         position_accuracy_m=position.get("accuracy_m"),
         norm_set=norm_set,
+        norm_set_sha256=norm_set.document_sha256,
     )
     apply_score(inspection, score)
     try:
@@ -116,6 +118,7 @@ def submit_inspection(
             f"Inspection {submission.id} was already received with other content",
             {"id": ["already used for a different submission"]},
         ) from None
+    _score_by_current_document(inspection, norm_set)
     # Answer with what the database keeps, as a resend will: PostgreSQL's JSONB
     # has no -0.0 and writes 1e2 as 100.
     db.session.refresh(inspection, ["answers", "results", "domain_scores"])
@@ -126,6 +129,30 @@ def apply_score(inspection: Inspection, score: Score) -> None:
     """Copy an engine score onto the stored inspection."""
     for column, value in score.stored().items():
         setattr(inspection, column, value)
+
+
+def _score_by_current_document(inspection: Inspection, norm_set: NormSet) -> None:
+    """Score again if an erratum of the version was committed since it was read.
+
+    The stored row now holds a share lock on its norm set row (PostgreSQL) or
+    the database's write lock (SQLite) until this transaction ends. A rescore
+    takes the norm set row for update before its last pass: either it waits
+    for this row and rescores it, or this row waited for the rescore and reads
+    its corrected document here. Nothing is missed either way.
+    """
+    current = db.session.scalar(
+        select(NormSet.document_sha256)
+        .where(NormSet.id == norm_set.id)
+        .with_for_update(read=True, key_share=True)
+    )
+    if current == inspection.norm_set_sha256:
+        return
+    db.session.refresh(norm_set, ["document", "document_sha256"])
+    apply_score(
+        inspection, score_answers(inspection.answers, compiled(norm_set), inspection.location.type)
+    )
+    inspection.norm_set_sha256 = norm_set.document_sha256
+    db.session.flush()
 
 
 def _check_observed_at(

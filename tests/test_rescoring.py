@@ -1,13 +1,28 @@
-"""After an erratum a coordinator rescores a version; the old verdicts stay in the audit log."""
+"""After an erratum a coordinator rescores a version; the old verdicts stay in the audit log.
+
+Submissions that arrive while an erratum is being rescored end up scored by
+the erratum: there the app runs in a real threaded HTTP server, and phones
+keep posting while ``flask norms rescore --document ERRATUM`` runs in the
+test's own thread.
+"""
 
 from __future__ import annotations
 
 import copy
+import json
+import threading
+import time
+import urllib.error
+import urllib.request
 import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass
 from datetime import datetime
 
 import pytest
 import yaml
+from sqlalchemy import insert, select
+from werkzeug.serving import make_server
 
 from inspection.db import db
 from inspection.models import AuditEvent, Inspection
@@ -120,3 +135,127 @@ def test_an_unknown_version_is_reported(cli, norm_set):
 
     assert result.exit_code != 0
     assert "No norm set nl-children 1999" in result.output
+
+
+# --- submissions racing a rescore -----------------------------------------------------------
+
+STORED = 1000
+PHONES = 4
+RESENDS = 20
+# 200 residents and 12 working toilets: 16.7 residents per toilet, below the
+# norm of 2023.1 (at most 15 in an azc) and within the erratum's (at most 20).
+TOILETS = 12
+
+
+@dataclass(frozen=True)
+class Sent:
+    id: str
+    status: int
+    sent: float
+    answered: float
+
+
+@pytest.fixture
+def server(app) -> Iterator[str]:
+    http = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=http.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{http.server_port}"
+    http.shutdown()
+    thread.join(timeout=10)
+
+
+@pytest.fixture
+def stored_many(norm_set, create_location, create_user, passing_answers) -> None:
+    """STORED inspections of 2023.1 below the norm, copied from one real submission."""
+    create_location(code="TER-APEL", type="azc")
+    inspector = create_user("inspector")
+    first = Submission(
+        id=str(uuid.uuid4()),
+        location="TER-APEL",
+        observed_at=datetime.fromisoformat("2026-11-20T10:15:00+01:00"),
+        answers={**passing_answers, "toilets_working": TOILETS},
+    )
+    inspection, _ = submit_inspection(first, inspector)
+    db.session.commit()
+    assert inspection.status == "below_norm"
+    row = dict(db.session.execute(select(Inspection.__table__)).mappings().one())
+    db.session.execute(
+        insert(Inspection.__table__), [{**row, "id": str(uuid.uuid4())} for _ in range(STORED - 1)]
+    )
+    db.session.commit()
+
+
+def post(url: str, body: dict, headers: dict[str, str]) -> int:
+    request = urllib.request.Request(
+        url,
+        data=json.dumps(body).encode(),
+        headers={**headers, "Content-Type": "application/json"},
+        method="POST",
+    )
+    try:
+        with urllib.request.urlopen(request, timeout=60) as response:
+            return response.status
+    except urllib.error.HTTPError as error:
+        return error.code
+
+
+def test_submissions_during_a_rescore_are_scored_by_the_erratum(
+    cli, server, stored_many, headers_for, make_submission, passing_answers, tmp_path
+):
+    headers = headers_for("inspector")
+    url = f"{server}/api/v1/inspections"
+    stop = threading.Event()
+    sent: list[Sent] = []
+
+    def phone() -> None:
+        while not stop.is_set():
+            body = make_submission(answers={**passing_answers, "toilets_working": TOILETS})
+            began = time.monotonic()
+            # On SQLite a submission waits for the rescore's write lock, up to its busy
+            # timeout; a phone whose send failed sends the same again later.
+            for _ in range(RESENDS):
+                status = post(url, body, headers)
+                if status < 500:
+                    break
+                time.sleep(0.2)
+            sent.append(Sent(body["id"], status, began, time.monotonic()))
+
+    phones = [threading.Thread(target=phone) for _ in range(PHONES)]
+    for thread in phones:
+        thread.start()
+    try:
+        while len(sent) < 2 * PHONES:
+            time.sleep(0.01)
+        started = time.monotonic()
+        result = cli.invoke(
+            args=[
+                "norms",
+                "rescore",
+                "--catalogue",
+                "nl-children",
+                "--version",
+                "2023.1",
+                "--document",
+                str(erratum(tmp_path, azc_max=20)),
+            ]
+        )
+        finished = time.monotonic()
+        settled = len(sent)
+        while len(sent) < settled + 2 * PHONES:
+            time.sleep(0.01)
+    finally:
+        stop.set()
+        for thread in phones:
+            thread.join(timeout=60)
+
+    assert result.exit_code == 0, result.output
+    assert {s.status for s in sent} == {201}, [s.status for s in sent if s.status != 201]
+    # The premise: phones were sending while the rescore ran.
+    during = [s for s in sent if s.sent < finished and s.answered > started]
+    assert len(during) >= PHONES, (len(during), finished - started)
+    db.session.expire_all()
+    statuses = db.session.execute(
+        select(Inspection.status, db.func.count()).group_by(Inspection.status)
+    ).all()
+    assert dict(statuses) == {"meets_norms": STORED + len(sent)}

@@ -39,6 +39,9 @@ class Inspection(Base):
     position_longitude: Mapped[float | None]
     position_accuracy_m: Mapped[float | None]
     norm_set_id: Mapped[int] = mapped_column(ForeignKey("norm_sets.id"), index=True)
+    # The digest of the norm set document the score was computed with: after an
+    # erratum, rows that still carry the old one are the ones left to rescore.
+    norm_set_sha256: Mapped[str] = mapped_column(String(64))
     overall: Mapped[float | None]
     coverage: Mapped[float | None]
     status: Mapped[str] = mapped_column(String(16), index=True)

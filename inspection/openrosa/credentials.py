@@ -10,17 +10,10 @@ from __future__ import annotations
 
 import base64
 import binascii
-from datetime import timedelta
 
-from flask import current_app
-from sqlalchemy import delete
-
-from inspection import audit
-from inspection.auth import _check_rate_limits
-from inspection.db import db, utcnow
 from inspection.errors import Unauthorized
-from inspection.models import FailedLogin, User
-from inspection.users import user_by_username, verify_password
+from inspection.login import authenticate
+from inspection.models import User
 
 CHALLENGE = 'Basic realm="Inspecties", charset="UTF-8"'
 
@@ -43,20 +36,10 @@ def basic_credentials(header: str | None) -> tuple[str, str] | None:
 
 
 def check_credentials(username: str, password: str, address: str) -> User:
-    """The active user with this username and password.
+    """The active user with this username and password: ``inspection.login.authenticate``.
 
-    Raises ``TooManyRequests`` while the username or the address has too many
-    recent failures (the same counts as ``POST /auth/tokens``), and
-    ``Unauthorized`` after recording the failure otherwise.
+    The same check, limits and answers as ``POST /auth/tokens``: raises
+    ``TooManyRequests`` while the limits refuse a check and ``Unauthorized``
+    (the failure recorded, to be committed by the caller) otherwise.
     """
-    now = utcnow()
-    _check_rate_limits(username, address, now)
-    user = user_by_username(username)
-    if user is None or not user.active or not verify_password(user, password):
-        window = timedelta(seconds=current_app.config["LOGIN_WINDOW_SECONDS"])
-        db.session.execute(delete(FailedLogin).where(FailedLogin.attempted_at < now - window))
-        db.session.add(FailedLogin(username=username[:64], address=address[:64], attempted_at=now))
-        audit.record("auth.login_failed", "user", username[:64], None, address=address)
-        # The failure counts towards the rate limit and stays in the audit log.
-        raise Unauthorized("Unknown user or wrong password", keep_work=True)
-    return user
+    return authenticate(username, password, address)

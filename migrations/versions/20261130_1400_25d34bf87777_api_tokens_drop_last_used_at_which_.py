@@ -1,7 +1,7 @@
 """API tokens: drop last_used_at, which nothing ever wrote.
 
 Revision ID: 25d34bf87777
-Revises: e7941ba232b9
+Revises: dba251989645
 Create Date: 2026-11-30 14:00:32.489525
 
 """
@@ -11,7 +11,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = "25d34bf87777"
-down_revision = "e7941ba232b9"
+down_revision = "dba251989645"
 branch_labels = None
 depends_on = None
 

@@ -37,6 +37,7 @@ PLACEHOLDERS = {
     "catalogue": "catalogue",
     "version": "version",
     "type": "location_type",
+    "user": "username",
 }
 
 ANON, INSP, MGR, COORD, VIEW = None, "inspector", "manager", "coordinator", "viewer"
@@ -163,6 +164,32 @@ ACCESS: list[tuple[str, str, str | None, int]] = [
     ("GET", "/inspections/{other_inspection}/photos/{other_photo}", MGR, 404),
     ("GET", "/inspections/{other_inspection}/photos/{other_photo}", COORD, 200),
     ("GET", "/inspections/{other_inspection}/photos/{other_photo}", VIEW, 403),
+    # --- user accounts (coordinators only) --------------------------------------------
+    ("GET", "/users", ANON, 401),
+    ("GET", "/users", INSP, 403),
+    ("GET", "/users", MGR, 403),
+    ("GET", "/users", COORD, 200),
+    ("GET", "/users", VIEW, 403),
+    ("POST", "/users", ANON, 401),
+    ("POST", "/users", INSP, 403),
+    ("POST", "/users", MGR, 403),
+    ("POST", "/users", COORD, 201),
+    ("POST", "/users", VIEW, 403),
+    ("GET", "/users/{user}", ANON, 401),
+    ("GET", "/users/{user}", INSP, 403),
+    ("GET", "/users/{user}", MGR, 403),
+    ("GET", "/users/{user}", COORD, 200),
+    ("GET", "/users/{user}", VIEW, 403),
+    ("PATCH", "/users/{user}", ANON, 401),
+    ("PATCH", "/users/{user}", INSP, 403),
+    ("PATCH", "/users/{user}", MGR, 403),
+    ("PATCH", "/users/{user}", COORD, 200),
+    ("PATCH", "/users/{user}", VIEW, 403),
+    ("DELETE", "/users/{user}/tokens", ANON, 401),
+    ("DELETE", "/users/{user}/tokens", INSP, 403),
+    ("DELETE", "/users/{user}/tokens", MGR, 403),
+    ("DELETE", "/users/{user}/tokens", COORD, 204),
+    ("DELETE", "/users/{user}/tokens", VIEW, 403),
     # --- geodata: exports and maps (managers get their own locations only) ---------
     ("GET", "/exports/locations.geojson", ANON, 401),
     ("GET", "/exports/locations.geojson", INSP, 200),
@@ -246,6 +273,10 @@ def request_kwargs(method: str, template: str, role: str | None, world, make_sub
     if (method, template) == ("POST", "/auth/tokens"):
         username = world["users"][role or "inspector"].username
         return {"json": {"username": username, "password": "correct horse battery"}}
+    if (method, template) == ("POST", "/users"):
+        return {"json": {"username": "nieuw", "password": "een lang wachtwoord", "role": "viewer"}}
+    if (method, template) == ("PATCH", "/users/{user}"):
+        return {"json": {"active": True}}
     if (method, template) == ("POST", "/locations"):
         return {
             "json": {
@@ -308,7 +339,13 @@ def test_the_table_has_no_duplicate_rows():
 )
 def test_access(client, login, world, make_submission, method, template, role, expected):
     headers = login(world["users"][role].username) if role else {}
-    values = {"own": "OWN", "other": "OTHER", "catalogue": "nl-children", "version": "2023.1"}
+    values = {
+        "own": "OWN",
+        "other": "OTHER",
+        "catalogue": "nl-children",
+        "version": "2023.1",
+        "user": world["users"]["inspector"].username,
+    }
     path = API + template.format(type="azc", **values, **world["ids"])
     kwargs = request_kwargs(method, template, role, world, make_submission)
 

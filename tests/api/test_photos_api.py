@@ -3,12 +3,21 @@
 from __future__ import annotations
 
 import io
+import json
 import os
 import re
+import subprocess
+import sys
+import threading
+import urllib.error
+import urllib.request
 import uuid
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 from PIL import Image, PngImagePlugin
+from werkzeug.serving import make_server
 
 INSPECTIONS = "/api/v1/inspections"
 
@@ -542,3 +551,224 @@ def test_at_most_photos_per_inspection(app, client, setup):
     assert resend.status_code == 200  # a resend of a stored photo is no new photo
     assert elsewhere.status_code == 201  # the limit is per inspection
     assert len(listed(client, setup)) == 2
+
+
+def test_the_limit_error_states_the_limit(app, client, setup):
+    app.config["PHOTOS_PER_INSPECTION"] = 3
+    for side in (8, 9, 10):
+        assert upload(client, setup["inspector"], setup["inspection"], png(gradient((side, 4))))
+    app.config["PHOTOS_PER_INSPECTION"] = 2  # lowered since: three are stored
+
+    refused = upload(client, setup["inspector"], setup["inspection"], png())
+
+    error = assert_error(refused, 422, "validation_error")
+    assert error["fields"]["photo"] == ["at most 2 photos per inspection; this one has 3"]
+
+
+# --- what phones write: MPO ---------------------------------------------------------------
+
+
+def mpo(first: Image.Image, second: Image.Image) -> bytes:
+    """A multi-picture JPEG as many phones write it: the photo, then another frame."""
+    out = io.BytesIO()
+    first.save(out, format="MPO", save_all=True, append_images=[second])
+    return out.getvalue()
+
+
+def test_a_multi_picture_jpeg_is_stored_as_a_jpeg_of_its_first_frame(client, setup):
+    data = mpo(gradient((64, 48)), Image.new("RGB", (32, 32), (255, 0, 0)))
+    with Image.open(io.BytesIO(data)) as original:  # the fixture is a real two-frame MPO
+        assert (original.format, original.n_frames) == ("MPO", 2)
+
+    response = upload(client, setup["inspector"], setup["inspection"], data)
+
+    assert response.status_code == 201, response.get_json()
+    photo = response.get_json()
+    assert photo["content_type"] == "image/jpeg"
+    assert (photo["width"], photo["height"]) == (64, 48)
+    stored = decoded(client.get(photo["url"], headers=setup["inspector"]).data)
+    assert stored.format == "JPEG"
+    assert getattr(stored, "n_frames", 1) == 1
+    red, green, _ = stored.getpixel((60, 40))
+    assert red > 200 and green > 150  # the gradient's corner, not the red second frame
+
+
+# --- large images -------------------------------------------------------------------------
+
+
+def test_an_icc_profile_and_xmp_are_dropped_too(client, setup):
+    out = io.BytesIO()
+    xmp = b'<x:xmpmeta xmlns:x="adobe:ns:meta/"><rdf:Description>Dorpsstraat 12</rdf:Description>'
+    gradient().save(out, format="JPEG", icc_profile=b"\0" * 128, xmp=xmp + b"</x:xmpmeta>")
+    with Image.open(io.BytesIO(out.getvalue())) as original:  # the fixture carries both
+        assert "icc_profile" in original.info and "xmp" in original.info
+
+    response = upload(client, setup["inspector"], setup["inspection"], out.getvalue())
+
+    assert response.status_code == 201, response.get_json()
+    data = client.get(response.get_json()["url"], headers=setup["inspector"]).data
+    stored = decoded(data)
+    assert "icc_profile" not in stored.info and "xmp" not in stored.info
+    assert b"Dorpsstraat" not in data
+
+
+def test_a_large_jpeg_is_stored_reduced(client, setup):
+    response = upload(client, setup["inspector"], setup["inspection"], jpeg_with_gps((5000, 300)))
+
+    assert response.status_code == 201, response.get_json()
+    photo = response.get_json()
+    # Halved while decoding: the longest side kept is 4096.
+    assert (photo["width"], photo["height"]) == (2500, 150)
+    assert decoded(client.get(photo["url"], headers=setup["inspector"]).data).size == (2500, 150)
+
+
+def test_a_png_too_large_to_decode_cheaply_is_refused_naming_the_limit(client, setup):
+    big = png(Image.new("L", (4097, 4096)))
+
+    response = upload(client, setup["inspector"], setup["inspection"], big, "big.png", "image/png")
+
+    error = assert_error(response, 422, "validation_error")
+    assert "4096 x 4096" in error["fields"]["photo"][0]
+    assert listed(client, setup) == []
+
+
+# Peak resident memory from /proc (Linux): unlike getrusage's ru_maxrss, VmHWM
+# belongs to this process image alone, not inherited from the forking parent.
+DECODE = """
+import json, sys
+from app import create_app
+
+def peak_kib():
+    with open("/proc/self/status") as status:
+        return next(int(line.split()[1]) for line in status if line.startswith("VmHWM:"))
+
+create_app({"SQLALCHEMY_DATABASE_URI": "sqlite://"})  # what a worker has loaded
+from inspection.images import clean_image
+
+data = open(sys.argv[1], "rb").read()
+before = peak_kib()
+clean = clean_image(data)
+peak = peak_kib()
+print(json.dumps({"before_kib": before, "peak_kib": peak, "size": [clean.width, clean.height]}))
+"""
+
+
+MB = 1024  # in KiB, as /proc reports
+
+
+@pytest.mark.parametrize(
+    ("orientation", "size", "decode_at_most"),
+    [
+        # One frame decoded at half size: 3535 x 3535 pixels of 4 bytes, 50 MB.
+        pytest.param(1, [3535, 3535], 64 * MB, id="upright"),
+        # Turning it upright takes a second frame while the first is still held.
+        pytest.param(6, [3535, 3535], 2 * 64 * MB, id="to-be-turned"),
+    ],
+)
+def test_decoding_a_7070_pixel_jpeg_costs_a_bounded_amount_of_memory(
+    tmp_path, orientation, size, decode_at_most
+):
+    photo = tmp_path / "large.jpg"
+    image = Image.new("RGB", (7070, 7070), (90, 140, 200))
+    image.paste(gradient((700, 700)).resize((7070, 3000)), (0, 0))
+    exif = Image.Exif()
+    exif[0x0112] = orientation
+    image.save(photo, format="JPEG", quality=85, exif=exif)
+    del image
+
+    done = subprocess.run(
+        [sys.executable, "-c", DECODE, str(photo)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env={**os.environ, "INSTANCE_PATH": str(tmp_path / "instance")},
+        check=False,
+    )
+
+    assert done.returncode == 0, done.stderr[-2000:]
+    measured = json.loads(done.stdout.splitlines()[-1])
+    assert measured["size"] == size
+    assert measured["peak_kib"] - measured["before_kib"] < decode_at_most, measured
+    if orientation == 1:
+        # The issue's case: a worker (the whole app loaded) stays under 300 MB.
+        assert measured["peak_kib"] < 300 * MB, measured
+
+
+# --- racing uploads (a real threaded server) ----------------------------------------------
+
+
+@pytest.fixture
+def server(app) -> Iterator[str]:
+    http = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=http.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{http.server_port}"
+    http.shutdown()
+    thread.join(timeout=10)
+
+
+def post_multipart(url: str, headers: dict[str, str], photo: bytes, **fields: str):
+    boundary = uuid.uuid4().hex
+    parts = [
+        f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"\r\n\r\n{value}\r\n'.encode()
+        for name, value in fields.items()
+    ]
+    parts.append(
+        f"--{boundary}\r\nContent-Disposition: form-data; "
+        f'name="photo"; filename="photo.png"\r\nContent-Type: image/png\r\n\r\n'.encode()
+        + photo
+        + b"\r\n"
+    )
+    request = urllib.request.Request(
+        url,
+        data=b"".join(parts) + f"--{boundary}--\r\n".encode(),
+        headers={**headers, "Content-Type": f"multipart/form-data; boundary={boundary}"},
+        method="POST",
+    )
+    try:
+        with urllib.request.urlopen(request, timeout=60) as response:
+            return response.status, json.loads(response.read())
+    except urllib.error.HTTPError as error:
+        return error.code, json.loads(error.read())
+
+
+def race(calls: list) -> list:
+    start = threading.Barrier(len(calls))
+
+    def run(call):
+        start.wait()
+        return call()
+
+    with ThreadPoolExecutor(max_workers=len(calls)) as pool:
+        return list(pool.map(run, calls))
+
+
+def test_simultaneous_resends_of_one_photo_store_it_once(server, setup, client):
+    url = f"{server}{photos_url(setup['inspection'])}"
+    photo_id = str(uuid.uuid4())
+    data = png()
+
+    results = race(
+        [lambda: post_multipart(url, setup["inspector"], data, id=photo_id) for _ in range(6)]
+    )
+
+    statuses = sorted(status for status, _ in results)
+    assert statuses == [200] * 5 + [201], results
+    assert {body["id"] for _, body in results} == {photo_id}
+    assert [p["id"] for p in listed(client, setup)] == [photo_id]
+
+
+def test_parallel_uploads_never_pass_the_photo_limit(app, server, setup, client):
+    app.config["PHOTOS_PER_INSPECTION"] = 4
+    url = f"{server}{photos_url(setup['inspection'])}"
+    photos = [png(gradient((8 + n, 8))) for n in range(10)]
+
+    results = race(
+        [lambda data=data: post_multipart(url, setup["inspector"], data) for data in photos]
+    )
+
+    statuses = sorted(status for status, _ in results)
+    assert statuses == [201] * 4 + [422] * 6, results
+    refusals = {str(body["error"]["fields"]) for status, body in results if status == 422}
+    assert refusals == {str({"photo": ["at most 4 photos per inspection; this one has 4"]})}
+    assert len(listed(client, setup)) == 4
