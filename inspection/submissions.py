@@ -20,6 +20,7 @@ from inspection.engine import (
     validate_answers,
 )
 from inspection.errors import Conflict, ValidationFailed
+from inspection.findings import refresh_findings
 from inspection.locations import location_by_code
 from inspection.models import Inspection, NormSet, User
 from inspection.norm_sets import compiled, versions
@@ -119,6 +120,8 @@ def submit_inspection(
             {"id": ["already used for a different submission"]},
         ) from None
     _score_by_current_document(inspection, norm_set)
+    # Findings follow the visits in the order observed: a late phone may change earlier ones.
+    refresh_findings([location.id], inspector)
     # Answer with what the database keeps, as a resend will: PostgreSQL's JSONB
     # has no -0.0 and writes 1e2 as 100.
     db.session.refresh(inspection, ["answers", "results", "domain_scores"])

@@ -83,6 +83,7 @@ def init_api(app: Flask) -> Api:
         auth_routes,
         charts_routes,
         exports_routes,
+        findings_routes,
         inspections_routes,
         locations_routes,
         norm_sets_routes,
@@ -96,11 +97,13 @@ def init_api(app: Flask) -> Api:
         norm_sets_routes,
         inspections_routes,
         photos_routes,
+        findings_routes,
         charts_routes,
         exports_routes,
         users_routes,
     ):
         api.register_blueprint(module.blp)
+    api.register_blueprint(findings_routes.photos_blp)
 
     _configure_request_rules(app, api)
     return api

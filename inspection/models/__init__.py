@@ -1,6 +1,7 @@
 """The SQLAlchemy models; importing this package registers every table on the metadata."""
 
 from inspection.models.audit import AuditEvent
+from inspection.models.finding import Finding, FindingPhoto, FindingResponse, finding_inspections
 from inspection.models.inspection import Inspection
 from inspection.models.location import Location
 from inspection.models.login import FailedLogin
@@ -14,11 +15,15 @@ __all__ = [
     "ApiToken",
     "AuditEvent",
     "FailedLogin",
+    "Finding",
+    "FindingPhoto",
+    "FindingResponse",
     "Inspection",
     "Location",
     "NormSet",
     "Photo",
     "Region",
     "User",
+    "finding_inspections",
     "user_locations",
 ]
