@@ -18,6 +18,7 @@ from typing import Any
 
 from .model import (
     BASES,
+    DEFAULT_STALE_AFTER_DAYS,
     DEFAULT_WEIGHTS,
     ITEM_TYPES,
     LOCATION_TYPES,
@@ -60,6 +61,7 @@ _TOP_KEYS = {
     "domains",
     "items",
     "norms",
+    "stale_after_days",
 }
 _DOMAIN_KEYS = {"code", "title"}
 _ITEM_KEYS = {"code", "type", "min", "max", "unit", "label", "help", "choices", "max_item"}
@@ -122,6 +124,7 @@ class _Parser:
         domains = self._domains(doc.get("domains"))
         items, known_codes = self._items(doc.get("items"))
         norms = self._norms(doc.get("norms"), {d.code for d in domains}, items, known_codes)
+        stale_after_days = self._stale_after_days(doc.get("stale_after_days"))
         if self.problems:
             raise NormSetError(self.problems)
         return NormSetDocument(
@@ -134,6 +137,7 @@ class _Parser:
             items=items,
             norms=tuple(norms),
             raw=copy.deepcopy(dict(doc)),
+            stale_after_days=stale_after_days,
         )
 
     # -- small pieces -------------------------------------------------------
@@ -213,6 +217,14 @@ class _Parser:
                 pass
         self.error("valid_from", "must be a date (YYYY-MM-DD)")
         return dt.date.min
+
+    def _stale_after_days(self, value: object) -> int:
+        if value is None:
+            return DEFAULT_STALE_AFTER_DAYS
+        if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= 36500:
+            self.error("stale_after_days", "must be a whole number of days from 1 to 36500")
+            return DEFAULT_STALE_AFTER_DAYS
+        return value
 
     # -- sections -------------------------------------------------------------
 

@@ -17,6 +17,8 @@ DEFAULT_WEIGHTS = {"critical": 3, "major": 2, "minor": 1}
 ITEM_TYPES = ("boolean", "integer", "number", "percentage", "choice", "text")
 NUMERIC_TYPES = ("integer", "number", "percentage")
 BASES = ("source", "proposal")
+# How old (in days) an outcome may be and still count in a location's current picture.
+DEFAULT_STALE_AFTER_DAYS = 365
 
 
 @dataclass(frozen=True, slots=True)
@@ -110,6 +112,7 @@ class NormSetDocument:
     items: dict[str, Item]
     norms: tuple[Norm, ...]
     raw: dict[str, Any] = field(repr=False)
+    stale_after_days: int = DEFAULT_STALE_AFTER_DAYS
 
     def items_for(self, location_type: str) -> list[Item]:
         """Items used by a norm (rule or applies_if) that applies to ``location_type``.
