@@ -1,6 +1,6 @@
 """Parse and validate a norm set document into immutable objects (``model``).
 
-The document format is specified in ``NORMS.md``. ``parse_norm_set`` takes
+The document format is described in ``docs/norms.md``. ``parse_norm_set`` takes
 the plain dict loaded from YAML or JSON, checks all of it, and either returns
 a ``NormSetDocument`` or raises one ``NormSetError`` listing every problem,
 each prefixed with the path of the bad part (``norms[HYG-01].rule.ratio[1]``).
