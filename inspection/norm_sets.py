@@ -23,6 +23,11 @@ from inspection.storable import OversizedNumber, storage_problems
 # int() of a longer text raises (CPython's guard against quadratic conversion).
 MAX_INTEGER_DIGITS = 4300
 DEFAULT_NORM_SET_FILE = Path(__file__).parent / "data" / "nl-children-2023.1.yaml"
+# Every version the project ships, oldest first; a version never changes once shipped.
+SHIPPED_NORM_SET_FILES = (
+    DEFAULT_NORM_SET_FILE,
+    Path(__file__).parent / "data" / "nl-children-2026.1.yaml",
+)
 # Compiled norm sets kept per process: every version of a few catalogues.
 COMPILED_NORM_SETS = 64
 
