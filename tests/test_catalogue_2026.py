@@ -11,7 +11,7 @@ import yaml
 from inspection.db import db
 from inspection.engine import parse_norm_set
 from inspection.errors import ValidationFailed
-from inspection.norm_sets import SHIPPED_NORM_SET_FILES, load_norm_set, read_document
+from inspection.norm_sets import load_norm_set, read_document, shipped_norm_set_files
 from inspection.submissions import Submission, submit_inspection
 
 # 23:30 on 11 June and 00:30 on 12 June in Amsterdam (summer time, UTC+2): both are
@@ -22,7 +22,7 @@ FIRST_NIGHT = datetime.fromisoformat("2026-06-12T00:30:00+02:00")
 
 @pytest.fixture
 def shipped(app):
-    for path in SHIPPED_NORM_SET_FILES:
+    for path in shipped_norm_set_files():
         load_norm_set(read_document(path))
     db.session.commit()
 
@@ -117,7 +117,7 @@ def test_a_count_of_children_cannot_exceed_the_children_it_counts(
 
 
 def _document(version):
-    path = next(p for p in SHIPPED_NORM_SET_FILES if p.name == f"nl-children-{version}.yaml")
+    path = next(p for p in shipped_norm_set_files() if p.name == f"nl-children-{version}.yaml")
     return parse_norm_set(yaml.safe_load(path.read_text(encoding="utf-8")))
 
 

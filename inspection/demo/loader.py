@@ -18,14 +18,7 @@ from inspection.db import db, utcnow
 from inspection.demo.answers import generate_answers, quality_trajectory, visit_schedule
 from inspection.locations import import_locations
 from inspection.models import Location, User
-from inspection.norm_sets import (
-    SHIPPED_NORM_SET_FILES,
-    compiled,
-    get_norm_set,
-    load_norm_set,
-    norm_set_in_force,
-    read_document,
-)
+from inspection.norm_sets import compiled, load_shipped_norm_sets, norm_set_in_force
 from inspection.submissions import Submission, submit_inspection
 from inspection.users import create_user
 
@@ -57,11 +50,7 @@ def load_demo(seed: int = 2023, months: int = 18, today: date | None = None) -> 
     """Load the demo into the current transaction (the caller commits)."""
     rng = random.Random(seed)
     today = today or date.today()
-    for path in SHIPPED_NORM_SET_FILES:
-        document = read_document(path)
-        if get_norm_set(document["catalogue"], str(document["version"])) is None:
-            load_norm_set(document)
-    catalogue = document["catalogue"]
+    catalogue = load_shipped_norm_sets()[0].catalogue
     report = import_locations(DEMO_LOCATIONS_FILE)
     users = _create_users()
     inspector = users["inspecteur"]

@@ -18,6 +18,7 @@ from typing import Any
 
 from .model import (
     BASES,
+    DEFAULT_FOLLOW_UP_DAYS,
     DEFAULT_WEIGHTS,
     ITEM_TYPES,
     LOCATION_TYPES,
@@ -34,6 +35,7 @@ from .rule_parser import RuleParser, is_number
 from .rules import Rule
 
 __all__ = [
+    "DEFAULT_FOLLOW_UP_DAYS",
     "DEFAULT_WEIGHTS",
     "ITEM_TYPES",
     "LOCATION_TYPES",
@@ -60,14 +62,17 @@ _TOP_KEYS = {
     "domains",
     "items",
     "norms",
+    "follow_up_days",
 }
+# Longer than any follow-up an inspectorate sets; keeps deadlines within the calendar.
+MAX_FOLLOW_UP_DAYS = 3650
 _DOMAIN_KEYS = {"code", "title"}
 _ITEM_KEYS = {
     "code", "type", "min", "max", "unit", "label", "help", "choices", "max_item", "asked_with",
 }  # fmt: skip
 _NORM_KEYS = {
     "code", "domain", "severity", "weight", "title", "rule",
-    "applies_to", "applies_if", "basis", "source",
+    "applies_to", "applies_if", "basis", "source", "follow_up_days",
 }  # fmt: skip
 
 
@@ -123,7 +128,12 @@ class _Parser:
             description = self._label(doc["description"], "description")
         domains = self._domains(doc.get("domains"))
         items, known_codes = self._items(doc.get("items"))
-        norms = self._norms(doc.get("norms"), {d.code for d in domains}, items, known_codes)
+        follow_up = self._follow_up_days(
+            doc.get("follow_up_days"), "follow_up_days", DEFAULT_FOLLOW_UP_DAYS
+        )
+        norms = self._norms(
+            doc.get("norms"), {d.code for d in domains}, items, known_codes, follow_up
+        )
         self._asked_with(items, doc.get("norms"))
         if self.problems:
             raise NormSetError(self.problems)
@@ -137,6 +147,7 @@ class _Parser:
             items=items,
             norms=tuple(norms),
             raw=copy.deepcopy(dict(doc)),
+            follow_up_days=follow_up,
         )
 
     # -- small pieces -------------------------------------------------------
@@ -216,6 +227,40 @@ class _Parser:
                 pass
         self.error("valid_from", "must be a date (YYYY-MM-DD)")
         return dt.date.min
+
+    def _days(self, value: object, path: str) -> int | None:
+        if isinstance(value, bool) or not isinstance(value, int):
+            self.error(path, "must be a whole number of days")
+            return None
+        if not 0 <= value <= MAX_FOLLOW_UP_DAYS:
+            self.error(path, f"must be between 0 and {MAX_FOLLOW_UP_DAYS} days")
+            return None
+        return value
+
+    def _follow_up_days(
+        self, data: object, path: str, inherited: Mapping[str, int], whole: bool = False
+    ) -> dict[str, int]:
+        """Days to repair a failure per severity, over ``inherited`` for those not given.
+
+        ``whole``: a single number (allowed on a norm) stands for every severity.
+        """
+        days = dict(inherited)
+        if data is None:
+            return days
+        if whole and not isinstance(data, Mapping):
+            number = self._days(data, path)
+            return {severity: number for severity in SEVERITIES} if number is not None else days
+        data = self._mapping(data, path)
+        if data is None:
+            return days
+        for severity, value in data.items():
+            if severity not in SEVERITIES:
+                self.error(path, f"unknown severity {severity!r} (use {', '.join(SEVERITIES)})")
+                continue
+            number = self._days(value, f"{path}.{severity}")
+            if number is not None:
+                days[severity] = number
+        return days
 
     # -- sections -------------------------------------------------------------
 
@@ -356,6 +401,7 @@ class _Parser:
         domain_codes: set[str],
         items: dict[str, Item],
         known_codes: set[str],
+        follow_up: dict[str, int],
     ) -> list[Norm]:
         rules = RuleParser(items, known_codes, self.problems)
         norms: list[Norm] = []
@@ -373,13 +419,19 @@ class _Parser:
                 continue
             seen.add(code)
             before = len(self.problems)
-            norm = self._norm(raw, code, path, domain_codes, rules)
+            norm = self._norm(raw, code, path, domain_codes, rules, follow_up)
             if len(self.problems) == before:
                 norms.append(norm)
         return norms
 
     def _norm(
-        self, raw: Mapping, code: str, path: str, domain_codes: set[str], rules: RuleParser
+        self,
+        raw: Mapping,
+        code: str,
+        path: str,
+        domain_codes: set[str],
+        rules: RuleParser,
+        follow_up: dict[str, int],
     ) -> Norm | None:
         self._unknown_keys(raw, _NORM_KEYS, path)
         domain = raw.get("domain")
@@ -396,6 +448,9 @@ class _Parser:
         basis = raw.get("basis")
         self._one_of(basis, BASES, f"{path}.basis", "basis")
         source = self._text(raw.get("source"), f"{path}.source")
+        days = self._follow_up_days(
+            raw.get("follow_up_days"), f"{path}.follow_up_days", follow_up, whole=True
+        )
         if "rule" not in raw:
             self.error(path, "rule is required")
             rule = None
@@ -409,7 +464,7 @@ class _Parser:
         if rule is None:
             return None
         return Norm(
-            code, domain, severity, weight, title, rule, applies_to, basis, source, applies_if
+            code, domain, severity, weight, title, rule, applies_to, basis, source, applies_if, days
         )
 
     def _applies_to(self, data: object, path: str) -> tuple[str, ...]:
