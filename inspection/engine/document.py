@@ -67,7 +67,9 @@ _TOP_KEYS = {
 # Longer than any follow-up an inspectorate sets; keeps deadlines within the calendar.
 MAX_FOLLOW_UP_DAYS = 3650
 _DOMAIN_KEYS = {"code", "title"}
-_ITEM_KEYS = {"code", "type", "min", "max", "unit", "label", "help", "choices", "max_item"}
+_ITEM_KEYS = {
+    "code", "type", "min", "max", "unit", "label", "help", "choices", "max_item", "asked_with",
+}  # fmt: skip
 _NORM_KEYS = {
     "code", "domain", "severity", "weight", "title", "rule",
     "applies_to", "applies_if", "basis", "source", "follow_up_days",
@@ -132,6 +134,7 @@ class _Parser:
         norms = self._norms(
             doc.get("norms"), {d.code for d in domains}, items, known_codes, follow_up
         )
+        self._asked_with(items, doc.get("norms"))
         if self.problems:
             raise NormSetError(self.problems)
         return NormSetDocument(
@@ -331,7 +334,20 @@ class _Parser:
             if not isinstance(max_item, str):
                 self.error(f"{path}.max_item", "must be an item code")
                 max_item = None
-        return Item(code, item_type, label, low, high, unit, help_, choices, max_item)
+        asked_with = raw.get("asked_with")
+        if asked_with is not None and not isinstance(asked_with, str):
+            self.error(f"{path}.asked_with", "must be a norm code")
+            asked_with = None
+        return Item(code, item_type, label, low, high, unit, help_, choices, max_item, asked_with)
+
+    def _asked_with(self, items: dict[str, Item], raw_norms: object) -> None:
+        """An item asked with a norm must name a norm of this document."""
+        codes = set()
+        if isinstance(raw_norms, list):
+            codes = {n.get("code") for n in raw_norms if isinstance(n, Mapping)}
+        for code, item in items.items():
+            if item.asked_with is not None and item.asked_with not in codes:
+                self.error(f"items[{code}].asked_with", f"unknown norm {item.asked_with!r}")
 
     def _item_range(self, raw: Mapping, item_type: object, path: str) -> tuple[Any, Any]:
         numeric = item_type in NUMERIC_TYPES

@@ -62,6 +62,9 @@ class Item:
     help: Label | None = None
     choices: tuple[Choice, ...] = ()
     max_item: str | None = None
+    # A norm's code: the item is asked wherever that norm applies, for the figures
+    # (how many children), without being scored itself.
+    asked_with: str | None = None
 
     @property
     def numeric(self) -> bool:
@@ -127,7 +130,10 @@ class NormSetDocument:
         if location_type not in LOCATION_TYPES:
             raise ValueError(f"unknown location type {location_type!r}")
         used: set[str] = set()
+        applying: set[str] = set()
         for norm in self.norms:
             if location_type in norm.applies_to:
                 used |= norm.items
+                applying.add(norm.code)
+        used |= {code for code, item in self.items.items() if item.asked_with in applying}
         return [item for code, item in self.items.items() if code in used]
