@@ -89,9 +89,9 @@ def refresh(session: Session, location_ids: Iterable[int]) -> None:
 
 @dataclass(frozen=True, slots=True)
 class StoredVisit:
-    """A visit as the engine takes it (``engine.Visit``), with the children it counted."""
+    """A visit as the engine takes it (``engine.VisitResults``), with the children it counted."""
 
-    key: str
+    id: str
     observed_at: datetime
     results: Sequence[dict[str, Any]]
     children_present: int | None
@@ -157,7 +157,7 @@ def state_rows(
     return norms, {
         "location_id": location_id,
         **picture_row(picture, norm_set_id, location_type),
-        "latest_inspection_id": latest.key,
+        "latest_inspection_id": latest.id,
         "latest_observed_at": latest.observed_at,
         "children_present": children,
     }

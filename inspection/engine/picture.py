@@ -4,7 +4,7 @@ Semantics of ``NORMS.md`` ("The current picture of a location"). Visits do
 not all check everything, so the picture is built per norm:
 
 - a norm's current outcome is that of the most recent visit (by
-  ``observed_at``, ties by the visit's key; never by arrival) in which it was
+  ``observed_at``, ties by the visit's id; never by arrival) in which it was
   ``pass``, ``fail`` or ``not_applicable``; an ``unanswered`` visit changes
   nothing;
 - an outcome observed more than ``stale_after_days`` (the norm set's) local
@@ -57,16 +57,16 @@ FAIL_LETTERS = {"critical": "C", "major": "M", "minor": "m"}
 
 
 @dataclass(frozen=True, slots=True)
-class Visit:
+class VisitResults:
     """One visit as the picture needs it.
 
-    ``key`` identifies the visit (an inspection id) and orders visits
-    observed at the same instant; ``results`` are its per-norm results as
-    stored (``NormResult.to_dict``: ``norm``, ``outcome``, ``severity``,
+    ``id`` identifies the visit (an inspection id) and orders visits
+    observed at the same instant, as findings do (``findings.visit_order``);
+    ``results`` are its per-norm results as stored (``NormResult.to_dict``: ``norm``, ``outcome``, ``severity``,
     ``value``, ``threshold``, ``critical``).
     """
 
-    key: str
+    id: str
     observed_at: dt.datetime
     results: Sequence[Mapping[str, Any]]
 
@@ -158,12 +158,14 @@ class Picture:
         }
 
 
-def visit_order(visit: Visit) -> tuple[dt.datetime, str]:
-    """The order of visits in a picture: observed_at, then key."""
-    return visit.observed_at, visit.key
+def visit_order(visit: VisitResults) -> tuple[dt.datetime, str]:
+    """The order of visits in a picture: observed_at, then id."""
+    return visit.observed_at, visit.id
 
 
-def advance(track: NormTrack | None, result: Mapping[str, Any], visit: Visit) -> NormTrack | None:
+def advance(
+    track: NormTrack | None, result: Mapping[str, Any], visit: VisitResults
+) -> NormTrack | None:
     """The track of a norm after one more visit, later than every visit in ``track``."""
     outcome = result["outcome"]
     if outcome == UNANSWERED:
@@ -181,13 +183,13 @@ def advance(track: NormTrack | None, result: Mapping[str, Any], visit: Visit) ->
         threshold=threshold,
         critical=bool(result.get("critical")),
         last_assessed=visit.observed_at,
-        visit=visit.key,
+        visit=visit.id,
         failing_since=failing_since,
     )
 
 
 def track_norms(
-    visits: Iterable[Visit], tracks: Mapping[str, NormTrack] | None = None
+    visits: Iterable[VisitResults], tracks: Mapping[str, NormTrack] | None = None
 ) -> dict[str, NormTrack]:
     """Fold visits, in picture order (sorted here), onto ``tracks`` (none by default).
 
@@ -304,7 +306,7 @@ def picture_from_tracks(
 
 
 def current_picture(
-    visits: Iterable[Visit], document: NormSetDocument, location_type: str, day: dt.date
+    visits: Iterable[VisitResults], document: NormSetDocument, location_type: str, day: dt.date
 ) -> Picture:
     """A location's picture at the end of the local ``day``, from its visits in any order.
 

@@ -8,7 +8,7 @@ import pytest
 
 from inspection.engine import (
     AMSTERDAM,
-    Visit,
+    VisitResults,
     current_picture,
     outcome_letters,
     score_answers,
@@ -49,7 +49,7 @@ def document(build, make_item, make_norm):
 
 def visit(document, key, when, location_type="noodopvang", **answers):
     score = score_answers(answers, document, location_type)
-    return Visit(key, when, [r.to_dict() for r in score.results])
+    return VisitResults(key, when, [r.to_dict() for r in score.results])
 
 
 def at(day, hour=10):
