@@ -62,8 +62,8 @@ class VisitResults:
 
     ``id`` identifies the visit (an inspection id) and orders visits
     observed at the same instant, as findings do (``findings.visit_order``);
-    ``results`` are its per-norm results as stored (``NormResult.to_dict``: ``norm``, ``outcome``, ``severity``,
-    ``value``, ``threshold``, ``critical``).
+    ``results`` are its per-norm results as stored (``NormResult.to_dict``:
+    ``norm``, ``outcome``, ``severity``, ``value``, ``threshold``, ``critical``).
     """
 
     id: str
