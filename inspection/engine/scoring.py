@@ -1,6 +1,6 @@
 """Score a set of answers against a norm set for one location type.
 
-Semantics are those of ``NORMS.md`` ("Outcomes, score and status"). Scoring
+Semantics are those of ``docs/norms.md`` ("Scoring a visit"). Scoring
 trusts its input: validate answers with ``validate_answers`` first; a wrongly
 typed answer may give a wrong outcome or raise ``TypeError``.
 """
