@@ -7,6 +7,7 @@ from inspection.models.login import FailedLogin
 from inspection.models.norm_set import NormSet
 from inspection.models.photo import Photo
 from inspection.models.region import REGION_LEVELS, Region
+from inspection.models.report import Report, ReportReaction
 from inspection.models.user import ApiToken, User, user_locations
 
 __all__ = [
@@ -19,6 +20,8 @@ __all__ = [
     "NormSet",
     "Photo",
     "Region",
+    "Report",
+    "ReportReaction",
     "User",
     "user_locations",
 ]
