@@ -19,6 +19,10 @@ def build_form(document: NormSetDocument, location_type: str, lang: str) -> list
     norms = [n for n in document.norms if location_type in n.applies_to]
     domains_of: dict[str, set[str]] = {}
     conditional: set[str] = set()
+    domain_of_norm = {norm.code: norm.domain for norm in norms}
+    for item in document.items.values():
+        if item.asked_with in domain_of_norm:
+            domains_of.setdefault(item.code, set()).add(domain_of_norm[item.asked_with])
     for norm in norms:
         for code in norm.items:
             domains_of.setdefault(code, set()).add(norm.domain)

@@ -18,6 +18,7 @@ from inspection.engine import (
     INCOMPLETE,
     LOCATION_TYPES,
     MEETS_NORMS,
+    NOT_INSPECTED,
     STATUSES,
 )
 
@@ -51,7 +52,6 @@ TIME_ZONE = AMSTERDAM.key
 
 # --- statuses ---------------------------------------------------------------------------
 # An inspection gets one of the engine's statuses; a location without any has this one.
-NOT_INSPECTED = "not_inspected"
 INSPECTION_STATUSES = STATUSES
 LOCATION_STATUSES = (*STATUSES, NOT_INSPECTED)
 # Lists and tables show the worst first; maps draw the worst last, on top of the others.

@@ -26,7 +26,7 @@ class NormSetOutSchema(NormSetSummarySchema):
 
 
 class NormSetDocumentSchema(Schema):
-    """A norm set document (NORMS.md); checked in full by the norm set validator."""
+    """A norm set document (docs/norms.md); checked in full by the norm set validator."""
 
     class Meta:
         unknown = INCLUDE

@@ -1,6 +1,6 @@
 """Parse and validate a norm set document into immutable objects (``model``).
 
-The document format is specified in ``NORMS.md``. ``parse_norm_set`` takes
+The document format is described in ``docs/norms.md``. ``parse_norm_set`` takes
 the plain dict loaded from YAML or JSON, checks all of it, and either returns
 a ``NormSetDocument`` or raises one ``NormSetError`` listing every problem,
 each prefixed with the path of the bad part (``norms[HYG-01].rule.ratio[1]``).
@@ -18,6 +18,8 @@ from typing import Any
 
 from .model import (
     BASES,
+    DEFAULT_FOLLOW_UP_DAYS,
+    DEFAULT_STALE_AFTER_DAYS,
     DEFAULT_WEIGHTS,
     ITEM_TYPES,
     LOCATION_TYPES,
@@ -34,6 +36,7 @@ from .rule_parser import RuleParser, is_number
 from .rules import Rule
 
 __all__ = [
+    "DEFAULT_FOLLOW_UP_DAYS",
     "DEFAULT_WEIGHTS",
     "ITEM_TYPES",
     "LOCATION_TYPES",
@@ -60,12 +63,18 @@ _TOP_KEYS = {
     "domains",
     "items",
     "norms",
+    "stale_after_days",
+    "follow_up_days",
 }
+# Longer than any follow-up an inspectorate sets; keeps deadlines within the calendar.
+MAX_FOLLOW_UP_DAYS = 3650
 _DOMAIN_KEYS = {"code", "title"}
-_ITEM_KEYS = {"code", "type", "min", "max", "unit", "label", "help", "choices", "max_item"}
+_ITEM_KEYS = {
+    "code", "type", "min", "max", "unit", "label", "help", "choices", "max_item", "asked_with",
+}  # fmt: skip
 _NORM_KEYS = {
     "code", "domain", "severity", "weight", "title", "rule",
-    "applies_to", "applies_if", "basis", "source",
+    "applies_to", "applies_if", "basis", "source", "follow_up_days",
 }  # fmt: skip
 
 
@@ -121,7 +130,14 @@ class _Parser:
             description = self._label(doc["description"], "description")
         domains = self._domains(doc.get("domains"))
         items, known_codes = self._items(doc.get("items"))
-        norms = self._norms(doc.get("norms"), {d.code for d in domains}, items, known_codes)
+        follow_up = self._follow_up_days(
+            doc.get("follow_up_days"), "follow_up_days", DEFAULT_FOLLOW_UP_DAYS
+        )
+        norms = self._norms(
+            doc.get("norms"), {d.code for d in domains}, items, known_codes, follow_up
+        )
+        self._asked_with(items, doc.get("norms"))
+        stale_after_days = self._stale_after_days(doc.get("stale_after_days"))
         if self.problems:
             raise NormSetError(self.problems)
         return NormSetDocument(
@@ -134,6 +150,8 @@ class _Parser:
             items=items,
             norms=tuple(norms),
             raw=copy.deepcopy(dict(doc)),
+            stale_after_days=stale_after_days,
+            follow_up_days=follow_up,
         )
 
     # -- small pieces -------------------------------------------------------
@@ -214,6 +232,48 @@ class _Parser:
         self.error("valid_from", "must be a date (YYYY-MM-DD)")
         return dt.date.min
 
+    def _stale_after_days(self, value: object) -> int:
+        if value is None:
+            return DEFAULT_STALE_AFTER_DAYS
+        if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= 36500:
+            self.error("stale_after_days", "must be a whole number of days from 1 to 36500")
+            return DEFAULT_STALE_AFTER_DAYS
+        return value
+
+    def _days(self, value: object, path: str) -> int | None:
+        if isinstance(value, bool) or not isinstance(value, int):
+            self.error(path, "must be a whole number of days")
+            return None
+        if not 0 <= value <= MAX_FOLLOW_UP_DAYS:
+            self.error(path, f"must be between 0 and {MAX_FOLLOW_UP_DAYS} days")
+            return None
+        return value
+
+    def _follow_up_days(
+        self, data: object, path: str, inherited: Mapping[str, int], whole: bool = False
+    ) -> dict[str, int]:
+        """Days to repair a failure per severity, over ``inherited`` for those not given.
+
+        ``whole``: a single number (allowed on a norm) stands for every severity.
+        """
+        days = dict(inherited)
+        if data is None:
+            return days
+        if whole and not isinstance(data, Mapping):
+            number = self._days(data, path)
+            return {severity: number for severity in SEVERITIES} if number is not None else days
+        data = self._mapping(data, path)
+        if data is None:
+            return days
+        for severity, value in data.items():
+            if severity not in SEVERITIES:
+                self.error(path, f"unknown severity {severity!r} (use {', '.join(SEVERITIES)})")
+                continue
+            number = self._days(value, f"{path}.{severity}")
+            if number is not None:
+                days[severity] = number
+        return days
+
     # -- sections -------------------------------------------------------------
 
     def _domains(self, data: object) -> list[Domain]:
@@ -286,7 +346,20 @@ class _Parser:
             if not isinstance(max_item, str):
                 self.error(f"{path}.max_item", "must be an item code")
                 max_item = None
-        return Item(code, item_type, label, low, high, unit, help_, choices, max_item)
+        asked_with = raw.get("asked_with")
+        if asked_with is not None and not isinstance(asked_with, str):
+            self.error(f"{path}.asked_with", "must be a norm code")
+            asked_with = None
+        return Item(code, item_type, label, low, high, unit, help_, choices, max_item, asked_with)
+
+    def _asked_with(self, items: dict[str, Item], raw_norms: object) -> None:
+        """An item asked with a norm must name a norm of this document."""
+        codes = set()
+        if isinstance(raw_norms, list):
+            codes = {n.get("code") for n in raw_norms if isinstance(n, Mapping)}
+        for code, item in items.items():
+            if item.asked_with is not None and item.asked_with not in codes:
+                self.error(f"items[{code}].asked_with", f"unknown norm {item.asked_with!r}")
 
     def _item_range(self, raw: Mapping, item_type: object, path: str) -> tuple[Any, Any]:
         numeric = item_type in NUMERIC_TYPES
@@ -340,6 +413,7 @@ class _Parser:
         domain_codes: set[str],
         items: dict[str, Item],
         known_codes: set[str],
+        follow_up: dict[str, int],
     ) -> list[Norm]:
         rules = RuleParser(items, known_codes, self.problems)
         norms: list[Norm] = []
@@ -357,13 +431,19 @@ class _Parser:
                 continue
             seen.add(code)
             before = len(self.problems)
-            norm = self._norm(raw, code, path, domain_codes, rules)
+            norm = self._norm(raw, code, path, domain_codes, rules, follow_up)
             if len(self.problems) == before:
                 norms.append(norm)
         return norms
 
     def _norm(
-        self, raw: Mapping, code: str, path: str, domain_codes: set[str], rules: RuleParser
+        self,
+        raw: Mapping,
+        code: str,
+        path: str,
+        domain_codes: set[str],
+        rules: RuleParser,
+        follow_up: dict[str, int],
     ) -> Norm | None:
         self._unknown_keys(raw, _NORM_KEYS, path)
         domain = raw.get("domain")
@@ -380,6 +460,9 @@ class _Parser:
         basis = raw.get("basis")
         self._one_of(basis, BASES, f"{path}.basis", "basis")
         source = self._text(raw.get("source"), f"{path}.source")
+        days = self._follow_up_days(
+            raw.get("follow_up_days"), f"{path}.follow_up_days", follow_up, whole=True
+        )
         if "rule" not in raw:
             self.error(path, "rule is required")
             rule = None
@@ -393,7 +476,7 @@ class _Parser:
         if rule is None:
             return None
         return Norm(
-            code, domain, severity, weight, title, rule, applies_to, basis, source, applies_if
+            code, domain, severity, weight, title, rule, applies_to, basis, source, applies_if, days
         )
 
     def _applies_to(self, data: object, path: str) -> tuple[str, ...]:

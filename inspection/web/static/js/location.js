@@ -91,7 +91,7 @@ async function load(current) {
     return say("#location-state", error instanceof NetworkError ? "Geen verbinding met de server." : error.message, true);
   }
   say("#location-state", "");
-  document.title = `${location.name} · Inspectie kinderen in de opvang`;
+  document.title = `${location.name} · Toezicht kinderen in de asielopvang`;
   $("#location-name").textContent = location.name;
   const latest = location.latest;
   const facts = [
