@@ -1,7 +1,7 @@
 """Reports of visits (concept, hearing, adopted, published) and the reactions to them.
 
 Revision ID: 5e1f0c2a7b31
-Revises: 25d34bf87777
+Revises: 84972bdb1677
 Create Date: 2026-11-30 17:00:00
 
 """
@@ -12,7 +12,7 @@ from sqlalchemy.dialects import postgresql
 
 # revision identifiers, used by Alembic.
 revision = "5e1f0c2a7b31"
-down_revision = "25d34bf87777"
+down_revision = "84972bdb1677"
 branch_labels = None
 depends_on = None
 
