@@ -48,6 +48,24 @@ def norms_load(file: str) -> None:
     )
 
 
+@norms_cli.command("load-default")
+def norms_load_default() -> None:
+    """Store the default catalogue the service ships (every version), without any demo data.
+
+    Versions already stored are left as they are, so running it again changes nothing.
+    """
+    from inspection.norm_sets import load_shipped_norm_sets
+
+    with transaction():
+        shipped = load_shipped_norm_sets()
+    for version in shipped:
+        state = "Loaded" if version.loaded else "Already loaded:"
+        click.echo(
+            f"{state} {version.catalogue} {version.version}, "
+            f"in force from {version.valid_from.isoformat()}"
+        )
+
+
 @norms_cli.command("list")
 def norms_list() -> None:
     """List the stored norm sets."""

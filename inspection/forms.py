@@ -19,6 +19,10 @@ def build_form(document: NormSetDocument, location_type: str, lang: str) -> list
     norms = [n for n in document.norms if location_type in n.applies_to]
     domains_of: dict[str, set[str]] = {}
     conditional: set[str] = set()
+    domain_of_norm = {norm.code: norm.domain for norm in norms}
+    for item in document.items.values():
+        if item.asked_with in domain_of_norm:
+            domains_of.setdefault(item.code, set()).add(domain_of_norm[item.asked_with])
     for norm in norms:
         for code in norm.items:
             domains_of.setdefault(code, set()).add(norm.domain)
@@ -46,7 +50,13 @@ def build_form(document: NormSetDocument, location_type: str, lang: str) -> list
         by_code[group_of(item.code)]["items"].append(_item(item, lang))
     for norm in norms:
         by_code[norm.domain]["norms"].append(
-            {"code": norm.code, "title": getattr(norm.title, lang), "severity": norm.severity}
+            {
+                "code": norm.code,
+                "title": getattr(norm.title, lang),
+                "severity": norm.severity,
+                # So that a phone can put the norm's note next to its questions.
+                "items": [item.code for item in items if item.code in norm.items],
+            }
         )
     return [g for g in groups if g["items"] or g["norms"]]
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
@@ -23,6 +24,8 @@ from inspection.storable import OversizedNumber, storage_problems
 # int() of a longer text raises (CPython's guard against quadratic conversion).
 MAX_INTEGER_DIGITS = 4300
 DEFAULT_NORM_SET_FILE = Path(__file__).parent / "data" / "nl-children-2023.1.yaml"
+# Every version of the default catalogue that the service ships, one document per file.
+SHIPPED_NORM_SET_FILES = "nl-children-*.yaml"
 # Compiled norm sets kept per process: every version of a few catalogues.
 COMPILED_NORM_SETS = 64
 
@@ -116,6 +119,48 @@ def load_norm_set(document: dict[str, Any], actor: User | None = None) -> NormSe
         norms=len(parsed.norms),
     )
     return norm_set
+
+
+@dataclass(frozen=True)
+class ShippedVersion:
+    """A version of the default catalogue, and whether this call stored it."""
+
+    catalogue: str
+    version: str
+    valid_from: date
+    loaded: bool
+
+
+def shipped_norm_set_files() -> list[Path]:
+    """The norm set documents that come with the service (``inspection/data``)."""
+    return sorted(DEFAULT_NORM_SET_FILE.parent.glob(SHIPPED_NORM_SET_FILES))
+
+
+def load_shipped_norm_sets(actor: User | None = None) -> list[ShippedVersion]:
+    """Store every shipped version of the default catalogue that is not stored yet.
+
+    Running it again changes nothing. A stored version whose document differs
+    from the shipped one is refused rather than replaced: a version, once
+    stored, keeps the rules its scores were made with (an erratum goes
+    through rescoring).
+    """
+    shipped = []
+    for path in shipped_norm_set_files():
+        document = read_document(path)
+        catalogue, version = str(document.get("catalogue")), str(document.get("version"))
+        stored = get_norm_set(catalogue, version)
+        if stored is None:
+            norm_set = load_norm_set(document, actor)
+            shipped.append(ShippedVersion(catalogue, version, norm_set.valid_from, True))
+        elif stored.document_sha256 == document_digest(json_ready(document)):
+            shipped.append(ShippedVersion(catalogue, version, stored.valid_from, False))
+        else:
+            raise Conflict(
+                f"Norm set {catalogue} {version} is stored with another document than "
+                f"{path.name}; a stored version is not replaced (use norms rescore --document "
+                "for an erratum)"
+            )
+    return sorted(shipped, key=lambda v: (v.catalogue, v.valid_from))
 
 
 def compiled(norm_set: NormSet) -> NormSetDocument:

@@ -8,11 +8,16 @@ from typing import Any
 import orjson
 from sqlalchemy import ColumnElement, Result, Text, cast, select, update
 
-from inspection import audit
+from inspection import audit, location_state
 from inspection.db import db
-from inspection.engine import NormSetDocument, NormSetError, parse_norm_set, score_answers
+from inspection.engine import (
+    NormSetDocument,
+    NormSetError,
+    outcome_letters,
+    parse_norm_set,
+    score_answers,
+)
 from inspection.errors import NotFound, ValidationFailed
-from inspection.findings import refresh_findings
 from inspection.locks import begin_writing
 from inspection.models import Inspection, Location, NormSet, User
 from inspection.norm_sets import compiled, document_digest, get_norm_set, json_ready
@@ -85,8 +90,8 @@ def rescore(catalogue: str, version: str, actor: User | None = None) -> RescoreR
     run.rescore(_stored(norm_set.id))
     db.session.execute(select(NormSet.id).where(NormSet.id == norm_set.id).with_for_update())
     run.rescore(_stored(norm_set.id, Inspection.norm_set_sha256 != norm_set.document_sha256))
-    # A changed outcome may open, close or split findings, also of visits before it.
-    refresh_findings(run.locations, actor)
+    # The pictures of the locations whose visits changed, as if those visits had come in so.
+    location_state.refresh(db.session, run.locations, actor=actor)
     audit.record(
         "norm_set.rescored",
         "norm_set",
@@ -140,7 +145,7 @@ class _Run:
         # Rows whose score stays as it is but that now record the current document.
         self.digest_only: list[dict[str, Any]] = []
         self.events: list[tuple[str, dict[str, Any]]] = []
-        # Locations whose stored results changed: their findings are derived again.
+        # Locations with a visit whose results changed: their pictures are remade.
         self.locations: set[int] = set()
 
     def rescore(self, stored: Result[Any]) -> None:
@@ -171,7 +176,14 @@ class _Run:
             if not recorded:
                 self.digest_only.append({"id": row.id, "norm_set_sha256": self.digest})
             return
-        self.updates.append({"id": row.id, **new, "norm_set_sha256": self.digest})
+        self.updates.append(
+            {
+                "id": row.id,
+                **new,
+                "outcomes": outcome_letters(new["results"]),
+                "norm_set_sha256": self.digest,
+            }
+        )
         self.locations.add(row.location_id)
         before = _verdict(row.overall, row.coverage, row.status, previous_domains, previous_results)
         after = _verdict(

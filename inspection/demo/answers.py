@@ -21,6 +21,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 import random
+from collections.abc import Collection
 
 from inspection.vocabulary import AMSTERDAM, LOCATION_TYPES
 
@@ -34,7 +35,7 @@ CONTEXT_ITEMS = (
     "families_present",
 )
 
-# Every item of the default norm set, in the order of its checklist.
+# Every item of the shipped norm sets (2023.1, then what 2026.1 added), in checklist order.
 ITEM_CODES = (
     *CONTEXT_ITEMS,
     "amv_separated_from_adults",
@@ -82,10 +83,17 @@ ITEM_CODES = (
     "information_in_understood_language",
     "complaints_route_for_children",
     "children_consulted_last_quarter",
+    # 2026.1: the smallest area per person of any bedroom, moves beyond the
+    # standard route, and how many children each limit leaves out.
+    "smallest_bedroom_m2_per_person",
+    "max_relocations_beyond_route_12_months",
+    "school_age_children_without_school_over_90_days",
+    "children_moved_over_limit",
+    "children_over_stay_limit",
 )
 
 PERCENTAGE_ITEMS = ("staff_with_vog_pct", "medical_intake_pct", "jgz_intake_within_6_weeks_pct")
-NUMBER_ITEMS = ("sleeping_area_m2", "indoor_play_area_m2")
+NUMBER_ITEMS = ("sleeping_area_m2", "indoor_play_area_m2", "smallest_bedroom_m2_per_person")
 
 # Yes/no items, each with (difficulty, floor): the effective quality at which
 # the item passes about half the time, and the share that passes even at the
@@ -160,12 +168,17 @@ BAD_VISIT = 0.5
 
 
 def generate_answers(
-    rng: random.Random, location_type: str, capacity: int, quality: float
+    rng: random.Random,
+    location_type: str,
+    capacity: int,
+    quality: float,
+    items: Collection[str] | None = None,
 ) -> dict[str, object]:
-    """One visit's answers to every item of the default norm set.
+    """One visit's answers to ``items`` (default: every item of ``ITEM_CODES``).
 
     About one visit in twenty leaves up to four (non head-count) items out,
-    as inspectors sometimes do.
+    as inspectors sometimes do. The same draws are made whatever ``items``
+    holds, so a checklist of another version gets the same visit.
     """
     _check_type(location_type)
     if isinstance(capacity, bool) or not isinstance(capacity, int) or capacity < 0:
@@ -176,7 +189,7 @@ def generate_answers(
         or not (0.0 <= quality <= 1.0)
     ):
         raise ValueError(f"quality must be a number from 0 to 1, not {quality!r}")
-    return _Visit(rng, location_type, capacity, float(quality)).answers()
+    return _Visit(rng, location_type, capacity, float(quality)).answers(items)
 
 
 def visit_schedule(
@@ -247,6 +260,7 @@ class _Visit:
         self.quality = quality
         self.crisis = location_type == "crisisnoodopvang"
         self.residents = self.children = self.families = 0
+        self.per_person = 0.0
 
     def passes(self, difficulty: float | dict[str, float], floor: float = 0.1) -> bool:
         """Draw whether something is in order; likelier at higher quality."""
@@ -256,7 +270,7 @@ class _Visit:
         chance = floor + (1.0 - floor) / (1.0 + math.exp(-_STEEPNESS * (effective - difficulty)))
         return self.rng.random() < chance
 
-    def answers(self) -> dict[str, object]:
+    def answers(self, items: Collection[str] | None = None) -> dict[str, object]:
         a: dict[str, object] = {}
         a.update(self._people())
         a.update(self._booleans())
@@ -266,10 +280,13 @@ class _Visit:
         a.update(self._food_and_health())
         a.update(self._education_and_play())
         a.update(self._family())
-        ordered = {code: a[code] for code in ITEM_CODES}
+        a.update(self._counts(a))
+        asked = ITEM_CODES if items is None else [code for code in ITEM_CODES if code in items]
+        ordered = {code: a[code] for code in asked}
         if self.rng.random() < OMISSION_RATE:
-            optional = [code for code in ITEM_CODES if code not in CONTEXT_ITEMS]
-            for code in self.rng.sample(optional, self.rng.randint(1, MAX_OMITTED)):
+            optional = [code for code in asked if code not in CONTEXT_ITEMS]
+            omitted = min(len(optional), self.rng.randint(1, MAX_OMITTED))
+            for code in self.rng.sample(optional, omitted):
                 del ordered[code]
         return ordered
 
@@ -332,6 +349,7 @@ class _Visit:
         else:
             per_person = rng.uniform(3.55, 3.9)
         sleeping_area = round(per_person * (residents or self.capacity or 1), 1)
+        self.per_person = per_person
 
         if not families:
             lockable = 0
@@ -448,6 +466,30 @@ class _Visit:
             "max_relocations_12_months": relocations,
             "min_move_notice_days": notice,
             "max_child_stay_days": stay,
+        }
+
+    # -- the smallest bedroom and the children counted -------------------------------
+    def _counts(self, a: dict[str, object]) -> dict[str, object]:
+        """What 2026.1 asks besides: drawn last, so that earlier answers keep their draws."""
+        rng, children = self.rng, self.children
+        # A hall is one room; elsewhere some rooms are fuller than the average.
+        spread = (0.92, 1.0) if self.crisis else (0.7, 1.0)
+        smallest = round(self.per_person * rng.uniform(*spread), 1)
+        relocations = int(a["max_relocations_12_months"])
+        route = rng.randint(1, 3)  # arrival centre, process reception, azc
+        beyond = max(0, relocations - route)
+        moved = min(children, rng.randint(1, max(1, children // 8))) if beyond > 2 else 0
+        school_age = int(a["school_age_children"])
+        days = int(a["max_days_without_school"])
+        without = min(school_age, rng.randint(1, max(1, school_age // 4))) if days > 90 else 0
+        stay = int(a["max_child_stay_days"])
+        staying = min(children, rng.randint(1, max(1, children // 2))) if stay > 7 else 0
+        return {
+            "smallest_bedroom_m2_per_person": smallest,
+            "max_relocations_beyond_route_12_months": beyond,
+            "school_age_children_without_school_over_90_days": without,
+            "children_moved_over_limit": moved,
+            "children_over_stay_limit": staying if self.crisis else 0,
         }
 
 

@@ -18,7 +18,7 @@ from inspection.db import db, utcnow
 from inspection.demo.answers import generate_answers, quality_trajectory, visit_schedule
 from inspection.locations import import_locations
 from inspection.models import Location, User
-from inspection.norm_sets import DEFAULT_NORM_SET_FILE, get_norm_set, load_norm_set, read_document
+from inspection.norm_sets import compiled, load_shipped_norm_sets, norm_set_in_force
 from inspection.submissions import Submission, submit_inspection
 from inspection.users import create_user
 
@@ -50,9 +50,7 @@ def load_demo(seed: int = 2023, months: int = 18, today: date | None = None) -> 
     """Load the demo into the current transaction (the caller commits)."""
     rng = random.Random(seed)
     today = today or date.today()
-    document = read_document(DEFAULT_NORM_SET_FILE)
-    if get_norm_set(document["catalogue"], str(document["version"])) is None:
-        load_norm_set(document)
+    catalogue = load_shipped_norm_sets()[0].catalogue
     report = import_locations(DEMO_LOCATIONS_FILE)
     users = _create_users()
     inspector = users["inspecteur"]
@@ -69,7 +67,12 @@ def load_demo(seed: int = 2023, months: int = 18, today: date | None = None) -> 
         visits = visit_schedule(rng, location.type, start, end)
         qualities = quality_trajectory(rng, location.type, len(visits))
         for observed_at, quality in zip(visits, qualities, strict=True):
-            answers = generate_answers(rng, location.type, location.capacity or 100, quality)
+            # Each visit answers the checklist of the version in force on its day.
+            in_force = compiled(norm_set_in_force(catalogue, observed_at))
+            checklist = [item.code for item in in_force.items_for(location.type)]
+            answers = generate_answers(
+                rng, location.type, location.capacity or 100, quality, checklist
+            )
             submission = Submission(
                 id=str(uuid.UUID(int=rng.getrandbits(128), version=4)),
                 location=location.code,

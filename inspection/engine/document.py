@@ -1,6 +1,6 @@
 """Parse and validate a norm set document into immutable objects (``model``).
 
-The document format is specified in ``NORMS.md``. ``parse_norm_set`` takes
+The document format is described in ``docs/norms.md``. ``parse_norm_set`` takes
 the plain dict loaded from YAML or JSON, checks all of it, and either returns
 a ``NormSetDocument`` or raises one ``NormSetError`` listing every problem,
 each prefixed with the path of the bad part (``norms[HYG-01].rule.ratio[1]``).
@@ -19,6 +19,7 @@ from typing import Any
 from .model import (
     BASES,
     DEFAULT_FOLLOW_UP_DAYS,
+    DEFAULT_STALE_AFTER_DAYS,
     DEFAULT_WEIGHTS,
     ITEM_TYPES,
     LOCATION_TYPES,
@@ -62,12 +63,15 @@ _TOP_KEYS = {
     "domains",
     "items",
     "norms",
+    "stale_after_days",
     "follow_up_days",
 }
 # Longer than any follow-up an inspectorate sets; keeps deadlines within the calendar.
 MAX_FOLLOW_UP_DAYS = 3650
 _DOMAIN_KEYS = {"code", "title"}
-_ITEM_KEYS = {"code", "type", "min", "max", "unit", "label", "help", "choices", "max_item"}
+_ITEM_KEYS = {
+    "code", "type", "min", "max", "unit", "label", "help", "choices", "max_item", "asked_with",
+}  # fmt: skip
 _NORM_KEYS = {
     "code", "domain", "severity", "weight", "title", "rule",
     "applies_to", "applies_if", "basis", "source", "follow_up_days",
@@ -132,6 +136,8 @@ class _Parser:
         norms = self._norms(
             doc.get("norms"), {d.code for d in domains}, items, known_codes, follow_up
         )
+        self._asked_with(items, doc.get("norms"))
+        stale_after_days = self._stale_after_days(doc.get("stale_after_days"))
         if self.problems:
             raise NormSetError(self.problems)
         return NormSetDocument(
@@ -144,6 +150,7 @@ class _Parser:
             items=items,
             norms=tuple(norms),
             raw=copy.deepcopy(dict(doc)),
+            stale_after_days=stale_after_days,
             follow_up_days=follow_up,
         )
 
@@ -224,6 +231,14 @@ class _Parser:
                 pass
         self.error("valid_from", "must be a date (YYYY-MM-DD)")
         return dt.date.min
+
+    def _stale_after_days(self, value: object) -> int:
+        if value is None:
+            return DEFAULT_STALE_AFTER_DAYS
+        if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= 36500:
+            self.error("stale_after_days", "must be a whole number of days from 1 to 36500")
+            return DEFAULT_STALE_AFTER_DAYS
+        return value
 
     def _days(self, value: object, path: str) -> int | None:
         if isinstance(value, bool) or not isinstance(value, int):
@@ -331,7 +346,20 @@ class _Parser:
             if not isinstance(max_item, str):
                 self.error(f"{path}.max_item", "must be an item code")
                 max_item = None
-        return Item(code, item_type, label, low, high, unit, help_, choices, max_item)
+        asked_with = raw.get("asked_with")
+        if asked_with is not None and not isinstance(asked_with, str):
+            self.error(f"{path}.asked_with", "must be a norm code")
+            asked_with = None
+        return Item(code, item_type, label, low, high, unit, help_, choices, max_item, asked_with)
+
+    def _asked_with(self, items: dict[str, Item], raw_norms: object) -> None:
+        """An item asked with a norm must name a norm of this document."""
+        codes = set()
+        if isinstance(raw_norms, list):
+            codes = {n.get("code") for n in raw_norms if isinstance(n, Mapping)}
+        for code, item in items.items():
+            if item.asked_with is not None and item.asked_with not in codes:
+                self.error(f"items[{code}].asked_with", f"unknown norm {item.asked_with!r}")
 
     def _item_range(self, raw: Mapping, item_type: object, path: str) -> tuple[Any, Any]:
         numeric = item_type in NUMERIC_TYPES

@@ -19,6 +19,8 @@ DEFAULT_FOLLOW_UP_DAYS = {"critical": 2, "major": 30, "minor": 90}
 ITEM_TYPES = ("boolean", "integer", "number", "percentage", "choice", "text")
 NUMERIC_TYPES = ("integer", "number", "percentage")
 BASES = ("source", "proposal")
+# How old (in days) an outcome may be and still count in a location's current picture.
+DEFAULT_STALE_AFTER_DAYS = 365
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,6 +64,9 @@ class Item:
     help: Label | None = None
     choices: tuple[Choice, ...] = ()
     max_item: str | None = None
+    # A norm's code: the item is asked wherever that norm applies, for the figures
+    # (how many children), without being scored itself.
+    asked_with: str | None = None
 
     @property
     def numeric(self) -> bool:
@@ -117,6 +122,7 @@ class NormSetDocument:
     items: dict[str, Item]
     norms: tuple[Norm, ...]
     raw: dict[str, Any] = field(repr=False)
+    stale_after_days: int = DEFAULT_STALE_AFTER_DAYS
     follow_up_days: dict[str, int] = field(default_factory=lambda: dict(DEFAULT_FOLLOW_UP_DAYS))
 
     def items_for(self, location_type: str) -> list[Item]:
@@ -127,7 +133,10 @@ class NormSetDocument:
         if location_type not in LOCATION_TYPES:
             raise ValueError(f"unknown location type {location_type!r}")
         used: set[str] = set()
+        applying: set[str] = set()
         for norm in self.norms:
             if location_type in norm.applies_to:
                 used |= norm.items
+                applying.add(norm.code)
+        used |= {code for code, item in self.items.items() if item.asked_with in applying}
         return [item for code, item in self.items.items() if code in used]

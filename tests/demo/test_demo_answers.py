@@ -51,6 +51,10 @@ ITEMS = [
     "activity_days_per_week", "families_housed_together", "max_relocations_12_months",
     "min_move_notice_days", "max_child_stay_days", "information_in_understood_language",
     "complaints_route_for_children", "children_consulted_last_quarter",
+    # added by 2026.1
+    "smallest_bedroom_m2_per_person", "max_relocations_beyond_route_12_months",
+    "school_age_children_without_school_over_90_days", "children_moved_over_limit",
+    "children_over_stay_limit",
 ]  # fmt: skip
 BOOLEANS = {
     "amv_separated_from_adults", "staff_on_site_24h", "night_staff_child_protection_trained",
@@ -65,7 +69,7 @@ BOOLEANS = {
     "complaints_route_for_children", "children_consulted_last_quarter",
 }  # fmt: skip
 PERCENTAGES = {"staff_with_vog_pct", "medical_intake_pct", "jgz_intake_within_6_weeks_pct"}
-AREAS = {"sleeping_area_m2", "indoor_play_area_m2"}
+AREAS = {"sleeping_area_m2", "indoor_play_area_m2", "smallest_bedroom_m2_per_person"}
 INTEGERS = set(ITEMS) - BOOLEANS - PERCENTAGES - AREAS
 
 
@@ -192,6 +196,26 @@ def _check_visit(answers: dict, capacity: int) -> None:
         assert answers[code] <= children, code
     if "families_in_own_lockable_unit" in answers:
         assert answers["families_in_own_lockable_unit"] <= answers["families_present"]
+    # The counts of children agree with the worst cases they count.
+    for count, worst, limit, of in (
+        ("children_moved_over_limit", "max_relocations_beyond_route_12_months", 2, children),
+        (
+            "school_age_children_without_school_over_90_days",
+            "max_days_without_school",
+            90,
+            answers["school_age_children"],
+        ),
+    ):
+        if count in answers and worst in answers:
+            assert (answers[count] > 0) == (answers[worst] > limit and of > 0), (count, answers)
+            assert answers[count] <= of
+    if (
+        "max_relocations_beyond_route_12_months" in answers
+        and "max_relocations_12_months" in answers
+    ):
+        assert answers["max_relocations_beyond_route_12_months"] < max(
+            1, answers["max_relocations_12_months"]
+        )
     assert residents <= math.floor(1.3 * capacity)
 
 
@@ -457,12 +481,15 @@ def test_generated_answers_are_accepted_by_the_shipped_norm_set():
     import yaml
 
     from inspection.engine import parse_norm_set, validate_answers
-    from inspection.norm_sets import DEFAULT_NORM_SET_FILE
+    from inspection.norm_sets import shipped_norm_set_files
 
-    document = parse_norm_set(yaml.safe_load(DEFAULT_NORM_SET_FILE.read_text(encoding="utf-8")))
-    rng = random.Random(20261129)
-    for n in range(3000):
-        kind = ("azc", "noodopvang", "crisisnoodopvang")[n % 3]
-        capacity = rng.choice((0, 1, 5, 40, 300, 2000))
-        answers = generate_answers(rng, kind, capacity, rng.random())
-        assert validate_answers(answers, document) == {}, (kind, capacity, answers)
+    for path in shipped_norm_set_files():
+        document = parse_norm_set(yaml.safe_load(path.read_text(encoding="utf-8")))
+        rng = random.Random(20261129)
+        for n in range(3000):
+            kind = ("azc", "noodopvang", "crisisnoodopvang")[n % 3]
+            capacity = rng.choice((0, 1, 5, 40, 300, 2000))
+            checklist = [item.code for item in document.items_for(kind)]
+            answers = generate_answers(rng, kind, capacity, rng.random(), checklist)
+            assert set(answers) <= set(checklist)
+            assert validate_answers(answers, document) == {}, (kind, capacity, answers)
