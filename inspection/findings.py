@@ -40,7 +40,7 @@ from inspection.engine import (
 from inspection.engine import Finding as Derived
 from inspection.errors import Conflict, NotFound, ValidationFailed
 from inspection.inspections import paginate
-from inspection.locks import hold_exclusively
+from inspection.locks import hold_exclusively, hold_locations
 from inspection.models import (
     Finding,
     FindingPhoto,
@@ -58,10 +58,6 @@ from inspection.vocabulary import WITHDRAWN
 
 # Locations refreshed per round of queries when many change at once (a rescoring).
 CHUNK = 500
-# Writers of findings serialise per bucket of locations: a submission takes one
-# lock, a rescoring of every location at most this many (PostgreSQL keeps
-# advisory locks in a table of bounded size).
-LOCK_BUCKETS = 64
 _ASSESSED = (PASS, FAIL, NOT_APPLICABLE)
 # The largest id the column holds (a 32-bit integer on PostgreSQL): larger ones do not exist.
 MAX_ID = 2**31 - 1
@@ -85,8 +81,7 @@ def refresh_findings(location_ids: Iterable[int], actor: User | None = None) -> 
     ids = sorted(set(location_ids))
     if not ids:
         return
-    for bucket in sorted({i % LOCK_BUCKETS for i in ids}):
-        hold_exclusively(f"findings:{bucket}")
+    hold_locations(ids)
     documents: dict[int, dict[str, dict[str, int]]] = {}
     for start in range(0, len(ids), CHUNK):
         chunk = ids[start : start + CHUNK]

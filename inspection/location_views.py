@@ -14,6 +14,7 @@ from inspection.confidentiality import (
     listing_order,
     masked_code,
 )
+from inspection.findings import finding_counts
 from inspection.inspections import latest_inspection, locations_with_latest, paginate
 from inspection.models import Inspection, Location, User
 from inspection.norm_sets import compiled
@@ -40,6 +41,8 @@ class LocationView:
     status: str
     latest: Inspection | None
     failed_norms: list[dict[str, Any]] = field(default_factory=list)
+    open_findings: int = 0
+    overdue_findings: int = 0
 
 
 def present_location(
@@ -48,12 +51,16 @@ def present_location(
     latest: Inspection | None,
     positions: dict[str, tuple[float, float]],
     with_failed_norms: bool = False,
+    findings: tuple[int, int] | None = None,
 ) -> LocationView:
     """The location as ``user`` may see it.
 
     ``positions`` are the generalised positions per municipality
     (``scope.generalised_positions``), used where the real point is secret.
+    ``findings``: its open and overdue findings, counted here when not given.
     """
+    if findings is None:
+        findings = finding_counts([location.id]).get(location.id, (0, 0))
     identity = knows_identity(user, location)
     if knows_position(user, location):
         latitude, longitude, generalised = location.latitude, location.longitude, False
@@ -76,6 +83,8 @@ def present_location(
         status=latest.status if latest else NOT_INSPECTED,
         latest=latest,
         failed_norms=failed_norms(latest) if with_failed_norms and latest else [],
+        open_findings=findings[0],
+        overdue_findings=findings[1],
     )
 
 
@@ -105,7 +114,11 @@ def locations_for(
     query = locations_with_latest(where, status or (), order_by=listing_order(user))
     rows, total = paginate(query, page, per_page)
     positions = generalised_positions()
-    return [present_location(user, loc, latest, positions) for loc, latest in rows], total
+    counts = finding_counts(loc.id for loc, _ in rows)
+    return [
+        present_location(user, loc, latest, positions, findings=counts.get(loc.id, (0, 0)))
+        for loc, latest in rows
+    ], total
 
 
 def location_for(user: User, code: str) -> LocationView:

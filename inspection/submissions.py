@@ -22,6 +22,7 @@ from inspection.engine import (
 )
 from inspection.errors import Conflict, ValidationFailed
 from inspection.locations import location_by_code
+from inspection.locks import hold_locations
 from inspection.models import Inspection, NormSet, User
 from inspection.norm_sets import compiled, versions
 
@@ -94,6 +95,8 @@ def submit_inspection(
         norm_set_sha256=norm_set.document_sha256,
     )
     apply_score(inspection, score)
+    # Before the insert and the share lock on the norm set: see locks.hold_locations.
+    hold_locations([location.id])
     try:
         # A savepoint: a refused insert undoes only itself, never the caller's earlier work.
         with db.session.begin_nested():

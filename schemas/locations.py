@@ -155,6 +155,12 @@ class LocationOutSchema(Schema):
     active = fields.Boolean(required=True)
     status = fields.String(required=True, validate=validate.OneOf(LOCATION_STATUSES))
     latest = fields.Nested(LatestInspectionSchema, allow_none=True, required=True)
+    open_findings = fields.Integer(
+        required=True, metadata={"description": "Findings open at this location"}
+    )
+    overdue_findings = fields.Integer(
+        required=True, metadata={"description": "Of those, the ones past their deadline"}
+    )
 
 
 class LocationDetailSchema(LocationOutSchema):

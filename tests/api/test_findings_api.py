@@ -436,3 +436,13 @@ def test_opened_at_is_the_visits_moment_in_dutch_time(client, inspector, visit):
     assert finding["opened_at"] == "2026-03-29T00:30:00+01:00"
     assert finding["deadline"] == "2026-03-31"
     assert datetime.fromisoformat(finding["opened_at"]).astimezone(UTC).hour == 23
+
+
+def test_locations_count_their_open_and_overdue_findings(client, inspector, visit, headers_for):
+    visit(days_ago(3), toilets="critical", infants=3)  # HYG-01 overdue, HYG-03 not yet
+    detail = client.get("/api/v1/locations/TER-APEL", headers=inspector).get_json()
+    assert (detail["open_findings"], detail["overdue_findings"]) == (2, 1)
+    viewer = headers_for("viewer")
+    listed = client.get("/api/v1/locations", headers=viewer).get_json()["items"]
+    counts = {loc["code"]: (loc["open_findings"], loc["overdue_findings"]) for loc in listed}
+    assert counts == {"TER-APEL": (2, 1), "BUDEL": (0, 0)}
