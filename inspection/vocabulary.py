@@ -37,6 +37,7 @@ __all__ = [
     "MEETS_NORMS",
     "NOT_INSPECTED",
     "ROLES",
+    "REPORT_STATES",
     "ROLE_LABELS",
     "STATUS_LABELS",
     "STATUS_SHORT_LABELS",
@@ -88,6 +89,17 @@ STATUS_SHORT_LABELS: dict[str, dict[str, str]] = {
         BELOW: "Onder de norm of kritiek",
     },
 }
+
+# --- reports ------------------------------------------------------------------------
+# A visit's report goes through these states in this order only: written, heard by the
+# location's manager, adopted with how the reaction was weighed, published.
+REPORT_CONCEPT, REPORT_HEARING, REPORT_ADOPTED, REPORT_PUBLISHED = (
+    "concept",
+    "hearing",
+    "adopted",
+    "published",
+)
+REPORT_STATES = (REPORT_CONCEPT, REPORT_HEARING, REPORT_ADOPTED, REPORT_PUBLISHED)
 
 # --- roles ------------------------------------------------------------------------------
 INSPECTOR, MANAGER, COORDINATOR, VIEWER = "inspector", "manager", "coordinator", "viewer"

@@ -74,6 +74,11 @@ class FormNormSchema(Schema):
     code = fields.String(required=True)
     title = fields.String(required=True)
     severity = fields.String(required=True)
+    items = fields.List(
+        fields.String(),
+        required=True,
+        metadata={"description": "The items the norm depends on, in the order of the form"},
+    )
 
 
 class FormGroupSchema(Schema):

@@ -8,6 +8,7 @@ from inspection.models.norm_set import NormSet
 from inspection.models.photo import Photo
 from inspection.models.picture import LocationNorm, LocationPicture
 from inspection.models.region import REGION_LEVELS, Region
+from inspection.models.report import Report, ReportReaction
 from inspection.models.user import ApiToken, User, user_locations
 
 __all__ = [
@@ -22,6 +23,8 @@ __all__ = [
     "NormSet",
     "Photo",
     "Region",
+    "Report",
+    "ReportReaction",
     "User",
     "user_locations",
 ]
