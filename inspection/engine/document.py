@@ -19,6 +19,7 @@ from typing import Any
 from .model import (
     BASES,
     DEFAULT_FOLLOW_UP_DAYS,
+    DEFAULT_STALE_AFTER_DAYS,
     DEFAULT_WEIGHTS,
     ITEM_TYPES,
     LOCATION_TYPES,
@@ -62,6 +63,7 @@ _TOP_KEYS = {
     "domains",
     "items",
     "norms",
+    "stale_after_days",
     "follow_up_days",
 }
 # Longer than any follow-up an inspectorate sets; keeps deadlines within the calendar.
@@ -135,6 +137,7 @@ class _Parser:
             doc.get("norms"), {d.code for d in domains}, items, known_codes, follow_up
         )
         self._asked_with(items, doc.get("norms"))
+        stale_after_days = self._stale_after_days(doc.get("stale_after_days"))
         if self.problems:
             raise NormSetError(self.problems)
         return NormSetDocument(
@@ -147,6 +150,7 @@ class _Parser:
             items=items,
             norms=tuple(norms),
             raw=copy.deepcopy(dict(doc)),
+            stale_after_days=stale_after_days,
             follow_up_days=follow_up,
         )
 
@@ -227,6 +231,14 @@ class _Parser:
                 pass
         self.error("valid_from", "must be a date (YYYY-MM-DD)")
         return dt.date.min
+
+    def _stale_after_days(self, value: object) -> int:
+        if value is None:
+            return DEFAULT_STALE_AFTER_DAYS
+        if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= 36500:
+            self.error("stale_after_days", "must be a whole number of days from 1 to 36500")
+            return DEFAULT_STALE_AFTER_DAYS
+        return value
 
     def _days(self, value: object, path: str) -> int | None:
         if isinstance(value, bool) or not isinstance(value, int):

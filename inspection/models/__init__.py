@@ -6,7 +6,9 @@ from inspection.models.location import Location
 from inspection.models.login import FailedLogin
 from inspection.models.norm_set import NormSet
 from inspection.models.photo import Photo
+from inspection.models.picture import LocationNorm, LocationPicture
 from inspection.models.region import REGION_LEVELS, Region
+from inspection.models.report import Report, ReportReaction
 from inspection.models.user import ApiToken, User, user_locations
 
 __all__ = [
@@ -16,9 +18,13 @@ __all__ = [
     "FailedLogin",
     "Inspection",
     "Location",
+    "LocationNorm",
+    "LocationPicture",
     "NormSet",
     "Photo",
     "Region",
+    "Report",
+    "ReportReaction",
     "User",
     "user_locations",
 ]
