@@ -9,6 +9,7 @@ from urllib.parse import urlsplit
 import xstatic.pkg.leaflet
 from flask import Blueprint, Response, current_app, render_template, send_from_directory
 
+from inspection import location_types
 from inspection.vocabulary import served
 from inspection.web.status import status_css, statuses
 
@@ -102,7 +103,7 @@ def leaflet(filename: str) -> Response:
 
 @pages.context_processor
 def _page_globals() -> dict[str, object]:
-    return {"statuses": statuses(), "vocabulary": served()}
+    return {"statuses": statuses(), "vocabulary": {**served(), **location_types.served()}}
 
 
 @pages.after_request
