@@ -50,7 +50,13 @@ def build_form(document: NormSetDocument, location_type: str, lang: str) -> list
         by_code[group_of(item.code)]["items"].append(_item(item, lang))
     for norm in norms:
         by_code[norm.domain]["norms"].append(
-            {"code": norm.code, "title": getattr(norm.title, lang), "severity": norm.severity}
+            {
+                "code": norm.code,
+                "title": getattr(norm.title, lang),
+                "severity": norm.severity,
+                # So that a phone can put the norm's note next to its questions.
+                "items": [item.code for item in items if item.code in norm.items],
+            }
         )
     return [g for g in groups if g["items"] or g["norms"]]
 

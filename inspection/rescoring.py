@@ -8,9 +8,15 @@ from typing import Any
 import orjson
 from sqlalchemy import ColumnElement, Result, Text, cast, select, update
 
-from inspection import audit
+from inspection import audit, location_state
 from inspection.db import db
-from inspection.engine import NormSetDocument, NormSetError, parse_norm_set, score_answers
+from inspection.engine import (
+    NormSetDocument,
+    NormSetError,
+    outcome_letters,
+    parse_norm_set,
+    score_answers,
+)
 from inspection.errors import NotFound, ValidationFailed
 from inspection.locks import begin_writing
 from inspection.models import Inspection, Location, NormSet, User
@@ -84,6 +90,8 @@ def rescore(catalogue: str, version: str, actor: User | None = None) -> RescoreR
     run.rescore(_stored(norm_set.id))
     db.session.execute(select(NormSet.id).where(NormSet.id == norm_set.id).with_for_update())
     run.rescore(_stored(norm_set.id, Inspection.norm_set_sha256 != norm_set.document_sha256))
+    # The pictures of the locations whose visits changed, as if those visits had come in so.
+    location_state.refresh(db.session, run.locations)
     audit.record(
         "norm_set.rescored",
         "norm_set",
@@ -105,6 +113,7 @@ def _stored(norm_set_id: int, *where: ColumnElement[bool]) -> Result[Any]:
     return db.session.execute(
         select(
             Inspection.id,
+            Inspection.location_id,
             Inspection.answers,
             Location.type,
             Inspection.overall,
@@ -136,6 +145,8 @@ class _Run:
         # Rows whose score stays as it is but that now record the current document.
         self.digest_only: list[dict[str, Any]] = []
         self.events: list[tuple[str, dict[str, Any]]] = []
+        # Locations with a visit whose results changed: their pictures are remade.
+        self.locations: set[int] = set()
 
     def rescore(self, stored: Result[Any]) -> None:
         for row in stored:
@@ -165,7 +176,15 @@ class _Run:
             if not recorded:
                 self.digest_only.append({"id": row.id, "norm_set_sha256": self.digest})
             return
-        self.updates.append({"id": row.id, **new, "norm_set_sha256": self.digest})
+        self.updates.append(
+            {
+                "id": row.id,
+                **new,
+                "outcomes": outcome_letters(new["results"]),
+                "norm_set_sha256": self.digest,
+            }
+        )
+        self.locations.add(row.location_id)
         before = _verdict(row.overall, row.coverage, row.status, previous_domains, previous_results)
         after = _verdict(
             new["overall"], new["coverage"], new["status"], new["domain_scores"], new["results"]

@@ -10,11 +10,12 @@ from flask import current_app
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from inspection import audit
+from inspection import audit, location_state
 from inspection.db import db, utcnow
 from inspection.engine import (
     Score,
     local_date,
+    outcome_letters,
     score_answers,
     select_in_force,
     validate_answers,
@@ -119,6 +120,9 @@ def submit_inspection(
             {"id": ["already used for a different submission"]},
         ) from None
     _score_by_current_document(inspection, norm_set)
+    # The location's picture, in this transaction: also when the visit arrives after
+    # later ones (a phone that synced late), it is remade from every visit in order.
+    location_state.refresh(db.session, [location.id])
     # Answer with what the database keeps, as a resend will: PostgreSQL's JSONB
     # has no -0.0 and writes 1e2 as 100.
     db.session.refresh(inspection, ["answers", "results", "domain_scores"])
@@ -129,6 +133,7 @@ def apply_score(inspection: Inspection, score: Score) -> None:
     """Copy an engine score onto the stored inspection."""
     for column, value in score.stored().items():
         setattr(inspection, column, value)
+    inspection.outcomes = outcome_letters(inspection.results)
 
 
 def _score_by_current_document(inspection: Inspection, norm_set: NormSet) -> None:

@@ -18,6 +18,7 @@ from inspection.engine import (
     INCOMPLETE,
     LOCATION_TYPES,
     MEETS_NORMS,
+    NOT_INSPECTED,
     STATUSES,
 )
 
@@ -39,6 +40,7 @@ __all__ = [
     "MEETS_NORMS",
     "NOT_INSPECTED",
     "ROLES",
+    "REPORT_STATES",
     "ROLE_LABELS",
     "STATUS_LABELS",
     "STATUS_SHORT_LABELS",
@@ -53,7 +55,6 @@ TIME_ZONE = AMSTERDAM.key
 
 # --- statuses ---------------------------------------------------------------------------
 # An inspection gets one of the engine's statuses; a location without any has this one.
-NOT_INSPECTED = "not_inspected"
 INSPECTION_STATUSES = STATUSES
 LOCATION_STATUSES = (*STATUSES, NOT_INSPECTED)
 # Lists and tables show the worst first; maps draw the worst last, on top of the others.
@@ -108,6 +109,17 @@ LOCATION_TYPE_KINDS = (
 RESPONSIBLE_PARTIES = ("COA", "municipality", "Nidos")
 # Codes of location types: short, lower case, usable in paths and norm set documents.
 LOCATION_TYPE_CODE = r"^[a-z][a-z0-9-]{1,31}$"
+
+# --- reports ------------------------------------------------------------------------
+# A visit's report goes through these states in this order only: written, heard by the
+# location's manager, adopted with how the reaction was weighed, published.
+REPORT_CONCEPT, REPORT_HEARING, REPORT_ADOPTED, REPORT_PUBLISHED = (
+    "concept",
+    "hearing",
+    "adopted",
+    "published",
+)
+REPORT_STATES = (REPORT_CONCEPT, REPORT_HEARING, REPORT_ADOPTED, REPORT_PUBLISHED)
 
 # --- roles ------------------------------------------------------------------------------
 INSPECTOR, MANAGER, COORDINATOR, VIEWER = "inspector", "manager", "coordinator", "viewer"

@@ -25,7 +25,7 @@ class NormSetOutSchema(NormSetSummarySchema):
 
 
 class NormSetDocumentSchema(Schema):
-    """A norm set document (NORMS.md); checked in full by the norm set validator."""
+    """A norm set document (docs/norms.md); checked in full by the norm set validator."""
 
     class Meta:
         unknown = INCLUDE
@@ -73,6 +73,11 @@ class FormNormSchema(Schema):
     code = fields.String(required=True)
     title = fields.String(required=True)
     severity = fields.String(required=True)
+    items = fields.List(
+        fields.String(),
+        required=True,
+        metadata={"description": "The items the norm depends on, in the order of the form"},
+    )
 
 
 class FormGroupSchema(Schema):

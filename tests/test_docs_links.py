@@ -47,7 +47,7 @@ def is_relative(target: str) -> bool:
 
 def test_there_are_docs_pages():
     names = {page.name for page in PAGES}
-    assert {"README.md", "norms.md", "deployment.md"} <= names
+    assert {"README.md", "norms.md", "api.md", "deployment.md"} <= names
 
 
 @pytest.mark.parametrize("page", PAGES, ids=lambda p: str(p.relative_to(ROOT)))
@@ -72,4 +72,4 @@ def test_no_page_refers_to_files_outside_the_project(page):
 def test_the_readme_links_the_docs():
     targets = {target.partition("#")[0] for target in links(ROOT / "README.md")}
 
-    assert {"docs/README.md", "docs/norms.md", "docs/deployment.md"} <= targets
+    assert {"docs/README.md", "docs/norms.md", "docs/api.md", "docs/deployment.md"} <= targets

@@ -1,6 +1,6 @@
 """Parse and validate a norm set document into immutable objects (``model``).
 
-The document format is specified in ``NORMS.md``. ``parse_norm_set`` takes
+The document format is described in ``docs/norms.md``. ``parse_norm_set`` takes
 the plain dict loaded from YAML or JSON, checks all of it, and either returns
 a ``NormSetDocument`` or raises one ``NormSetError`` listing every problem,
 each prefixed with the path of the bad part (``norms[HYG-01].rule.ratio[1]``).
@@ -19,6 +19,7 @@ from typing import Any
 from .model import (
     BASES,
     DEFAULT_FOLLOW_UP_DAYS,
+    DEFAULT_STALE_AFTER_DAYS,
     DEFAULT_WEIGHTS,
     ITEM_TYPES,
     LOCATION_TYPES,
@@ -62,6 +63,7 @@ _TOP_KEYS = {
     "domains",
     "items",
     "norms",
+    "stale_after_days",
     "follow_up_days",
 }
 # Longer than any follow-up an inspectorate sets; keeps deadlines within the calendar.
@@ -141,6 +143,7 @@ class _Parser:
             doc.get("norms"), {d.code for d in domains}, items, known_codes, follow_up
         )
         self._asked_with(items, doc.get("norms"))
+        stale_after_days = self._stale_after_days(doc.get("stale_after_days"))
         if self.problems:
             raise NormSetError(self.problems)
         return NormSetDocument(
@@ -153,6 +156,7 @@ class _Parser:
             items=items,
             norms=tuple(norms),
             raw=copy.deepcopy(dict(doc)),
+            stale_after_days=stale_after_days,
             follow_up_days=follow_up,
             location_types=self.location_types,
         )
@@ -234,6 +238,14 @@ class _Parser:
                 pass
         self.error("valid_from", "must be a date (YYYY-MM-DD)")
         return dt.date.min
+
+    def _stale_after_days(self, value: object) -> int:
+        if value is None:
+            return DEFAULT_STALE_AFTER_DAYS
+        if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= 36500:
+            self.error("stale_after_days", "must be a whole number of days from 1 to 36500")
+            return DEFAULT_STALE_AFTER_DAYS
+        return value
 
     def _days(self, value: object, path: str) -> int | None:
         if isinstance(value, bool) or not isinstance(value, int):

@@ -21,6 +21,8 @@ DEFAULT_FOLLOW_UP_DAYS = {"critical": 2, "major": 30, "minor": 90}
 ITEM_TYPES = ("boolean", "integer", "number", "percentage", "choice", "text")
 NUMERIC_TYPES = ("integer", "number", "percentage")
 BASES = ("source", "proposal")
+# How old (in days) an outcome may be and still count in a location's current picture.
+DEFAULT_STALE_AFTER_DAYS = 365
 
 
 @dataclass(frozen=True, slots=True)
@@ -122,6 +124,7 @@ class NormSetDocument:
     items: dict[str, Item]
     norms: tuple[Norm, ...]
     raw: dict[str, Any] = field(repr=False)
+    stale_after_days: int = DEFAULT_STALE_AFTER_DAYS
     follow_up_days: dict[str, int] = field(default_factory=lambda: dict(DEFAULT_FOLLOW_UP_DAYS))
     # The location types the document was checked against, and can be scored for.
     location_types: tuple[str, ...] = LOCATION_TYPES

@@ -1,6 +1,6 @@
 """Compiled rules and how they are evaluated against answers.
 
-A rule in a norm set document is data (see ``NORMS.md``). ``rule_parser``
+A rule in a norm set document is data (see ``docs/norms.md``). ``rule_parser``
 validates that data and turns it into the small immutable objects below; this
 module only evaluates them. Every ``evaluate`` returns a plain tuple
 ``(outcome, value, critical)``:

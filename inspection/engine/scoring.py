@@ -1,6 +1,6 @@
 """Score a set of answers against a norm set for one location type.
 
-Semantics are those of ``NORMS.md`` ("Outcomes, score and status"). Scoring
+Semantics are those of ``docs/norms.md`` ("Scoring a visit"). Scoring
 trusts its input: validate answers with ``validate_answers`` first; a wrongly
 typed answer may give a wrong outcome or raise ``TypeError``.
 """
@@ -171,7 +171,8 @@ def _result(norm, domain, outcome, severity, value, threshold, critical) -> Norm
 _plans: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 
 
-def _score_weight(norm: Norm) -> int | Decimal:
+def score_weight(norm: Norm) -> int | Decimal:
+    """A norm's weight as scores sum it: exact, so that sums and rounding are too."""
     # Integer weights stay ints; others become exact Decimals (from their
     # shortest repr, 0.1 -> Decimal("0.1")) so sums and rounding are exact.
     weight = norm.weight
@@ -206,7 +207,7 @@ def _plan(document: NormSetDocument, location_type: str) -> tuple:
                 domain_index[norm.domain],
                 norm.severity,
                 threshold,
-                _score_weight(norm),
+                score_weight(norm),
                 _result(
                     norm.code, norm.domain, NOT_APPLICABLE, norm.severity, None, threshold, False
                 ),

@@ -88,6 +88,7 @@ def init_api(app: Flask) -> Api:
         locations_routes,
         norm_sets_routes,
         photos_routes,
+        reports_routes,
         users_routes,
     )
 
@@ -100,6 +101,7 @@ def init_api(app: Flask) -> Api:
         photos_routes,
         charts_routes,
         exports_routes,
+        reports_routes,
         users_routes,
     ):
         api.register_blueprint(module.blp)

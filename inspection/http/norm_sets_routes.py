@@ -52,7 +52,7 @@ def get_norm_set_version(catalogue: str, version: str) -> Any:
 @blp.response(201, NormSetOutSchema)
 @blp.alt_response(409, schema=ErrorSchema, description="This version (or its start date) exists")
 def post_norm_set(document: dict[str, Any]) -> Any:
-    """Load a new norm set version (the document format of NORMS.md)."""
+    """Load a new norm set version (the norm set document of docs/norms.md)."""
     return load_norm_set(document, current_user())
 
 

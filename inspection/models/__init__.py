@@ -7,7 +7,9 @@ from inspection.models.location_type import LocationType
 from inspection.models.login import FailedLogin
 from inspection.models.norm_set import NormSet
 from inspection.models.photo import Photo
+from inspection.models.picture import LocationNorm, LocationPicture
 from inspection.models.region import REGION_LEVELS, Region
+from inspection.models.report import Report, ReportReaction
 from inspection.models.user import ApiToken, User, user_locations
 
 __all__ = [
@@ -18,9 +20,13 @@ __all__ = [
     "Inspection",
     "Location",
     "LocationType",
+    "LocationNorm",
+    "LocationPicture",
     "NormSet",
     "Photo",
     "Region",
+    "Report",
+    "ReportReaction",
     "User",
     "user_locations",
 ]

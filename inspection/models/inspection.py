@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
-from sqlalchemy import CheckConstraint, ForeignKey, Index, String
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from inspection.db import Base, JSONDocument, UTCDateTime, utcnow
@@ -47,6 +47,9 @@ class Inspection(Base):
     status: Mapped[str] = mapped_column(String(16), index=True)
     domain_scores: Mapped[dict[str, Any]] = mapped_column(JSONDocument)
     results: Mapped[list[dict[str, Any]]] = mapped_column(JSONDocument)
+    # The outcomes of ``results`` as one letter per norm (engine.outcome_letters), so that
+    # a picture of a past day reads short text rather than every result document.
+    outcomes: Mapped[str | None] = mapped_column(Text)
 
     location: Mapped[Location] = relationship()
     inspector: Mapped[User] = relationship()

@@ -38,6 +38,9 @@ PLACEHOLDERS = {
     "version": "version",
     "type": "location_type",
     "user": "username",
+    "concept_report": "report_id",
+    "hearing_report": "report_id",
+    "adopted_report": "report_id",
 }
 
 ANON, INSP, MGR, COORD, VIEW = None, "inspector", "manager", "coordinator", "viewer"
@@ -227,6 +230,47 @@ ACCESS: list[tuple[str, str, str | None, int]] = [
     ("GET", "/maps/locations.png", MGR, 200),
     ("GET", "/maps/locations.png", COORD, 200),
     ("GET", "/maps/locations.png", VIEW, 200),
+    # --- reports and hearing (concept: only the writers read it; hearing: the manager too) ---
+    ("POST", "/inspections/{own_inspection}/report", ANON, 401),
+    ("POST", "/inspections/{own_inspection}/report", INSP, 201),
+    ("POST", "/inspections/{own_inspection}/report", MGR, 403),
+    ("POST", "/inspections/{own_inspection}/report", COORD, 201),
+    ("POST", "/inspections/{own_inspection}/report", VIEW, 403),
+    ("GET", "/reports", ANON, 401),
+    ("GET", "/reports", INSP, 200),
+    ("GET", "/reports", MGR, 200),
+    ("GET", "/reports", COORD, 200),
+    ("GET", "/reports", VIEW, 200),
+    ("GET", "/reports/{concept_report}", ANON, 401),
+    ("GET", "/reports/{concept_report}", INSP, 200),
+    ("GET", "/reports/{concept_report}", MGR, 404),
+    ("GET", "/reports/{concept_report}", COORD, 200),
+    ("GET", "/reports/{concept_report}", VIEW, 404),
+    ("GET", "/reports/{hearing_report}", ANON, 401),
+    ("GET", "/reports/{hearing_report}", INSP, 200),
+    ("GET", "/reports/{hearing_report}", MGR, 200),
+    ("GET", "/reports/{hearing_report}", COORD, 200),
+    ("GET", "/reports/{hearing_report}", VIEW, 404),
+    ("POST", "/reports/{concept_report}/send", ANON, 401),
+    ("POST", "/reports/{concept_report}/send", INSP, 200),
+    ("POST", "/reports/{concept_report}/send", MGR, 403),
+    ("POST", "/reports/{concept_report}/send", COORD, 200),
+    ("POST", "/reports/{concept_report}/send", VIEW, 403),
+    ("POST", "/reports/{hearing_report}/reactions", ANON, 401),
+    ("POST", "/reports/{hearing_report}/reactions", INSP, 403),
+    ("POST", "/reports/{hearing_report}/reactions", MGR, 201),
+    ("POST", "/reports/{hearing_report}/reactions", COORD, 403),
+    ("POST", "/reports/{hearing_report}/reactions", VIEW, 403),
+    ("POST", "/reports/{hearing_report}/adopt", ANON, 401),
+    ("POST", "/reports/{hearing_report}/adopt", INSP, 403),
+    ("POST", "/reports/{hearing_report}/adopt", MGR, 403),
+    ("POST", "/reports/{hearing_report}/adopt", COORD, 200),
+    ("POST", "/reports/{hearing_report}/adopt", VIEW, 403),
+    ("POST", "/reports/{adopted_report}/publish", ANON, 401),
+    ("POST", "/reports/{adopted_report}/publish", INSP, 403),
+    ("POST", "/reports/{adopted_report}/publish", MGR, 403),
+    ("POST", "/reports/{adopted_report}/publish", COORD, 200),
+    ("POST", "/reports/{adopted_report}/publish", VIEW, 403),
 ]
 
 
@@ -301,6 +345,12 @@ def request_kwargs(method: str, template: str, role: str | None, world, make_sub
                 "capacity": 150,
             }
         }
+    if template.endswith("/reactions"):
+        return {
+            "json": {"text": "Wij herkennen het beeld.", "corrections": {"HYG-01": "Hersteld."}}
+        }
+    if template.endswith("/adopt"):
+        return {"json": {"handling": "De reactie is meegewogen."}}
     if method == "PATCH":
         return {"json": {"capacity": 320, "name": "Hernoemde locatie"}}
     if (method, template) == ("POST", "/location-types"):
@@ -323,6 +373,30 @@ def request_kwargs(method: str, template: str, role: str | None, world, make_sub
             "content_type": "multipart/form-data",
         }
     return {}
+
+
+def reports_in_every_state(client, login, world, make_submission) -> dict[str, int]:
+    """Reports of three more visits to OWN: a concept, one in the hearing (the manager has
+    reacted, so it may be adopted) and an adopted one."""
+    users = world["users"]
+    inspector = login(users["inspector"].username)
+    manager = login(users["manager"].username)
+    coordinator = login(users["coordinator"].username)
+    ids = {}
+    for state in ("concept", "hearing", "adopted"):
+        body = make_submission(location="OWN")
+        assert client.post(f"{API}/inspections", json=body, headers=inspector).status_code == 201
+        made = client.post(f"{API}/inspections/{body['id']}/report", headers=inspector)
+        report_id = made.get_json()["id"]
+        if state != "concept":
+            client.post(f"{API}/reports/{report_id}/send", headers=inspector)
+            reaction = {"text": "Gezien.", "corrections": {}}
+            client.post(f"{API}/reports/{report_id}/reactions", json=reaction, headers=manager)
+        if state == "adopted":
+            handling = {"handling": "Meegewogen."}
+            client.post(f"{API}/reports/{report_id}/adopt", json=handling, headers=coordinator)
+        ids[f"{state}_report"] = report_id
+    return ids
 
 
 def test_the_table_covers_every_endpoint_for_every_role(client):
@@ -367,6 +441,8 @@ def test_access(client, login, world, make_submission, method, template, role, e
         "version": "2023.1",
         "user": world["users"]["inspector"].username,
     }
+    if "/reports/" in template:
+        values.update(reports_in_every_state(client, login, world, make_submission))
     path = API + template.format(type="azc", **values, **world["ids"])
     kwargs = request_kwargs(method, template, role, world, make_submission)
 

@@ -200,3 +200,15 @@ def test_an_unknown_language_or_a_bad_date_is_422_naming_it(client, inspector, q
     error = response.get_json()["error"]
     assert error["code"] == "validation_error"
     assert field in error["fields"]
+
+
+def test_each_norm_names_its_items_in_the_order_of_the_form(client, inspector):
+    form = get_form(client, inspector, "azc", on="2026-11-20")
+    order = [item["code"] for group in form["groups"] for item in group["items"]]
+    norms = norms_of(form)
+    # A ratio of two head counts: the general one first, then the domain's own.
+    assert norms["HYG-01"]["items"] == ["residents_present", "toilets_working"]
+    for norm in norms.values():
+        assert norm["items"], norm["code"]
+        assert set(norm["items"]) <= set(order), norm["code"]
+        assert norm["items"] == sorted(norm["items"], key=order.index), norm["code"]

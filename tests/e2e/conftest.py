@@ -8,10 +8,14 @@ visits to the azc. The browser is started once per session.
 from __future__ import annotations
 
 import os
+import re
+import shutil
+import subprocess
 import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -171,3 +175,58 @@ def new_context(browser) -> Iterator[Any]:
     for context in contexts:
         context.close()
     assert not problems, problems
+
+
+TOOLS = Path(__file__).resolve().parent.parent / "tools"
+AXE = TOOLS / "node_modules" / "axe-core" / "axe.min.js"
+
+
+def axe_source() -> str:
+    """axe-core from tests/tools (package-lock.json pins it), installed on first use."""
+    if not AXE.exists():
+        npm = shutil.which("npm")
+        assert npm, "npm is missing: .ci/run installs it (apt-get install npm)"
+        subprocess.run(
+            [npm, "ci", "--no-audit", "--no-fund", "--loglevel=error"],
+            cwd=TOOLS,
+            check=True,
+            timeout=600,
+        )
+    return AXE.read_text(encoding="utf-8")
+
+
+# "null" or "undefined" as a word of the visible text: a value the page forgot to handle.
+LEFT_OVER = re.compile(r"\b(null|undefined|NaN)\b")
+
+
+@pytest.fixture(scope="session")
+def check_page() -> Any:
+    """``check_page(page)``: axe-core finds no violation (WCAG 2 A/AA and best practices)
+    and no visible text says "null", "undefined" or "NaN". Evaluated through the
+    DevTools protocol, axe needs no exception to the pages' Content-Security-Policy."""
+    source = axe_source()
+
+    def check(page: Any, what: str = "") -> None:
+        text = page.evaluate("document.body.innerText")
+        lines = text.splitlines()
+        left = [
+            " / ".join(lines[max(0, i - 1) : i + 2])
+            for i, line in enumerate(lines)
+            if LEFT_OVER.search(line)
+        ]
+        assert not left, f"{what or page.url}: {left}"
+        if not page.evaluate("typeof window.axe === 'object'"):
+            page.evaluate(source)
+        result = page.evaluate(
+            """async () => {
+                const result = await axe.run(document, { resultTypes: ["violations"] });
+                return result.violations.map((v) => ({
+                    id: v.id,
+                    help: v.help,
+                    nodes: v.nodes.map((n) => n.target.join(" ")).slice(0, 5),
+                }));
+            }"""
+        )
+        assert result == [], f"{what or page.url}: {result}"
+
+    return check

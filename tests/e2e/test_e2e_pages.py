@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import os
 import re
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
 
@@ -25,7 +26,7 @@ expect.set_options(timeout=10_000)
 
 SCREENSHOTS = Path(__file__).resolve().parent.parent / "screenshots"
 PHONE = {
-    "viewport": {"width": 360, "height": 740},
+    "viewport": {"width": 390, "height": 844},
     "device_scale_factor": 2,
     "is_mobile": True,
     "has_touch": True,
@@ -40,6 +41,33 @@ def log_in(page: Any, world: Any, username: str) -> None:
     page.fill("#login-password", world.password)
     page.click("#login-form button[type=submit]")
     expect(page.locator("#session-user")).to_contain_text(f"Ingelogd als {username}")
+
+
+def navigation(page: Any) -> list[str]:
+    """The menu items the page shows."""
+    return page.locator(".top nav a:visible").all_inner_texts()
+
+
+def popup_inside_map(page: Any) -> None:
+    """The open popup lies wholly inside the map, clear of the zoom buttons (once
+    Leaflet's pan to make room for it has ended: up to two seconds)."""
+    for _ in range(20):
+        popup = page.locator(".leaflet-popup").bounding_box()
+        box = page.locator("#map").bounding_box()
+        zoom = page.locator(".leaflet-control-zoom").bounding_box()
+        inside = (
+            popup["y"] >= box["y"]
+            and popup["x"] >= box["x"]
+            and popup["y"] + popup["height"] <= box["y"] + box["height"]
+            and popup["x"] + popup["width"] <= box["x"] + box["width"]
+        )
+        overlaps_zoom = (
+            popup["x"] < zoom["x"] + zoom["width"] and popup["y"] < zoom["y"] + zoom["height"]
+        )
+        if inside and not overlaps_zoom:
+            return
+        page.wait_for_timeout(100)
+    raise AssertionError(f"popup {popup} outside the map {box} or under the zoom buttons {zoom}")
 
 
 def screenshot(page: Any, name: str, full_page: bool = True) -> None:
@@ -87,7 +115,7 @@ def inspections_of(code: str) -> list[Inspection]:
 
 
 def test_an_inspector_fills_the_form_offline_and_it_is_sent_once_when_back_online(
-    new_context, world, norm_set, passing_answers
+    new_context, world, norm_set, passing_answers, check_page
 ):
     context = new_context(
         **PHONE, geolocation={"latitude": 52.51, "longitude": 6.09}, permissions=["geolocation"]
@@ -111,6 +139,20 @@ def test_an_inspector_fills_the_form_offline_and_it_is_sent_once_when_back_onlin
         "nodes => nodes.filter(n => !n.labels || n.labels.length === 0).map(n => n.name || n.id)",
     )
     assert unlabelled == []
+    # Each unit once: "(m²)", not "(m²) (m²)".
+    labels = page.locator("#checklist label, #checklist legend").all_inner_texts()
+    assert [label for label in labels if re.search(r"(\([^()]+\)).*\1", label)] == []
+    assert any("(m²)" in label for label in labels)
+    # A norm's note comes straight after the last of its questions.
+    after = page.eval_on_selector(
+        "details[data-norm='HYG-01']", "node => node.previousElementSibling.dataset.item"
+    )
+    assert after == "toilets_working"
+    # A compact header on the phone: one bar, the user named once, no role after it.
+    assert page.locator("header.top").bounding_box()["height"] <= 60
+    expect(page.locator("#session-user")).to_have_text("Ingelogd als inspecteur")
+    assert navigation(page) == ["Overzicht", "Kaart", "Formulier"]
+    check_page(page, "the form, a location chosen")
 
     context.set_offline(True)
     expect(page.locator("#network-state")).to_contain_text("Offline")
@@ -174,9 +216,10 @@ def test_an_inspector_fills_the_form_offline_and_it_is_sent_once_when_back_onlin
     assert [p.norm for p in photos] == ["HYG-01"]
     page.evaluate("window.scrollTo(0, 0)")
     screenshot(page, "form")
+    check_page(page, "the form with a result")
 
 
-def test_the_form_shows_problems_next_to_the_right_input(new_context, world):
+def test_the_form_shows_problems_next_to_the_right_input(new_context, world, check_page):
     # Service workers blocked: the page's requests reach page.route directly.
     context = new_context(**PHONE, service_workers="block")
     page = context.new_page()
@@ -186,10 +229,20 @@ def test_the_form_shows_problems_next_to_the_right_input(new_context, world):
     page.click(f"#location-results button[data-code='{world.azc}']")
     page.fill("[name='answers.residents_present']", "10")
     page.fill("[name='answers.children_present']", "20")
+    page.fill("[name='answers.staff_with_vog_pct']", "120")
     page.click("#submit")
     # Checked on the phone already, under the API's path of the field.
     expect(page.locator("#field-answers-children_present-error")).to_contain_text("Niet meer dan")
+    expect(page.locator("#field-answers-staff_with_vog_pct-error")).to_contain_text("Maximaal 100")
+    # The first problem on the page has the focus, although it was found second.
+    expect(page.locator("[name='answers.children_present']")).to_be_focused()
+    assert (
+        page.evaluate("document.activeElement.getBoundingClientRect().top")
+        < page.viewport_size["height"]
+    )
     expect(page.locator("#outbox-items li")).to_have_count(0)
+    check_page(page, "the form with problems")
+    page.fill("[name='answers.staff_with_vog_pct']", "")
 
     # What the API refuses (422 error.fields) lands next to the input too.
     refusal = {
@@ -213,6 +266,12 @@ def test_the_form_shows_problems_next_to_the_right_input(new_context, world):
     )
     expect(page.locator("[name='answers.residents_present']")).to_have_value("10")
     expect(page.locator("html")).to_have_attribute("lang", "en")
+    # The header too.
+    assert navigation(page) == ["Overview", "Map", "Form"]
+    expect(page.locator("#session-user")).to_have_text("Logged in as inspecteur (inspector)")
+    expect(page.locator("#logout")).to_have_text("Log out")
+    expect(page.locator(".top nav")).to_have_attribute("aria-label", "Main menu")
+    check_page(page, "the form in English")
 
     # 409: the id was used for other content. The phone says so and keeps the inspection.
     taken = {"error": {"code": "conflict", "message": "Already received with other content"}}
@@ -291,19 +350,23 @@ def test_a_queue_outliving_its_token_is_sent_after_logging_in_again(
     assert len(inspections_of(world.azc)) == 3
 
 
-def test_a_manager_sees_their_own_location_with_its_history(new_context, world):
+def test_a_manager_sees_their_own_location_with_its_history(new_context, world, check_page):
     context = new_context(**PHONE)
     page = context.new_page()
     page.goto(f"{world.url}/")
     log_in(page, world, world.manager)
-    cards = page.locator("#locations > li")
+    # A manager sends no inspections: no form in the menu.
+    assert navigation(page) == ["Overzicht", "Kaart"]
+    cards = page.locator("#locations li[data-code]")
     expect(cards).to_have_count(1)
     expect(cards.first).to_have_attribute("data-code", world.azc)
     expect(cards.first).to_contain_text("Voldoet aan de normen")
+    expect(page.locator(".status-group[data-status='meets_norms'] summary")).to_contain_text("1")
     page.evaluate("window.scrollTo(0, 0)")
     screenshot(page, "manager")
+    check_page(page, "the manager's overview")
 
-    cards.first.locator("h2 a").click()
+    cards.first.locator("h3 a").click()
     expect(page).to_have_url(re.compile(f"/locations/{world.azc}$"))
     expect(page.locator("#location-name")).to_have_text("AZC Ter Apel")
     chart = page.locator("#chart")
@@ -312,18 +375,120 @@ def test_a_manager_sees_their_own_location_with_its_history(new_context, world):
     expect(chart).to_have_attribute("alt", re.compile("2 inspecties"))
     visits = page.locator("#visits > li")
     expect(visits).to_have_count(2)
-    # The older visit failed HYG-01 (too few toilets for an azc), shown with its title.
+    # The latest visit is open; the older one opens in place, with what it found:
+    # HYG-01 failed (too few toilets for an azc), shown with its title, and every answer.
+    expect(visits.nth(0).locator(".visit-body")).to_contain_text("Alle beoordeelde normen gehaald")
+    expect(visits.nth(1).locator(".visit-body")).to_be_hidden()
+    visits.nth(1).locator("summary").first.click()
     expect(visits.nth(1).locator("li[data-norm='HYG-01']")).to_contain_text(
         "bewoners per werkend toilet"
     )
+    expect(visits.nth(1).locator(".visit-body")).to_contain_text("Geen foto's.")
+    visits.nth(1).locator(".visit-answers summary").click()
+    expect(visits.nth(1).locator(".visit-answers")).to_contain_text("Aantal werkende toiletten")
     page.evaluate("window.scrollTo(0, 0)")
     screenshot(page, "location")
+    check_page(page, "the manager's location page")
 
+    # Not theirs: a page with a heading that says so.
     page.goto(f"{world.url}/locations/{world.crisis}")
     expect(page.locator("#location-state")).to_have_text("Geen toegang of onbekende locatie")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Locatie niet gevonden")
+    check_page(page, "a location that is not the manager's")
+
+    # The form is not for managers: no form, banner or send button, but the way back.
+    page.goto(f"{world.url}/form")
+    expect(page.locator("#role-notice")).to_be_visible()
+    expect(page.locator("#network-state")).to_be_hidden()
+    expect(page.locator("#submit")).to_be_hidden()
+    expect(page.locator("#picker")).to_be_hidden()
+    check_page(page, "the form, for a manager")
 
 
-def test_the_map_shows_one_marker_per_location(new_context, world, client, login):
+def test_each_role_gets_its_own_navigation(new_context, world, check_page):
+    expected = {
+        world.inspector: ["Overzicht", "Kaart", "Formulier"],
+        world.coordinator: ["Overzicht", "Kaart", "Formulier"],
+        world.manager: ["Overzicht", "Kaart"],
+        world.viewer: ["Overzicht", "Kaart"],
+    }
+    for username, menu in expected.items():
+        page = new_context(**PHONE, service_workers="block").new_page()
+        page.goto(f"{world.url}/")
+        log_in(page, world, username)
+        expect(page.locator("#locations li[data-code]").first).to_be_visible()
+        assert navigation(page) == menu, username
+        check_page(page, f"the overview for {username}")
+        page.goto(f"{world.url}/locations/{world.azc}")
+        expect(page.locator("#location-name")).to_have_text("AZC Ter Apel")
+        expect(page.locator("#visits-state")).not_to_have_text("")
+        check_page(page, f"a location for {username}")
+        page.click("#logout")
+        expect(page.locator("#login")).to_be_visible()
+        assert navigation(page) == ["Overzicht", "Kaart"]
+
+
+def test_the_overview_puts_the_worst_first_and_says_why_it_is_critical(
+    new_context, world, passing_answers, check_page
+):
+    from inspection.models import User
+    from inspection.submissions import Submission, submit_inspection
+
+    inspector = db.session.scalars(db.select(User).where(User.username == world.inspector)).one()
+    submit_inspection(
+        Submission(
+            id="00000000-0000-4000-8000-00000000c001",
+            location=world.crisis,
+            observed_at=datetime.now(timezone(timedelta(hours=1))).replace(microsecond=0)
+            - timedelta(days=1),
+            answers={**passing_answers, "toilets_working": 3},
+        ),
+        inspector,
+    )
+    db.session.commit()
+    page = new_context(**PHONE).new_page()
+    page.goto(f"{world.url}/")
+    log_in(page, world, world.coordinator)
+    groups = page.locator(".status-group")
+    expect(groups).to_have_count(3)
+    assert groups.evaluate_all("nodes => nodes.map(n => n.dataset.status)") == [
+        "critical", "meets_norms", "not_inspected",
+    ]  # fmt: skip
+    # On the phone only the worst group is open; each says how many it holds.
+    assert groups.evaluate_all("nodes => nodes.map(n => n.open)") == [True, False, False]
+    expect(groups.nth(2).locator("summary")).to_have_text("Nog niet geïnspecteerd 1")
+    card = page.locator(f"li[data-code='{world.crisis}']")
+    expect(card.locator(".reason")).to_have_text(" kritiek door HYG-01")
+    expect(card.locator("li[data-norm='HYG-01']")).to_be_visible()
+    expect(page.locator(f"li[data-code='{world.azc}']")).to_be_hidden()
+    page.evaluate("window.scrollTo(0, 0)")
+    screenshot(page, "overview-phone", full_page=False)
+    check_page(page, "the overview with a critical location")
+    # A search opens the groups where it finds something.
+    page.fill("#filter-text", "ter apel")
+    expect(page.locator(f"li[data-code='{world.azc}']")).to_be_visible()
+    expect(groups.nth(0)).to_be_hidden()
+
+
+def test_the_location_picker_searches_every_location(new_context, world, create_location):
+    for n in range(40):
+        create_location(code=f"EXTRA-{n:02d}", name=f"Extra locatie {n:02d}", municipality="Ede")
+    page = new_context(**PHONE, service_workers="block").new_page()
+    page.goto(f"{world.url}/form")
+    log_in(page, world, world.inspector)
+    expect(page.locator("#location-results li")).to_have_count(30)
+    expect(page.locator("#location-more")).to_have_text("nog 13, zoek verder")
+    # The last ones alphabetically are found by a search.
+    page.fill("#location-search", "locatie 39")
+    expect(page.locator("#location-results li")).to_have_count(1)
+    expect(page.locator("#location-more")).to_have_text("")
+    page.fill("#location-search", "ede")
+    expect(page.locator("#location-more")).to_have_text("nog 10, zoek verder")
+    page.click(".lang-switch button[data-lang='en']")
+    expect(page.locator("#location-more")).to_have_text("10 more, refine the search")
+
+
+def test_the_map_shows_one_marker_per_location(new_context, world, client, login, check_page):
     headers = login(world.coordinator, world.password)
     exported = client.get("/api/v1/exports/locations.geojson", headers=headers)
     assert exported.status_code == 200
@@ -343,7 +508,26 @@ def test_the_map_shows_one_marker_per_location(new_context, world, client, login
     popup = page.locator(".leaflet-popup-content")
     expect(popup).to_contain_text("AZC Ter Apel")
     expect(popup).to_contain_text("Kinderen aanwezig: 60")
+    popup_inside_map(page)
     screenshot(page, "map")
+    check_page(page, "the map with a popup")
+    page.keyboard.press("Escape")
+    expect(popup).to_have_count(0)
+
+    # Every marker is reached by the keyboard and opens its popup with Enter.
+    focusable = page.eval_on_selector_all(
+        "path.status-marker", "nodes => nodes.filter(n => n.tabIndex === 0).length"
+    )
+    assert focusable == len(placed)
+    marker = page.locator("path.status-marker-meets_norms")
+    expect(marker).to_have_attribute("aria-label", "AZC Ter Apel: Voldoet aan de normen")
+    marker.focus()
+    page.keyboard.press("Enter")
+    expect(popup).to_contain_text("AZC Ter Apel")
+    expect(page.locator(".leaflet-popup-close-button")).to_be_focused()
+    page.keyboard.press("Enter")
+    expect(popup).to_have_count(0)
+    expect(marker).to_be_focused()
 
     # Filtering asks the export again: only the inspected location is left.
     page.uncheck("#map-filters input[value='not_inspected']")
@@ -368,7 +552,17 @@ def test_the_map_shows_one_marker_per_location(new_context, world, client, login
     expect(phone.locator("#map")).to_have_attribute("data-loaded", "true")
     expect(phone.locator("path.status-marker")).to_have_count(len(placed))
     expect(phone.locator("#map-filters")).to_be_hidden()
-    screenshot(phone, "map-phone", full_page=False)
+    # Every popup opens inside the map, clear of the zoom buttons, wherever its marker is.
+    for index in range(len(placed)):
+        phone.locator("path.status-marker").nth(index).focus()
+        phone.keyboard.press("Enter")
+        expect(phone.locator(".leaflet-popup-content h3")).to_be_visible()
+        popup_inside_map(phone)
+        if index == 0:
+            screenshot(phone, "map-phone", full_page=False)
+        phone.keyboard.press("Escape")
+        expect(phone.locator(".leaflet-popup")).to_have_count(0)
+    check_page(phone, "the map on a phone")
 
 
 def test_a_location_name_is_shown_as_text_on_the_map(new_context, world, create_location):

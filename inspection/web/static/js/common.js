@@ -163,6 +163,18 @@ export function sortFailed(results) {
     .sort((a, b) => (SEVERITY_RANK[a.severity] - SEVERITY_RANK[b.severity]) || a.norm.localeCompare(b.norm));
 }
 
+/**
+ * A failed norm in a list: its code, its title and, when the failure was critical, "(kritiek)",
+ * unless the title already speaks of its critical bound ("(kritiek onder 3,5 m²)").
+ */
+export function failedNormItem(code, title, critical, lang = "nl") {
+  const word = lang === "en" ? "critical" : "kritiek";
+  const said = (title || "").toLowerCase().includes(word);
+  return el("li", { dataset: { norm: code, severity: critical ? "critical" : null }, class: critical ? "critical" : null },
+    el("strong", {}, code), title ? ` ${title}` : "",
+    critical && !said ? el("span", { class: "severity-critical" }, ` (${word})`) : null);
+}
+
 export const ROLE_LABELS = {
   inspector: "inspecteur",
   manager: "locatiebeheerder",
@@ -187,9 +199,21 @@ export function withSession(onSession, { onLogout, confirmLogout, texts, allowEx
     login.hidden = true;
     content.hidden = false;
     box.hidden = false;
-    const role = ROLE_LABELS[current.user.role] || current.user.role;
-    $("#session-user").textContent = `${say("logged_in_as", "Ingelogd als")} ${current.user.username} (${role})`;
+    showUser(current);
     onSession(current);
+  }
+
+  /** Who is logged in, in the header. */
+  function showUser(current) {
+    showRole(current.user.role);
+    const role = say(`role_${current.user.role}`, ROLE_LABELS[current.user.role] || current.user.role);
+    // The role only where it adds something: not after a user name that already says it.
+    const sameAsName = current.user.username.toLowerCase() === role.toLowerCase();
+    $("#session-user").replaceChildren(...[
+      el("span", { class: "phone-hidden" }, `${say("logged_in_as", "Ingelogd als")} `),
+      el("span", { class: "name" }, current.user.username),
+      sameAsName ? null : el("span", { class: "role phone-hidden" }, ` (${role})`),
+    ].filter(Boolean));
   }
 
   /** The login form; with ``keepContent`` above the page (work in progress stays visible). */
@@ -221,6 +245,14 @@ export function withSession(onSession, { onLogout, confirmLogout, texts, allowEx
     }
   });
 
+  /** What a role may use: the form tab only for the roles that send inspections. */
+  function showRole(role) {
+    document.body.dataset.role = role || "";
+    for (const node of document.querySelectorAll("[data-for-submitters]")) {
+      node.hidden = !role || !(VOCABULARY.submitters || []).includes(role);
+    }
+  }
+
   $("#logout").addEventListener("click", async () => {
     if (confirmLogout && !(await confirmLogout())) return;
     try {
@@ -231,11 +263,12 @@ export function withSession(onSession, { onLogout, confirmLogout, texts, allowEx
     clearSession();
     if ("caches" in window) await caches.delete("form-data");
     if (onLogout) await onLogout();
+    showRole(null);
     showLogin();
   });
 
   const current = allowExpired ? storedSession() : session();
   if (current) showLoggedIn(current);
   else showLogin();
-  return { showLogin };
+  return { showLogin, showUser };
 }

@@ -1,7 +1,7 @@
 // The phone's queue and the result of the last inspection sent: what the
 // inspector sees of the outbox, in the form's language.
 
-import { $, badge, el, formatDay, formatScore, sortFailed, storedSession } from "./common.js";
+import { $, badge, el, failedNormItem, formatDay, formatScore, sortFailed, storedSession } from "./common.js";
 import { store } from "./store.js";
 
 /** ``t(key)`` gives a text, ``lang()`` the form's language, ``onCorrect(id)`` reopens a refused item. */
@@ -80,9 +80,7 @@ export function outboxView(outbox, { t, lang, onCorrect }) {
     ];
     if (failed.length) {
       body.push(el("ul", { class: "failed", dataset: { testid: "failed-norms" } }, failed.map((r) =>
-        el("li", { dataset: { norm: r.norm } },
-          el("strong", {}, r.norm), " ", titles[r.norm] || "",
-          r.severity === "critical" ? el("span", { class: "severity-critical" }, ` (${t("critical")})`) : null))));
+        failedNormItem(r.norm, titles[r.norm], r.severity === "critical", lang()))));
     } else {
       body.push(el("p", {}, t("all_passed")));
     }

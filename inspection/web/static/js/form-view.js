@@ -31,14 +31,26 @@ export function renderForm(container, form, t, { onChange, photoMaxBytes }) {
   for (const group of form.groups) {
     const section = el("section", { class: "card group", "aria-labelledby": `group-${group.code}` },
       el("h2", { id: `group-${group.code}` }, group.title));
+    // A norm's note and photos come right after the last of its questions in this group;
+    // a norm judged only on questions of another group closes its own group.
+    const after = new Map();
+    const atEnd = [];
+    for (const norm of group.norms) {
+      noteCodes.push(norm.code);
+      const own = group.items.filter((item) => (norm.items || []).includes(item.code));
+      if (own.length) {
+        const last = own[own.length - 1].code;
+        after.set(last, [...(after.get(last) || []), norm]);
+      } else {
+        atEnd.push(norm);
+      }
+    }
     for (const item of group.items) {
       items.set(item.code, item);
       section.append(renderItem(item));
+      for (const norm of after.get(item.code) || []) section.append(renderNorm(norm));
     }
-    for (const norm of group.norms) {
-      noteCodes.push(norm.code);
-      section.append(renderNorm(norm));
-    }
+    for (const norm of atEnd) section.append(renderNorm(norm));
     container.append(section);
   }
   const general = document.getElementById("general-photos");
@@ -51,7 +63,9 @@ export function renderForm(container, form, t, { onChange, photoMaxBytes }) {
   function renderItem(item) {
     const path = `answers.${item.code}`;
     const id = fieldId(path);
-    const unit = item.unit ? UNITS[lang][item.unit] || item.unit : null;
+    // The unit once: not after a label that already ends in it, as "(m²)" or "(dagen)".
+    const unitText = item.unit ? UNITS[lang][item.unit] || item.unit : null;
+    const unit = unitText && !item.label.includes(`(${unitText})`) ? unitText : null;
     const help = item.help ? el("p", { class: "help", id: `${id}-help` }, item.help) : null;
     const described = [help ? `${id}-help` : null, `${id}-error`].filter(Boolean).join(" ");
     const wrapper = el("div", { class: "item", dataset: { path, item: item.code } });
@@ -90,7 +104,7 @@ export function renderForm(container, form, t, { onChange, photoMaxBytes }) {
         "aria-describedby": described,
       });
     }
-    wrapper.append(label, help, input, errorSlot(path));
+    wrapper.append(...[label, help, input, errorSlot(path)].filter(Boolean));
     return wrapper;
   }
 
@@ -245,7 +259,9 @@ export function renderForm(container, form, t, { onChange, photoMaxBytes }) {
       if (box) box.classList.add("invalid");
       if (box && box.tagName === "DETAILS") box.open = true;
       if (target) target.setAttribute("aria-invalid", "true");
-      if (!first) first = target || slot;
+      // The first problem on the page, whatever order the checks found them in.
+      const node = target || slot;
+      if (!first || node.compareDocumentPosition(first) & Node.DOCUMENT_POSITION_FOLLOWING) first = node;
     }
     if (first) {
       first.scrollIntoView({ block: "center" });

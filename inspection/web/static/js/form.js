@@ -9,6 +9,7 @@ import { outboxView } from "./form-outbox.js";
 import { TEXTS } from "./form-texts.js";
 
 const LANG_KEY = "inspection.lang";
+const SHOWN_LOCATIONS = 30;
 const state = {
   lang: localStorage.getItem(LANG_KEY) === "en" ? "en" : "nl",
   locations: [],
@@ -32,6 +33,9 @@ function t(key) {
 function applyTexts() {
   document.documentElement.lang = state.lang;
   for (const node of document.querySelectorAll("[data-i18n]")) node.textContent = t(node.dataset.i18n);
+  for (const node of document.querySelectorAll("[data-i18n-label]")) node.setAttribute("aria-label", t(node.dataset.i18nLabel));
+  const user = storedSession();
+  if (user && !$("#session").hidden) sessionUi.showUser(user);
   for (const button of document.querySelectorAll(".lang-switch button")) {
     button.setAttribute("aria-pressed", String(button.dataset.lang === state.lang));
   }
@@ -77,7 +81,9 @@ function distanceKm(a, b) {
 
 function drawChoices() {
   const query = normalise($("#location-search").value.trim());
-  let list = state.locations.filter((loc) => !query || normalise(loc.name).includes(query) || normalise(loc.code).includes(query));
+  // Every location is searched; only the first ones are drawn, with how many more there are.
+  let list = state.locations.filter((loc) => !query
+    || [loc.name, loc.code, loc.municipality].some((text) => normalise(text).includes(query)));
   if (state.position) {
     list = list
       .map((loc) => ({ loc, km: loc.latitude === null ? Infinity : distanceKm(state.position, loc) }))
@@ -86,7 +92,9 @@ function drawChoices() {
   } else {
     list = [...list].sort((a, b) => a.name.localeCompare(b.name, "nl"));
   }
-  const shown = list.slice(0, 30);
+  const shown = list.slice(0, SHOWN_LOCATIONS);
+  const more = list.length - shown.length;
+  $("#location-more").textContent = more > 0 ? t("more_locations").replace("{n}", String(more)) : "";
   $("#location-results").replaceChildren(...shown.map((loc) => {
     const distance = Number.isFinite(loc.km) ? ` · ${loc.km.toLocaleString(state.lang === "en" ? "en-GB" : "nl-NL", { maximumFractionDigits: 1 })} km` : "";
     const button = el("button", { type: "button", dataset: { code: loc.code } },
@@ -305,9 +313,11 @@ function handleUnauthorized() {
 // ---- Start ----
 
 async function onSession(current) {
+  // Managers and viewers send no inspections: they get a pointer to their pages, not the form.
   const maySubmit = VOCABULARY.submitters.includes(current.user.role);
   $("#role-notice").hidden = maySubmit;
-  $("#submit").disabled = !maySubmit;
+  $("#form-work").hidden = !maySubmit;
+  if (!maySubmit) return;
   if (!state.started) {
     state.started = true;
     await loadLocations();

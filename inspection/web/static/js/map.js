@@ -2,7 +2,7 @@
 // status colours of the PNG map, filters, popups, and the province layer.
 /* global L */
 
-import { $, ApiError, STATUS_ORDER, api, badge, el, formatDay, formatScore, statusColours, withSession } from "./common.js";
+import { $, ApiError, STATUS_ORDER, api, badge, el, failedNormItem, formatDay, formatScore, statusColours, statusLabel, withSession } from "./common.js";
 
 const NETHERLANDS = [[50.75, 3.35], [53.55, 7.25]];
 const MAX_NORMS_SHOWN = 6;
@@ -35,6 +35,10 @@ function setUpMap() {
   }
   L.control.scale({ imperial: false }).addTo(map);
   markers = L.layerGroup().addTo(map);
+  // Escape closes an open popup wherever the focus is (Leaflet only listens on the map).
+  document.addEventListener("keydown", (event) => {
+    if (event.key === "Escape") map.closePopup();
+  });
 }
 
 function filterQuery() {
@@ -65,15 +69,13 @@ function linkable(p) {
   return p.code && !p.code.startsWith("VERTROUWELIJK-");
 }
 
-function popupContent(p) {
+function popupContent(p, titles) {
   const failed = p.failed_norms || [];
   const critical = new Set(p.critical_norms || []);
   const ordered = [...failed].sort((a, b) => Number(critical.has(b)) - Number(critical.has(a)) || a.localeCompare(b));
   const shown = ordered.slice(0, MAX_NORMS_SHOWN);
-  const list = el("ul", { class: "failed" }, shown.map((code) =>
-    el("li", { dataset: { norm: code } }, el("strong", {}, code), el("span", { class: "title" }),
-      critical.has(code) ? el("span", { class: "severity-critical" }, " (kritiek)") : null)));
-  const node = el("div", { class: "popup" },
+  const list = el("ul", { class: "failed" }, shown.map((code) => failedNormItem(code, titles[code], critical.has(code))));
+  return el("div", { class: "popup" },
     el("h3", {}, p.name),
     el("p", { class: "small" }, `${p.code} · ${p.type} · ${p.municipality}`),
     el("p", {}, badge(p.status)),
@@ -84,10 +86,43 @@ function popupContent(p) {
     failed.length ? list : null,
     ordered.length > shown.length ? el("p", { class: "small" }, `en nog ${ordered.length - shown.length} andere`) : null,
     linkable(p) ? el("p", {}, el("a", { href: `/locations/${encodeURIComponent(p.code)}` }, "Details en scoreverloop")) : null);
-  titlesFor(p.norm_set).then((titles) => {
-    for (const item of list.children) item.querySelector(".title").textContent = ` ${titles[item.dataset.norm] || ""}`;
+}
+
+/**
+ * Open a location's popup once its content is complete (the norm titles come from the
+ * API), so that Leaflet places and pans it for its real size: clear of the zoom
+ * buttons at the top and the scale and credit at the bottom.
+ */
+async function openPopup(marker, p, fromKeyboard) {
+  const titles = await titlesFor(p.norm_set);
+  const popup = L.popup({
+    maxHeight: Math.max(160, Math.min(320, container.clientHeight - 140)),
+    maxWidth: Math.max(200, Math.min(300, container.clientWidth - 70)),
+    autoPanPaddingTopLeft: L.point(12, 84),
+    autoPanPaddingBottomRight: L.point(12, 36),
+  }).setLatLng(marker.getLatLng()).setContent(popupContent(p, titles));
+  popup.openOn(map);
+  if (fromKeyboard) {
+    const node = popup.getElement();
+    const close = node && node.querySelector(".leaflet-popup-close-button");
+    if (close) close.focus();
+    map.once("popupclose", () => marker.getElement() && marker.getElement().focus());
+  }
+}
+
+/** Markers are SVG paths: make each one a button that the keyboard reaches. */
+function makeFocusable(marker, p) {
+  const node = marker.getElement();
+  if (!node) return;
+  node.setAttribute("tabindex", "0");
+  node.setAttribute("role", "button");
+  node.setAttribute("aria-label", `${p.name}: ${statusLabel(p.status)}`);
+  node.addEventListener("keydown", (event) => {
+    if (event.key === "Enter" || event.key === " ") {
+      event.preventDefault();
+      openPopup(marker, p, true);
+    }
   });
-  return node;
 }
 
 function drawLocations(collection) {
@@ -115,14 +150,11 @@ function drawLocations(collection) {
       fillOpacity: 0.95,
       className: `status-marker status-marker-${p.status}`,
     });
-    marker.bindPopup(() => popupContent(p), {
-      maxHeight: 320,
-      maxWidth: Math.max(200, Math.min(300, container.clientWidth - 70)),
-      autoPanPadding: [12, 12],
-    });
+    marker.on("click", () => openPopup(marker, p, false));
     // Leaflet writes a string tooltip as HTML: hand it an element holding the name as text.
     marker.bindTooltip(() => el("span", {}, p.name));
     marker.addTo(markers);
+    makeFocusable(marker, p);
     bounds.push([lat, lon]);
   }
   for (const node of document.querySelectorAll("[data-count]")) {
@@ -183,23 +215,28 @@ async function loadRegions() {
   try {
     const { data } = await api("/exports/regions.geojson?level=province");
     const hasShapes = data.features.some((f) => f.geometry && f.geometry.type !== "Point");
+    if (!hasShapes) {
+      // Provinces without boundaries would be bare points: there is nothing to outline.
+      toggle.checked = false;
+      toggle.disabled = true;
+      $("#map-regions-note").textContent = "(geen provinciegrenzen geladen)";
+      return;
+    }
     // Without tiles the provinces are the land on a sea-coloured background.
     const land = !container.dataset.tileUrl;
     regions = L.geoJSON(data, {
       // The boundaries that ship with the service name their source (CC BY 4.0).
       attribution: data.attribution || "",
       style: () => ({
-        color: "#6b6b6b", weight: 1, fillColor: "#fbfbf8", fillOpacity: hasShapes ? (land ? 1 : 0.5) : 0,
+        color: "#6b6b6b", weight: 1, fillColor: "#fbfbf8", fillOpacity: land ? 1 : 0.5,
         interactive: true, className: "region-shape",
       }),
-      pointToLayer: (feature, latlng) => L.circleMarker(latlng, {
-        radius: 16, color: "#4d4d4d", weight: 1, dashArray: "3 3", fill: false, className: "region-marker",
-      }),
+      filter: (feature) => Boolean(feature.geometry) && feature.geometry.type !== "Point",
       onEachFeature: (feature, layer) => layer.bindPopup(() => regionPopup(feature.properties)),
     });
     toggle.disabled = false;
     // Without tiles the province outlines are the background of the map.
-    if (!container.dataset.tileUrl && hasShapes) toggle.checked = true;
+    if (!container.dataset.tileUrl) toggle.checked = true;
     showRegions();
   } catch {
     toggle.disabled = true;

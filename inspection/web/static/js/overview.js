@@ -1,7 +1,7 @@
 // The manager's view: the locations the user may see, worst first, with the
 // latest status, score, date of the last visit and the failed norms.
 
-import { $, NetworkError, STATUS_ORDER, allPages, api, badge, el, formatDay, formatScore, withSession } from "./common.js";
+import { $, NetworkError, STATUS_ORDER, allPages, api, badge, el, failedNormItem, formatDay, formatScore, withSession } from "./common.js";
 
 const MAX_NORMS_SHOWN = 5;
 const PARALLEL = 6;
@@ -28,9 +28,9 @@ function card(location) {
     ? el("a", { href: `/locations/${encodeURIComponent(location.code)}` }, location.name)
     : location.name;
   return el("li", { dataset: { code: location.code, status: location.status } },
-    el("h2", {}, title),
+    el("h3", {}, title),
     el("p", { class: "muted small" }, `${location.code} · ${location.type} · ${location.municipality}, ${location.province}`),
-    el("p", {}, badge(location.status)),
+    el("p", {}, badge(location.status), el("span", { class: "reason" })),
     el("p", { class: "facts" },
       el("span", {}, `Score: ${latest ? formatScore(latest.overall) : "–"}`),
       el("span", {}, `Laatste bezoek: ${latest ? formatDay(latest.observed_at) : "nog geen"}`)),
@@ -39,18 +39,36 @@ function card(location) {
 
 function drawFailed(item, failed) {
   const box = item.querySelector(".failed-norms");
+  // A high score next to "Kritiek" needs its reason: the norms that made it critical.
+  const critical = failed.filter((norm) => norm.severity === "critical").map((norm) => norm.norm);
+  item.querySelector(".reason").textContent = item.dataset.status === "critical" && critical.length
+    ? ` kritiek door ${critical.join(", ")}`
+    : "";
   if (!failed.length) {
     box.replaceChildren();
     return;
   }
   const shown = failed.slice(0, MAX_NORMS_SHOWN);
   const list = el("ul", { class: "failed" }, shown.map((norm) =>
-    el("li", { dataset: { norm: norm.norm } },
-      el("strong", {}, norm.norm), " ", norm.title.nl,
-      norm.severity === "critical" ? el("span", { class: "severity-critical" }, " (kritiek)") : null)));
+    failedNormItem(norm.norm, norm.title.nl, norm.severity === "critical")));
   const more = failed.length - shown.length;
-  box.replaceChildren(el("h3", {}, "Niet gehaalde normen"), list,
-    more > 0 ? el("p", { class: "small muted" }, `en nog ${more} andere`) : null);
+  box.replaceChildren(...[el("h4", {}, "Niet gehaalde normen"), list,
+    more > 0 ? el("p", { class: "small muted" }, `en nog ${more} andere`) : null].filter(Boolean));
+}
+
+/** One folding group per status, worst first, with its count; on a phone only the worst is open. */
+function groups(items) {
+  const phone = window.matchMedia("(max-width: 47.99em)").matches;
+  const nodes = [];
+  for (const status of STATUS_ORDER) {
+    const members = items.filter((item) => item.location.status === status);
+    if (!members.length) continue;
+    const details = el("details", { class: "status-group", dataset: { status }, open: !phone || !nodes.length },
+      el("summary", {}, el("h2", {}, badge(status), el("span", { class: "count" }, ` ${members.length}`))),
+      el("ul", { class: "locations" }, members.map((item) => item.node)));
+    nodes.push(details);
+  }
+  return nodes;
 }
 
 async function loadFailedNorms(items) {
@@ -73,12 +91,20 @@ function applyFilter() {
   const text = $("#filter-text").value.trim().toLowerCase();
   const status = $("#filter-status").value;
   let shown = 0;
-  for (const node of $("#locations").children) {
-    const location = locations.find((l) => l.code === node.dataset.code);
-    const haystack = `${location.name} ${location.code} ${location.municipality}`.toLowerCase();
-    const visible = (!text || haystack.includes(text)) && (!status || location.status === status);
-    node.hidden = !visible;
-    if (visible) shown += 1;
+  for (const group of $("#locations").children) {
+    let inGroup = 0;
+    for (const node of group.querySelectorAll("li[data-code]")) {
+      const location = locations.find((l) => l.code === node.dataset.code);
+      const haystack = `${location.name} ${location.code} ${location.municipality}`.toLowerCase();
+      const visible = (!text || haystack.includes(text)) && (!status || location.status === status);
+      node.hidden = !visible;
+      if (visible) inGroup += 1;
+    }
+    group.hidden = inGroup === 0;
+    group.querySelector(".count").textContent = ` ${inGroup}`;
+    // A search opens the groups where it found something.
+    if ((text || status) && inGroup) group.open = true;
+    shown += inGroup;
   }
   $("#overview-state").textContent = `${shown} van ${locations.length} locaties`;
 }
@@ -104,7 +130,7 @@ async function load(current) {
     return;
   }
   const items = locations.map((location) => ({ location, node: card(location) }));
-  $("#locations").replaceChildren(...items.map((i) => i.node));
+  $("#locations").replaceChildren(...groups(items));
   applyFilter();
   await loadFailedNorms(items);
 }

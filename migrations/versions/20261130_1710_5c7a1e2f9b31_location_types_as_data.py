@@ -5,7 +5,7 @@ types the Dutch reception system also has are added. Types are added later by
 coordinators through the API.
 
 Revision ID: 5c7a1e2f9b31
-Revises: 25d34bf87777
+Revises: 5e1f0c2a7b31
 Create Date: 2026-11-30 17:00:00
 
 """
@@ -17,7 +17,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = "5c7a1e2f9b31"
-down_revision = "25d34bf87777"
+down_revision = "5e1f0c2a7b31"
 branch_labels = None
 depends_on = None
 

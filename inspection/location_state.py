@@ -1,0 +1,220 @@
+"""What a location's visits add up to, kept at write time: its current picture per norm.
+
+``refresh(session, location_ids)`` remakes the stored state of those
+locations from their stored inspections, in the caller's transaction. Every
+write that changes a location's visits calls it before its commit: a
+submission (also one observed before visits already stored: a late phone),
+a rescoring. The stored state is therefore always what the visits, taken in
+``observed_at`` order, give (NORMS.md, "The current picture of a location"),
+whatever order they arrived in.
+
+The picture of a day depends on the day too (outcomes go stale, another
+norm set version comes into force); ``picture_rows`` and ``picture_of`` make it
+for any day from the per-norm rows, which do not depend on it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+import orjson
+from flask import current_app
+from sqlalchemy import Text, cast, delete, insert, select
+from sqlalchemy.orm import Session
+
+from inspection.engine import (
+    NormSetDocument,
+    NormTrack,
+    Picture,
+    picture_from_tracks,
+    track_norms,
+)
+from inspection.models import Inspection, Location, LocationNorm, LocationPicture, NormSet
+from inspection.norm_sets import compiled, norm_set_on, versions
+from inspection.vocabulary import AMSTERDAM
+
+# Locations remade per round of queries: bounds the visits held in memory at once.
+CHUNK = 200
+
+
+def today() -> date:
+    """Today in the Netherlands: the day of the current picture."""
+    return datetime.now(AMSTERDAM).date()
+
+
+def norm_set_for(day: date) -> NormSet | None:
+    """The version of the service's catalogue in force on ``day`` (the first before any)."""
+    catalogue = current_app.config["NORM_CATALOGUE"]
+    return norm_set_on(catalogue, day) or next(iter(versions(catalogue)), None)
+
+
+def refresh(session: Session, location_ids: Iterable[int]) -> None:
+    """Remake the stored picture of these locations from their inspections.
+
+    Runs in the caller's transaction (it only flushes): call it after the
+    inspections are written and before the commit.
+    """
+    ids = sorted(set(location_ids))
+    if not ids:
+        return
+    day = today()
+    norm_set = norm_set_for(day)
+    if norm_set is None:
+        return
+    document = compiled(norm_set)
+    for start in range(0, len(ids), CHUNK):
+        chunk = ids[start : start + CHUNK]
+        types = dict(
+            session.execute(select(Location.id, Location.type).where(Location.id.in_(chunk))).all()
+        )
+        norm_rows: list[dict[str, Any]] = []
+        picture_rows_: list[dict[str, Any]] = []
+        for location_id, visits in _visits(session, chunk):
+            norms, picture = state_rows(
+                location_id, types[location_id], visits, document, norm_set.id, day
+            )
+            norm_rows.extend(norms)
+            if picture is not None:
+                picture_rows_.append(picture)
+        session.execute(delete(LocationNorm).where(LocationNorm.location_id.in_(chunk)))
+        session.execute(delete(LocationPicture).where(LocationPicture.location_id.in_(chunk)))
+        if norm_rows:
+            session.execute(insert(LocationNorm), norm_rows)
+        if picture_rows_:
+            session.execute(insert(LocationPicture), picture_rows_)
+
+
+@dataclass(frozen=True, slots=True)
+class StoredVisit:
+    """A visit as the engine takes it (``engine.VisitResults``), with the children it counted."""
+
+    id: str
+    observed_at: datetime
+    results: Sequence[dict[str, Any]]
+    children_present: int | None
+
+
+def _visits(session: Session, location_ids: list[int]) -> Iterator[tuple[int, list[StoredVisit]]]:
+    """Each location's visits in picture order (locations without any included, empty)."""
+    rows = session.execute(
+        select(
+            Inspection.location_id,
+            Inspection.id,
+            Inspection.observed_at,
+            cast(Inspection.results, Text),
+            Inspection.answers["children_present"].as_float(),
+        )
+        .where(Inspection.location_id.in_(location_ids))
+        .order_by(Inspection.location_id, Inspection.observed_at, Inspection.id)
+    )
+    by_location: dict[int, list[StoredVisit]] = {location_id: [] for location_id in location_ids}
+    for location_id, key, observed_at, results, children in rows:
+        children = int(children) if children is not None else None
+        by_location[location_id].append(
+            StoredVisit(key, observed_at, orjson.loads(results), children)
+        )
+    yield from by_location.items()
+
+
+def state_rows(
+    location_id: int,
+    location_type: str,
+    visits: Sequence[StoredVisit],
+    document: NormSetDocument,
+    norm_set_id: int,
+    day: date,
+) -> tuple[list[dict[str, Any]], dict[str, Any] | None]:
+    """The rows of ``location_norms`` and ``location_pictures`` for one location.
+
+    ``visits`` in picture order (observed_at, then id); the picture row is
+    None without visits.
+    """
+    tracks = track_norms(visits)
+    norms = [
+        {
+            "location_id": location_id,
+            "norm": track.norm,
+            "outcome": track.outcome,
+            "severity": track.severity,
+            "found": {"value": track.value, "threshold": track.threshold},
+            "critical": track.critical,
+            "last_assessed": track.last_assessed,
+            "inspection_id": track.visit,
+            "failing_since": track.failing_since,
+        }
+        for track in tracks.values()
+    ]
+    if not visits:
+        return norms, None
+    latest = visits[-1]
+    children = next(
+        (v.children_present for v in reversed(visits) if v.children_present is not None), None
+    )
+    picture = picture_from_tracks(tracks, document, location_type, day, visited=True)
+    return norms, {
+        "location_id": location_id,
+        **picture_row(picture, norm_set_id, location_type),
+        "latest_inspection_id": latest.id,
+        "latest_observed_at": latest.observed_at,
+        "children_present": children,
+    }
+
+
+def picture_row(picture: Picture, norm_set_id: int, location_type: str) -> dict[str, Any]:
+    """The day-dependent columns of a ``location_pictures`` row."""
+    return {
+        "day": picture.day,
+        "norm_set_id": norm_set_id,
+        "location_type": location_type,
+        "stale_on": picture.stale_on,
+        "status": picture.status,
+        "overall": picture.overall,
+        "coverage": picture.coverage,
+        "domain_scores": picture.domains_dict(),
+        "failed_norms": list(picture.failed_norms),
+        "critical_norms": list(picture.critical_norms),
+        "failing_since": picture.failing_since,
+    }
+
+
+def tracks_of(rows: Iterable[Any]) -> dict[str, NormTrack]:
+    """Tracks from stored ``location_norms`` rows (objects or named rows)."""
+    return {
+        row.norm: NormTrack(
+            norm=row.norm,
+            outcome=row.outcome,
+            severity=row.severity,
+            value=row.found.get("value"),
+            threshold=row.found.get("threshold"),
+            critical=row.critical,
+            last_assessed=row.last_assessed,
+            visit=row.inspection_id,
+            failing_since=row.failing_since,
+        )
+        for row in rows
+    }
+
+
+def picture_of(
+    session: Session, location: Location, day: date | None = None
+) -> tuple[Picture, LocationPicture | None]:
+    """A location's current picture (of ``day``, today by default) and its stored row.
+
+    Made from the stored per-norm rows, so that it holds on any day on or
+    after the last visit; the stored row (None without visits) gives the
+    latest visit and the children counted.
+    """
+    day = day or today()
+    stored = session.get(LocationPicture, location.id)
+    norm_set = norm_set_for(day)
+    rows = session.scalars(select(LocationNorm).where(LocationNorm.location_id == location.id))
+    document = compiled(norm_set) if norm_set is not None else None
+    if document is None:
+        raise LookupError("no norm set is stored")
+    picture = picture_from_tracks(
+        tracks_of(rows), document, location.type, day, visited=stored is not None
+    )
+    return picture, stored

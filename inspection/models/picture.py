@@ -1,0 +1,82 @@
+"""A location's current picture, kept at write time: per norm, and summed up per location.
+
+Both are derived from the stored inspections (``inspection.location_state``
+rewrites them in the transaction that changes a location's visits) so that
+lists, exports and maps read them instead of every visit's results.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import ForeignKey, Index, String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from inspection.db import Base, JSONDocument, UTCDateTime
+
+
+class LocationNorm(Base):
+    """What the visits of a location say about one norm: the latest assessment and its run.
+
+    Independent of the day: whether it is stale, and whether the norm belongs
+    to the version in force, is decided when a picture is made from it.
+    """
+
+    __tablename__ = "location_norms"
+
+    location_id: Mapped[int] = mapped_column(
+        ForeignKey("locations.id", ondelete="CASCADE"), primary_key=True
+    )
+    norm: Mapped[str] = mapped_column(String(32), primary_key=True)
+    # pass, fail or not_applicable: an unanswered norm has no row.
+    outcome: Mapped[str] = mapped_column(String(16))
+    severity: Mapped[str] = mapped_column(String(16))
+    # ``{"value", "threshold"}`` of that visit's result: one document, since a bare JSON
+    # number or boolean does not come back as such from SQLite.
+    found: Mapped[dict[str, Any]] = mapped_column(JSONDocument)
+    critical: Mapped[bool]
+    last_assessed: Mapped[datetime] = mapped_column(UTCDateTime)
+    inspection_id: Mapped[str] = mapped_column(ForeignKey("inspections.id"), index=True)
+    failing_since: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    @property
+    def value(self) -> Any:
+        return self.found.get("value")
+
+    @property
+    def threshold(self) -> dict[str, Any] | None:
+        return self.found.get("threshold")
+
+
+class LocationPicture(Base):
+    """A location's picture on ``day``, by the norm set version in force that day.
+
+    A location without any visit has no row (it is ``not_inspected``). The
+    row holds until ``stale_on`` (an outcome goes stale then), until another
+    version comes into force or the location's type changes; a reader that
+    finds any of these remakes the picture from ``location_norms``.
+    """
+
+    __tablename__ = "location_pictures"
+    __table_args__ = (Index("ix_location_pictures_status", "status"),)
+
+    location_id: Mapped[int] = mapped_column(
+        ForeignKey("locations.id", ondelete="CASCADE"), primary_key=True
+    )
+    day: Mapped[date]
+    norm_set_id: Mapped[int] = mapped_column(ForeignKey("norm_sets.id"), index=True)
+    location_type: Mapped[str] = mapped_column(String(32))
+    stale_on: Mapped[date | None]
+    status: Mapped[str] = mapped_column(String(16))
+    overall: Mapped[float | None]
+    coverage: Mapped[float | None]
+    domain_scores: Mapped[dict[str, Any]] = mapped_column(JSONDocument)
+    failed_norms: Mapped[list[str]] = mapped_column(JSONDocument)
+    critical_norms: Mapped[list[str]] = mapped_column(JSONDocument)
+    failing_since: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The latest visit (by observed_at, then id): its own summary stays the visit's.
+    latest_inspection_id: Mapped[str] = mapped_column(ForeignKey("inspections.id"))
+    latest_observed_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    # The children counted by the latest visit that counted them.
+    children_present: Mapped[int | None]

@@ -1,0 +1,116 @@
+"""The README's walk-through through the API, run as written against a served demo.
+
+The shell block of "The API in five minutes" runs under bash with curl, as a
+reader would paste it, against gunicorn serving the demo data; only the
+address of the service changes. It prints the visit's score and keeps its
+files in a temporary folder of its own, not in the reader's directory.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import signal
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+pytestmark = pytest.mark.slow
+
+ROOT = Path(__file__).resolve().parent.parent
+README_API = "http://127.0.0.1:5000/api/v1"
+
+
+def walkthrough() -> str:
+    """The first shell block after the heading "The API in five minutes"."""
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = readme.split("## The API in five minutes", 1)[1]
+    block = re.search(r"^```sh\n(.*?)^```", section, re.MULTILINE | re.DOTALL)
+    assert block, "the README has no shell block in its API walk-through"
+    return block.group(1)
+
+
+def free_port() -> int:
+    import socket
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@pytest.fixture
+def served_demo(app, cli, database_url, tmp_path) -> Iterator[str]:
+    loaded = cli.invoke(args=["demo", "load", "--months", "1"])
+    assert loaded.exit_code == 0, loaded.output
+    port = free_port()
+    log = tmp_path / "gunicorn.log"
+    env = {**os.environ, "DATABASE_URL": database_url, "INSTANCE_PATH": str(tmp_path)}
+    with log.open("wb") as output:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "gunicorn", "--workers", "1", "--bind", f"127.0.0.1:{port}",
+             "--timeout", "120", "app:create_app()"],
+            cwd=ROOT, env=env, stdout=output, stderr=subprocess.STDOUT,
+        )  # fmt: skip
+    url = f"http://127.0.0.1:{port}/api/v1"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                urllib.request.urlopen(f"{url}/openapi.json", timeout=5).read()
+                break
+            except OSError:
+                assert process.poll() is None, log.read_text()
+                assert time.monotonic() < deadline, log.read_text()
+                time.sleep(0.2)
+        yield url
+    finally:
+        process.send_signal(signal.SIGTERM)
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+def test_the_readme_walkthrough_prints_the_score_and_keeps_its_files_apart(served_demo, tmp_path):
+    assert shutil.which("curl"), "the walk-through needs curl (.ci/run installs it)"
+    script = walkthrough()
+    assert README_API in script
+    reader = tmp_path / "reader"
+    reader.mkdir()
+
+    run = subprocess.run(
+        ["bash", "-c", script.replace(README_API, served_demo)],
+        cwd=reader, capture_output=True, text=True, timeout=300,
+    )  # fmt: skip
+
+    assert run.returncode == 0, run.stdout + run.stderr
+    assert "Traceback" not in run.stderr, run.stderr
+    lines = run.stdout.splitlines()
+    # The visit is stored (201), its resend stores nothing new (200), and the manager
+    # cannot see another location (404); nothing else is refused.
+    codes = [line for line in lines if re.fullmatch(r"\d{3}", line)]
+    assert codes[:2] == ["201", "200"], run.stdout
+    assert "404" in codes and all(code < "400" or code == "404" for code in codes), run.stdout
+    score = next(line for line in lines if line.startswith("score "))
+    assert re.fullmatch(
+        r"score (\d+\.\d|None) (critical|below_norm|incomplete|meets_norms) coverage \d+\.\d",
+        score,
+    ), score
+    assert any(line.startswith("  HYG ") for line in lines), run.stdout
+    # The manager reads the location: its name, status and score.
+    statuses = "critical|below_norm|incomplete|meets_norms"
+    assert any(re.fullmatch(rf"\S.* ({statuses}) (\d+\.\d|None)", line) for line in lines), (
+        run.stdout
+    )
+    # The files went to the walk-through's own temporary folder: the reader's is untouched.
+    assert list(reader.iterdir()) == []
+    listed = [line for line in lines if re.fullmatch(r"[\w.-]+\.(json|csv)", line)]
+    assert {"visit.json", "scored.json"} <= set(listed), run.stdout
+    assert any(re.fullmatch(r"locations_\d{4}-\d\d-\d\d_dialect-excel-nl\.csv", n) for n in listed)
