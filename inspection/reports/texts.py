@@ -110,6 +110,9 @@ TEXTS = {
         "source": "Bron: de inspecties in deze dienst, zoals de exports op dezelfde peildatum.",
         "not_inspected_note": "Locaties zonder inspectie tellen als nog niet geïnspecteerd.",
         "legend_none": "geen locaties",
+        "critical_more": "en nog {n} kritieke locaties met minder kinderen; de export met "
+        "status=critical noemt ze allemaal.",
+        "critical_intro": "De kritieke locaties met de meeste kinderen, per provincie.",
         "col_below_norm": "Onder de norm",
         "col_critical": "Kritiek",
     },
@@ -181,6 +184,9 @@ TEXTS = {
         "source": "Source: the inspections in this service, as the exports on the same date.",
         "not_inspected_note": "Locations without an inspection count as not inspected yet.",
         "legend_none": "no locations",
+        "critical_more": "and {n} more critical locations with fewer children; the export with "
+        "status=critical lists them all.",
+        "critical_intro": "The critical locations with the most children, by province.",
         "col_below_norm": "Below the norms",
         "col_critical": "Critical",
     },
