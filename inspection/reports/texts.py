@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from geodata.colours import STATUS_COLOURS
 from inspection.vocabulary import STATUS_LABELS
 
 OUTCOMES = {
@@ -36,6 +37,24 @@ STATES = {
         "hearing": "in the hearing",
         "adopted": "adopted",
         "published": "published",
+    },
+}
+
+# Where room is short (the summary's badge, table headings).
+SHORT_STATUSES = {
+    "nl": {
+        "critical": "Kritiek",
+        "below_norm": "Onder de norm",
+        "incomplete": "Onvolledig",
+        "meets_norms": "Voldoet",
+        "not_inspected": "Niet geïnspecteerd",
+    },
+    "en": {
+        "critical": "Critical",
+        "below_norm": "Below the norms",
+        "incomplete": "Incomplete",
+        "meets_norms": "Meets the norms",
+        "not_inspected": "Not inspected",
     },
 }
 
@@ -201,5 +220,8 @@ def texts(lang: str) -> dict[str, object]:
         "severities": SEVERITIES[lang],
         "states": STATES[lang],
         "statuses": STATUS_LABELS[lang],
+        "short_statuses": SHORT_STATUSES[lang],
+        # The maps' palette, so that a status has one colour wherever it is shown.
+        "status_colours": STATUS_COLOURS,
         "lang": lang,
     }
