@@ -15,7 +15,7 @@ import pandas as pd
 
 from inspection.models import User
 from inspection.norm_sets import all_norm_sets, compiled
-from inspection.picture import location_picture, region_summary
+from inspection.picture import location_picture, region_summary, scoped_picture
 from inspection.reports import charts
 from inspection.reports.texts import texts
 from inspection.reports.wording import number
@@ -174,7 +174,9 @@ def trend(as_of: date, user: User) -> list[dict[str, Any]]:
     """Locations and children below the norms at the end of each of the last 8 quarters."""
     points = []
     for end in quarter_ends(as_of):
-        picture = location_picture(end, user=user)
+        # Counts only: the scoped picture has the same rows, statuses and children as
+        # the one the exports show, without placing confidential locations anew.
+        picture = scoped_picture(end, user=user)
         below = picture[picture["status"].isin(BELOW_STATUSES)]
         points.append(
             {"end": end, "locations_below": len(below), "children_below": _children(below)}
