@@ -168,6 +168,7 @@ _STEEPNESS = 10.0
 _OCCUPANCY = {"azc": (0.82, 1.02), "noodopvang": (0.65, 1.05), "crisisnoodopvang": (0.75, 1.25)}
 # An arrival centre fills in waves and now and then runs well over its cap.
 _ARRIVAL_OCCUPANCY = (0.7, 1.28)
+_ARRIVAL_HAS_AMV = 0.9
 MAX_OCCUPANCY = 1.3
 _CHILD_SHARE = {"azc": (0.22, 0.42), "noodopvang": (0.08, 0.35), "crisisnoodopvang": (0.05, 0.35)}
 _NO_CHILDREN = {"azc": 0.03, "noodopvang": 0.12, "crisisnoodopvang": 0.1}
@@ -340,7 +341,8 @@ class _Visit:
             infants = 0
         school_age = min(children, round(children * rng.uniform(0.5, 0.75)))
         self.school_age = school_age
-        if children and rng.random() < _HAS_AMV[t]:
+        # Unaccompanied minors arrive at the arrival centre first.
+        if children and rng.random() < (_ARRIVAL_HAS_AMV if self.arrival else _HAS_AMV[t]):
             amv = min(children, max(1, round(children * rng.uniform(0.03, 0.2))))
         else:
             amv = 0

@@ -135,9 +135,11 @@ def test_crisis_shelters_are_not_all_critical_all_the_time(demo):
     assert 0 < list(latest.values()).count("critical") < len(latest)
 
 
-def test_ter_apel_runs_over_its_cap_now_and_then(demo):
-    residents = [v.answers["residents_present"] for v in demo["visits"]["TER-APEL"]]
-    assert max(residents) > 2000
+def test_ter_apel_runs_over_its_cap_now_and_then_and_receives_unaccompanied_minors(demo):
+    visits = demo["visits"]["TER-APEL"]
+    assert max(v.answers["residents_present"] for v in visits) > 2000
+    with_minors = [v for v in visits if v.answers["unaccompanied_minors_present"] > 0]
+    assert len(with_minors) >= 0.6 * len(visits)
 
 
 def test_visits_are_scored_by_the_version_in_force_on_their_dutch_date(demo):
