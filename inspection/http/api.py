@@ -85,6 +85,7 @@ def init_api(app: Flask) -> Api:
         exports_routes,
         findings_routes,
         inspections_routes,
+        location_types_routes,
         locations_routes,
         norm_sets_routes,
         photos_routes,
@@ -95,6 +96,7 @@ def init_api(app: Flask) -> Api:
     for module in (
         auth_routes,
         locations_routes,
+        location_types_routes,
         norm_sets_routes,
         inspections_routes,
         photos_routes,

@@ -4,6 +4,7 @@ from inspection.models.audit import AuditEvent
 from inspection.models.finding import Finding, FindingPhoto, FindingResponse, finding_inspections
 from inspection.models.inspection import Inspection
 from inspection.models.location import Location
+from inspection.models.location_type import LocationType
 from inspection.models.login import FailedLogin
 from inspection.models.norm_set import NormSet
 from inspection.models.photo import Photo
@@ -22,6 +23,7 @@ __all__ = [
     "FindingResponse",
     "Inspection",
     "Location",
+    "LocationType",
     "LocationNorm",
     "LocationPicture",
     "NormSet",

@@ -9,7 +9,9 @@ import pytest
 
 from app import create_app
 from geodata.colours import STATUS_COLOURS
-from inspection.vocabulary import LOCATION_TYPES, ROLES, STATUS_LABELS
+from inspection.db import db
+from inspection.location_types import add_location_type, location_types
+from inspection.vocabulary import ROLES, STATUS_LABELS
 from inspection.web.pages import tile_host
 from inspection.web.status import contrast_ratio, statuses
 
@@ -262,7 +264,9 @@ def test_every_page_gets_the_vocabulary_of_the_service(client, page):
 
     vocabulary = json.loads(parser.data["vocabulary"])
 
-    assert vocabulary["location_types"] == list(LOCATION_TYPES)
+    shipped = ["azc", "noodopvang", "crisisnoodopvang", "aanmeldcentrum", "beschermde-opvang"]
+    assert set(shipped) <= set(vocabulary["location_types"])
+    assert vocabulary["location_type_labels"]["nl"]["azc"] == "Asielzoekerscentrum (azc)"
     assert vocabulary["roles"] == list(ROLES)
     assert vocabulary["submitters"] == ["inspector", "coordinator"]
     assert vocabulary["worst_first"][0] == "critical"
@@ -272,7 +276,42 @@ def test_every_page_gets_the_vocabulary_of_the_service(client, page):
 
 
 def test_the_map_offers_every_location_type_to_filter_by(client):
+    add_location_type(
+        {
+            "code": "asielhotel",
+            "name_nl": "Asielhotel",
+            "name_en": "Asylum hotel",
+            "kind": "emergency",
+            "responsible": "COA",
+        }
+    )
+    db.session.commit()
+
     html = client.get("/map").get_data(as_text=True)
 
-    for location_type in LOCATION_TYPES:
-        assert f'<option value="{location_type}">{location_type}</option>' in html
+    for location_type in location_types():
+        assert f'<option value="{location_type.code}">{location_type.name_nl}</option>' in html
+    assert '<option value="asielhotel">Asielhotel</option>' in html
+
+
+@pytest.mark.parametrize("path", ["/static/web/js/form.js", "/static/leaflet/leaflet.js"])
+def test_scripts_are_sent_compressed_and_answered_304_when_unchanged(client, path):
+    plain = client.get(path)
+    assert plain.status_code == 200 and "Content-Encoding" not in plain.headers
+    for coding in ("br", "gzip"):
+        sent = client.get(path, headers={"Accept-Encoding": coding})
+        assert sent.headers["Content-Encoding"] == coding
+        assert len(sent.data) < len(plain.data) / 2
+        again = client.get(
+            path, headers={"Accept-Encoding": coding, "If-None-Match": sent.headers["ETag"]}
+        )
+        assert again.status_code == 304 and again.data == b""
+    assert client.get(path, headers={"If-None-Match": plain.headers["ETag"]}).status_code == 304
+    assert plain.headers["Content-Type"].startswith("text/javascript")
+
+
+@pytest.mark.parametrize(
+    "path", ["/static/web/../pages.py", "/static/web/js/nothing.js", "/static/web/js"]
+)
+def test_only_the_pages_own_files_are_served(client, path):
+    assert client.get(path).status_code == 404

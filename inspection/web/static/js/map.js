@@ -2,7 +2,7 @@
 // status colours of the PNG map, filters, popups, and the province layer.
 /* global L */
 
-import { $, ApiError, STATUS_ORDER, api, badge, el, failedNormItem, formatDay, formatScore, statusColours, statusLabel, withSession } from "./common.js";
+import { $, ApiError, STATUS_ORDER, api, badge, el, failedNormItem, formatDay, formatScore, statusColours, statusLabel, typeLabel, withSession } from "./common.js";
 
 const NETHERLANDS = [[50.75, 3.35], [53.55, 7.25]];
 const MAX_NORMS_SHOWN = 6;
@@ -77,7 +77,7 @@ function popupContent(p, titles) {
   const list = el("ul", { class: "failed" }, shown.map((code) => failedNormItem(code, titles[code], critical.has(code))));
   return el("div", { class: "popup" },
     el("h3", {}, p.name),
-    el("p", { class: "small" }, `${p.code} · ${p.type} · ${p.municipality}`),
+    el("p", { class: "small" }, `${p.code} · ${typeLabel(p.type)} · ${p.municipality}`),
     el("p", {}, badge(p.status)),
     el("p", {}, `Score: ${formatScore(p.overall)}`),
     el("p", {}, `Laatste bezoek: ${p.observed_at ? formatDay(p.observed_at) : "nog geen"}`),
