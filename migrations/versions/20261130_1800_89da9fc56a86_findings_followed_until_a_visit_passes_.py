@@ -1,7 +1,7 @@
 """Findings followed until a visit passes the norm, with responses and their photos.
 
 Revision ID: 89da9fc56a86
-Revises: 5e1f0c2a7b31
+Revises: 5c7a1e2f9b31
 Create Date: 2026-11-30 16:39:56.496504
 
 """
@@ -12,7 +12,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = "89da9fc56a86"
-down_revision = "5e1f0c2a7b31"
+down_revision = "5c7a1e2f9b31"
 branch_labels = None
 depends_on = None
 
