@@ -88,6 +88,7 @@ bench: install $(VENV)/.bench
 	cd bench && ../$(BIN)/python bench_exports.py
 	cd bench && ../$(BIN)/python bench_rescoring.py
 	cd bench && ../$(BIN)/python bench_login.py
+	cd bench && ../$(BIN)/python bench_form_load.py
 
 lint: install
 	$(BIN)/ruff check .

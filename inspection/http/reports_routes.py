@@ -8,10 +8,14 @@ from __future__ import annotations
 
 from typing import Any
 
+from flask import Response
 from flask_smorest import Blueprint
 
+from inspection.http.downloads import content_disposition
 from inspection.http.security import current_user, requires
 from inspection.inspections import page_of
+from inspection.reports.documents import Document, visit_report_document
+from inspection.reports.rendering import HTML, PDF
 from inspection.reports.views import report_view
 from inspection.reports.workflow import (
     adopt_report,
@@ -24,8 +28,10 @@ from inspection.reports.workflow import (
 )
 from inspection.vocabulary import COORDINATOR, MANAGER, SUBMITTERS
 from schemas.common import ErrorSchema
+from schemas.exports import BINARY, TEXT
 from schemas.reports import (
     AdoptSchema,
+    DocumentArgsSchema,
     ReactionCreateSchema,
     ReportListArgsSchema,
     ReportOutSchema,
@@ -122,3 +128,31 @@ def publish(report_id: int) -> dict[str, Any]:
     """adopted -> published: viewers can read it from now on."""
     user = current_user()
     return report_view(publish_report(report_id, user), user)
+
+
+@blp.route("/reports/<int:report_id>.pdf", methods=["GET"])
+@requires(blp)
+@blp.arguments(DocumentArgsSchema, location="query")
+@blp.response(200, BINARY, content_type=PDF)
+@blp.alt_response(404, schema=ErrorSchema, description=NOT_FOUND)
+def report_pdf(args: dict[str, Any], report_id: int) -> Response:
+    """The report's document as A4 PDF (Dutch; `lang=en` English); "CONCEPT" until adopted."""
+    return _document(visit_report_document(report_id, current_user(), "pdf", args["lang"]))
+
+
+@blp.route("/reports/<int:report_id>.html", methods=["GET"])
+@requires(blp)
+@blp.arguments(DocumentArgsSchema, location="query")
+@blp.response(200, TEXT, content_type=HTML)
+@blp.alt_response(404, schema=ErrorSchema, description=NOT_FOUND)
+def report_html(args: dict[str, Any], report_id: int) -> Response:
+    """The report's document as HTML: the same page the PDF is made from."""
+    return _document(visit_report_document(report_id, current_user(), "html", args["lang"]))
+
+
+def _document(document: Document) -> Response:
+    response = Response(document.body, mimetype=document.media_type)
+    response.headers["Content-Disposition"] = content_disposition(document.filename, inline=True)
+    # A report may hold what only its readers may see: no shared cache keeps it.
+    response.headers["Cache-Control"] = "private, no-store"
+    return response

@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import hashlib
+import json
+import mimetypes
 import os
 from urllib.parse import urlsplit
 
 import xstatic.pkg.leaflet
-from flask import Blueprint, Response, current_app, render_template, send_from_directory
+from flask import Blueprint, Response, current_app, render_template, request, send_from_directory
+from werkzeug.exceptions import NotFound
+from werkzeug.security import safe_join
 
 from inspection.vocabulary import served
 from inspection.web.status import status_css, statuses
@@ -15,13 +19,11 @@ from inspection.web.status import status_css, statuses
 HERE = os.path.dirname(__file__)
 LEAFLET_DIR = xstatic.pkg.leaflet.BASE_DIR
 
-pages = Blueprint(
-    "pages",
-    __name__,
-    template_folder="templates",
-    static_folder="static",
-    static_url_path="/static/web",
-)
+STATIC_DIR = os.path.join(HERE, "static")
+# Codings a compressed file's ETag may carry (flask-compress appends them).
+CODINGS = ("br", "gzip")
+
+pages = Blueprint("pages", __name__, template_folder="templates")
 
 # What the phone form needs offline; the service worker stores these on install.
 SHELL_FILES = (
@@ -94,10 +96,39 @@ def favicon() -> Response:
     return send_from_directory(os.path.join(HERE, "static", "img"), "favicon.ico")
 
 
+@pages.get("/static/web/<path:filename>", endpoint="static")
+def static_file(filename: str) -> Response:
+    """The pages' scripts, styles and images, compressed: a phone on a weak connection
+    downloads the form's files in about a third of their size."""
+    return compressible_file(STATIC_DIR, filename)
+
+
 @pages.get("/static/leaflet/<path:filename>")
 def leaflet(filename: str) -> Response:
     """Leaflet from the installed xstatic package: the map needs no CDN."""
-    return send_from_directory(LEAFLET_DIR, filename)
+    return compressible_file(LEAFLET_DIR, filename)
+
+
+def compressible_file(directory: str, filename: str) -> Response:
+    """A file sent from memory rather than streamed, so that the compression of the
+    app's responses applies to it, with a content ETag and 304 when it matches."""
+    path = safe_join(directory, filename)
+    if path is None or not os.path.isfile(path):
+        raise NotFound()
+    with open(path, "rb") as file:
+        data = file.read()
+    etag = hashlib.sha256(data).hexdigest()[:20]
+    for tag in (etag, *(f"{etag}:{coding}" for coding in CODINGS)):
+        if request.if_none_match.contains(tag):
+            matched = Response(status=304)
+            matched.set_etag(tag)
+            matched.headers["Cache-Control"] = "no-cache"
+            return matched
+    mimetype = mimetypes.guess_type(path)[0] or "application/octet-stream"
+    response = Response(data, mimetype=mimetype)
+    response.set_etag(etag)
+    response.headers["Cache-Control"] = "no-cache"
+    return response
 
 
 @pages.context_processor
@@ -158,9 +189,12 @@ def _shell_version() -> str:
     """A digest of the offline files: a new release gives a new service worker, a fresh cache."""
     digest = hashlib.sha256()
     for name in SHELL_FILES:
-        with open(os.path.join(HERE, "static", name), "rb") as file:
+        with open(os.path.join(STATIC_DIR, name), "rb") as file:
             digest.update(file.read())
     for name in ("base.html", "form.html"):
         with open(os.path.join(HERE, "templates", "web", name), "rb") as file:
             digest.update(file.read())
+    # The phone keeps these until the version changes: what the page is made from counts too.
+    made_from = [statuses(), served(), current_app.config["PHOTO_MAX_BYTES"], status_css()]
+    digest.update(json.dumps(made_from, sort_keys=True, default=str).encode())
     return digest.hexdigest()[:12]

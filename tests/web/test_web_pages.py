@@ -276,3 +276,26 @@ def test_the_map_offers_every_location_type_to_filter_by(client):
 
     for location_type in LOCATION_TYPES:
         assert f'<option value="{location_type}">{location_type}</option>' in html
+
+
+@pytest.mark.parametrize("path", ["/static/web/js/form.js", "/static/leaflet/leaflet.js"])
+def test_scripts_are_sent_compressed_and_answered_304_when_unchanged(client, path):
+    plain = client.get(path)
+    assert plain.status_code == 200 and "Content-Encoding" not in plain.headers
+    for coding in ("br", "gzip"):
+        sent = client.get(path, headers={"Accept-Encoding": coding})
+        assert sent.headers["Content-Encoding"] == coding
+        assert len(sent.data) < len(plain.data) / 2
+        again = client.get(
+            path, headers={"Accept-Encoding": coding, "If-None-Match": sent.headers["ETag"]}
+        )
+        assert again.status_code == 304 and again.data == b""
+    assert client.get(path, headers={"If-None-Match": plain.headers["ETag"]}).status_code == 304
+    assert plain.headers["Content-Type"].startswith("text/javascript")
+
+
+@pytest.mark.parametrize(
+    "path", ["/static/web/../pages.py", "/static/web/js/nothing.js", "/static/web/js"]
+)
+def test_only_the_pages_own_files_are_served(client, path):
+    assert client.get(path).status_code == 404

@@ -38,6 +38,8 @@ export const TEXTS = {
     role_inspector: "inspecteur", role_manager: "locatiebeheerder", role_coordinator: "coördinator", role_viewer: "kijker",
     more_locations: "nog {n}, zoek verder", to_overview: "Naar het overzicht",
     critical_word: "kritiek",
+    incomplete_title: "Nog niet alles ingevuld", incomplete_help: "In deze onderdelen staan nog open vragen. Normen zonder antwoord worden niet beoordeeld.",
+    open_of: "{open} van {total} open", send_incomplete: "Toch versturen", keep_filling: "Verder invullen",
   },
   en: {
     logout: "Log out", login_title: "Log in", username: "User name", password: "Password", login: "Log in",
@@ -76,5 +78,7 @@ export const TEXTS = {
     role_inspector: "inspector", role_manager: "location manager", role_coordinator: "coordinator", role_viewer: "viewer",
     more_locations: "{n} more, refine the search", to_overview: "To the overview",
     critical_word: "critical",
+    incomplete_title: "Not everything is filled in", incomplete_help: "These parts still have open questions. Norms without an answer are not assessed.",
+    open_of: "{open} of {total} open", send_incomplete: "Send anyway", keep_filling: "Keep filling in",
   },
 };

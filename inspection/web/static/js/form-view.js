@@ -274,6 +274,19 @@ export function renderForm(container, form, t, { onChange, photoMaxBytes }) {
     return Object.keys(values().answers).length;
   }
 
+  /** The groups with questions still open: [{code, title, open, total}], in the form's order. */
+  function unansweredGroups() {
+    const answered = values().answers;
+    return form.groups
+      .map((group) => ({
+        code: group.code,
+        title: group.title,
+        total: group.items.length,
+        open: group.items.filter((item) => !(item.code in answered)).length,
+      }))
+      .filter((group) => group.open > 0);
+  }
+
   function progress() {
     document.getElementById("progress").textContent = `${answeredCount()} / ${items.size} ${t("answered")}`;
   }
@@ -290,6 +303,7 @@ export function renderForm(container, form, t, { onChange, photoMaxBytes }) {
   return {
     values,
     setValues,
+    unansweredGroups,
     validate,
     showErrors,
     clearErrors,

@@ -10,6 +10,7 @@ import { TEXTS } from "./form-texts.js";
 
 const LANG_KEY = "inspection.lang";
 const SHOWN_LOCATIONS = 30;
+const OFFLINE_AFTER_MS = 4000;
 const state = {
   lang: localStorage.getItem(LANG_KEY) === "en" ? "en" : "nl",
   locations: [],
@@ -19,6 +20,8 @@ const state = {
   position: null,
   lastSubmitted: null,
   started: false,
+  confirmedIncomplete: false,
+  offlineAsked: false,
 };
 const page = $("#form-page");
 const photoMaxBytes = Number(page.dataset.photoMaxBytes) || 0;
@@ -51,7 +54,14 @@ function showNetwork() {
 // ---- Locations ----
 
 async function loadLocations() {
-  $("#picker-state").textContent = t("locations_loading");
+  // What the phone kept from last time is shown at once; the network's answer follows.
+  const kept = await store.get("kv", "locations");
+  if (kept && kept.length && !state.locations.length) {
+    state.locations = kept;
+    drawChoices();
+  } else {
+    $("#picker-state").textContent = t("locations_loading");
+  }
   try {
     state.locations = await allPages("/locations");
     await store.put("kv", state.locations, "locations");
@@ -131,8 +141,19 @@ function findNearest() {
 
 // ---- The checklist ----
 
-async function fetchForm(type, lang) {
+function today() {
+  const now = new Date();
+  const pad = (n) => String(n).padStart(2, "0");
+  return `${now.getFullYear()}-${pad(now.getMonth() + 1)}-${pad(now.getDate())}`;
+}
+
+/** The checklist of a type: the phone's copy when it was fetched today, else the network's. */
+async function fetchForm(type, lang, { fresh = false } = {}) {
   const key = `form:${type}:${lang}`;
+  if (!fresh) {
+    const kept = await store.get("kv", key);
+    if (kept && kept.on === today()) return kept;
+  }
   try {
     const { data } = await api(`/forms/${encodeURIComponent(type)}?lang=${lang}`);
     await store.put("kv", data, key);
@@ -150,6 +171,7 @@ async function chooseLocation(location, restore) {
   $("#chosen-name").textContent = location.name;
   $("#chosen-meta").textContent = `${location.code} · ${location.type} · ${location.municipality}`;
   await showChecklist(restore);
+  getReadyOffline();
 }
 
 async function showChecklist(restore) {
@@ -225,6 +247,8 @@ function resetChecklist() {
   state.form = null;
   state.location = null;
   $("#groups").replaceChildren();
+  $("#incomplete").hidden = true;
+  state.confirmedIncomplete = false;
   $("#checklist").hidden = true;
   $("#chosen").hidden = true;
   $("#picker").hidden = false;
@@ -268,6 +292,14 @@ async function submit(event) {
     $("#form-errors").scrollIntoView({ block: "center" });
     return;
   }
+  // An incomplete checklist goes only once the inspector has seen what is still open.
+  const open = state.view.unansweredGroups();
+  if (open.length && !state.confirmedIncomplete) {
+    showIncomplete(open);
+    return;
+  }
+  state.confirmedIncomplete = false;
+  $("#incomplete").hidden = true;
   const body = {
     id: newId(),
     location: state.location.code,
@@ -289,6 +321,18 @@ async function submit(event) {
   resetChecklist();
   await outbox.add(body, photos, meta);
   $("#outbox").scrollIntoView({ block: "start" });
+}
+
+function showIncomplete(open) {
+  const box = $("#incomplete");
+  $("#incomplete-groups").replaceChildren(...open.map((group) => {
+    const link = el("a", { href: `#group-${group.code}` }, group.title);
+    return el("li", { dataset: { group: group.code } }, link,
+      ` — ${t("open_of").replace("{open}", group.open).replace("{total}", group.total)}`);
+  }));
+  box.hidden = false;
+  box.scrollIntoView({ block: "center" });
+  box.focus({ preventScroll: true });
 }
 
 async function correct(id) {
@@ -322,15 +366,29 @@ async function onSession(current) {
     state.started = true;
     await loadLocations();
     if (!state.location) await restoreDraft();
-    prefetchForms();
+    // Once the inspector has had the chance to open a checklist, at the latest.
+    setTimeout(getReadyOffline, OFFLINE_AFTER_MS);
   }
   outbox.flush();
 }
 
-function prefetchForms() {
+/**
+ * Keep the page and every checklist on the phone. This waits until the checklist the
+ * inspector chose is on screen (or a few seconds), so that on a weak connection these
+ * downloads do not hold up the first one.
+ */
+function getReadyOffline() {
+  if (state.offlineAsked) return;
+  state.offlineAsked = true;
+  registerServiceWorker();
+  prefetchForms();
+}
+
+async function prefetchForms() {
   if (!navigator.onLine) return;
   for (const type of VOCABULARY.location_types) {
-    store.get("kv", `form:${type}:${state.lang}`).then(() => fetchForm(type, state.lang));
+    const kept = await store.get("kv", `form:${type}:${state.lang}`);
+    if (!kept || kept.on !== today()) await fetchForm(type, state.lang, { fresh: true });
   }
 }
 
@@ -388,6 +446,26 @@ $("#change-location").addEventListener("click", async () => {
   $("#location-search").focus();
 });
 $("#checklist").addEventListener("submit", submit);
+$("#send-incomplete").addEventListener("click", () => {
+  state.confirmedIncomplete = true;
+  $("#checklist").requestSubmit();
+});
+$("#keep-filling").addEventListener("click", () => {
+  $("#incomplete").hidden = true;
+  const first = $("#incomplete-groups a");
+  const group = first && document.getElementById(first.getAttribute("href").slice(1));
+  const input = group && group.closest("section").querySelector("input, select, textarea");
+  if (input) input.focus();
+});
+// Once answers change, what was open must be looked at again before sending.
+$("#groups").addEventListener("change", () => {
+  if (!$("#incomplete").hidden) {
+    state.confirmedIncomplete = false;
+    const open = state.view ? state.view.unansweredGroups() : [];
+    if (open.length) showIncomplete(open);
+    else $("#incomplete").hidden = true;
+  }
+});
 window.addEventListener("online", () => {
   showNetwork();
   // A checklist that could not be loaded offline is fetched as soon as the network returns.
@@ -406,6 +484,7 @@ outbox.addEventListener("change", async (event) => {
 outbox.addEventListener("unauthorized", handleUnauthorized);
 
 applyTexts();
-registerServiceWorker();
+// A phone that has the worker already keeps it up to date from the first moment.
+if ("serviceWorker" in navigator && navigator.serviceWorker.controller) getReadyOffline();
 outboxUi.draw();
 outbox.sent().then((sent) => outboxUi.showResult(sent[0]));

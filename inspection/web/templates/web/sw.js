@@ -30,7 +30,19 @@ function isShell(url) {
   return SHELL.includes(url.pathname);
 }
 
-/* Network first (fresh when online), the cache when the network fails. */
+/* The page and its files: from the cache this version filled on install (a new
+   release changes VERSION, so the browser installs a new worker with fresh files).
+   On a weak connection the form opens without waiting for the network. */
+async function cacheFirst(request, key) {
+  const cache = await caches.open(SHELL_CACHE);
+  const cached = await cache.match(key);
+  if (cached) return cached;
+  const response = await fetch(request);
+  if (response.ok) await cache.put(key, response.clone());
+  return response;
+}
+
+/* Data: network first (fresh when online), the cache when the network fails. */
 async function networkFirst(request, cacheName, key) {
   const cache = await caches.open(cacheName);
   try {
@@ -52,6 +64,6 @@ self.addEventListener("fetch", (event) => {
   if (isData(url)) {
     event.respondWith(networkFirst(request, DATA_CACHE, url.pathname + url.search));
   } else if (isShell(url)) {
-    event.respondWith(networkFirst(request, SHELL_CACHE, url.pathname));
+    event.respondWith(cacheFirst(request, url.pathname));
   }
 });

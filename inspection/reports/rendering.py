@@ -1,0 +1,30 @@
+"""One Jinja template per document, rendered to HTML and, by WeasyPrint, to PDF.
+
+The PDF is made from exactly the HTML the ``.html`` address serves. WeasyPrint
+may fetch nothing from outside: the documents carry their images as data URIs
+and their style inline, so a note that smuggles in a URL cannot make the
+server request it.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import render_template
+
+HTML = "text/html"
+PDF = "application/pdf"
+
+
+def render_html(template: str, context: dict[str, Any]) -> str:
+    return render_template(template, **context)
+
+
+def html_to_pdf(html: str) -> bytes:
+    """The PDF of a document's HTML (A4, as its stylesheet says)."""
+    # Imported here: WeasyPrint loads pango and its fonts, which only documents need.
+    from weasyprint import HTML as WeasyHTML
+    from weasyprint.urls import URLFetcher
+
+    only_data = URLFetcher(allowed_protocols=("data",))
+    return WeasyHTML(string=html, url_fetcher=only_data).write_pdf()
