@@ -18,7 +18,7 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from sqlalchemy import Float, cast, func, select
+from sqlalchemy import BigInteger, String, cast, func, select
 
 from inspection.db import db
 from inspection.engine import NormSetDocument, end_of_local_day, outcome_letters
@@ -95,7 +95,7 @@ def _pictures(as_of: date, norm_set: NormSet, locations: pd.DataFrame) -> pd.Dat
     visits = _visits(end_of_local_day(as_of))
     if visits is None:
         return None
-    location, seconds, letters_by_set, keys = visits
+    location, micros, letters_by_set, keys = visits
     codes = [norm.code for norm in document.norms]
     letters = _matrix(letters_by_set, codes, len(location))
     n, k = letters.shape
@@ -109,7 +109,7 @@ def _pictures(as_of: date, norm_set: NormSet, locations: pd.DataFrame) -> pd.Dat
     last = np.maximum.reduceat(np.where(assessed, rows, -1), starts, axis=0)
     has = last >= 0
     current = np.where(has, letters[np.where(has, last, 0), np.arange(k)], _U)
-    day_of_row = _local_days(seconds)
+    day_of_row = _local_days(micros)
     age = _day_number(as_of) - day_of_row[np.where(has, last, 0)]
     stale = has & (age > document.stale_after_days)
 
@@ -147,7 +147,8 @@ def _pictures(as_of: date, norm_set: NormSet, locations: pd.DataFrame) -> pd.Dat
     )
 
     code_array = np.array(codes, dtype=object)
-    since = np.where(failed, seconds[np.minimum(first_failure, n - 1)], np.inf)
+    never = np.iinfo(np.int64).max
+    since = np.where(failed, micros[np.minimum(first_failure, n - 1)], never)
     earliest = since.min(axis=1)
     return pd.DataFrame(
         {
@@ -155,11 +156,11 @@ def _pictures(as_of: date, norm_set: NormSet, locations: pd.DataFrame) -> pd.Dat
             "status": status,
             "overall": overall,
             "coverage": coverage,
-            "observed_at": _times(seconds[ends]),
+            "observed_at": _times(micros[ends]),
             "children_present": _children(keys, starts, ends),
             "failed_norms": [code_array[row].tolist() for row in failed],
             "critical_norms": [code_array[row].tolist() for row in failed & (current == _CRITICAL)],
-            "failing_since": _times(np.where(np.isfinite(earliest), earliest, np.nan)),
+            "failing_since": _times(np.where(earliest < never, earliest, np.nan)),
             "catalogue": norm_set.catalogue,
             "version": norm_set.version,
         }
@@ -170,16 +171,16 @@ Visits = tuple[np.ndarray, np.ndarray, dict[int, tuple[np.ndarray, list[str]]], 
 
 
 def _visits(end: datetime) -> Visits | None:
-    """Every visit observed by ``end`` in picture order: location, seconds, letters, ids."""
-    dialect = db.session.get_bind().dialect.name
-    if dialect == "sqlite":
-        epoch = (func.julianday(Inspection.observed_at) - 2440587.5) * 86400.0
+    """Every visit observed by ``end`` in picture order: location, instant (µs), letters, ids."""
+    if db.session.get_bind().dialect.name == "sqlite":
+        # SQLite keeps UTC times as text ('2026-11-20 09:15:00.000000'): pandas parses them all.
+        moment = cast(Inspection.observed_at, String)
     else:
-        epoch = func.extract("epoch", Inspection.observed_at)
+        moment = cast(func.extract("epoch", Inspection.observed_at) * 1_000_000, BigInteger)
     rows = db.session.execute(
         select(
             Inspection.location_id,
-            cast(epoch, Float),
+            moment,
             Inspection.norm_set_id,
             Inspection.outcomes,
             Inspection.id,
@@ -189,7 +190,7 @@ def _visits(end: datetime) -> Visits | None:
     ).all()
     if not rows:
         return None
-    location, seconds, norm_set_ids, letters, keys = (
+    location, moments, norm_set_ids, letters, keys = (
         list(column) for column in zip(*rows, strict=True)
     )
     missing = [i for i, text in enumerate(letters) if text is None]
@@ -209,9 +210,14 @@ def _visits(end: datetime) -> Visits | None:
     for norm_set_id in np.unique(sets).tolist():
         positions = np.flatnonzero(sets == norm_set_id)
         by_set[norm_set_id] = (positions, [letters[i] for i in positions.tolist()])
+    if isinstance(moments[0], str):
+        micros = pd.to_datetime(pd.Series(moments), format="ISO8601").to_numpy()
+        micros = micros.astype("datetime64[us]").astype(np.int64)
+    else:
+        micros = np.array(moments, dtype=np.int64)
     return (
         np.array(location, dtype=np.int64),
-        np.array(seconds, dtype=np.float64),
+        micros,
         by_set,
         np.array(keys, dtype=object),
     )
@@ -270,9 +276,9 @@ def _exact(number: float) -> int | Decimal:
     return int(number) if float(number).is_integer() else Decimal(repr(round(number, 9)))
 
 
-def _local_days(seconds: np.ndarray) -> np.ndarray:
+def _local_days(micros: np.ndarray) -> np.ndarray:
     """The Europe/Amsterdam day number (days since 1970-01-01) of each instant."""
-    local = pd.to_datetime(seconds, unit="s", utc=True).tz_convert(AMSTERDAM).tz_localize(None)
+    local = pd.to_datetime(micros, unit="us", utc=True).tz_convert(AMSTERDAM).tz_localize(None)
     return local.to_numpy().astype("datetime64[D]").astype(np.int64)
 
 
@@ -280,8 +286,8 @@ def _day_number(day: date) -> int:
     return (day - date(1970, 1, 1)).days
 
 
-def _times(seconds: np.ndarray) -> pd.Series:
-    return pd.Series(pd.to_datetime(seconds, unit="s", utc=True).round("us"))
+def _times(micros: np.ndarray) -> pd.Series:
+    return pd.Series(pd.to_datetime(micros, unit="us", utc=True))
 
 
 def _children(keys: np.ndarray, starts: np.ndarray, ends: np.ndarray) -> list[int | None]:
