@@ -133,7 +133,7 @@ def test_any_arrival_order_gives_the_picture_of_the_ordered_visits(
         submission = Submission(f"a{n:07d}{key[8:]}", shuffled.code, observed_at, answers)
         submit_inspection(submission, inspector)
         db.session.commit()
-    for observed_at, answers, key in sorted(planned):
+    for observed_at, answers, key in sorted(planned, key=lambda p: (p[0], p[2])):
         submission = Submission(f"b{n:07d}{key[8:]}", ordered.code, observed_at, answers)
         submit_inspection(submission, inspector)
         db.session.commit()
