@@ -32,7 +32,6 @@ from inspection.vocabulary import (
     BELOW_NORM,
     CRITICAL,
     INCOMPLETE,
-    LOCATION_TYPES,
     MEETS_NORMS,
     NOT_INSPECTED,
 )
@@ -126,7 +125,9 @@ def _pictures(as_of: date, norm_set: NormSet, locations: pd.DataFrame) -> pd.Dat
     types = locations["type"].to_numpy()
     location_ids = location[starts]
     type_of = dict(zip(ids.tolist(), types.tolist(), strict=True))
-    applies = _applies(document)[[LOCATION_TYPES.index(type_of[i]) for i in location_ids.tolist()]]
+    kinds = sorted(set(types.tolist()))
+    rows_of_kind = [kinds.index(type_of[i]) for i in location_ids.tolist()]
+    applies = _applies(document, kinds)[rows_of_kind]
     valid = has & ~stale & applies
     counted = valid & (current != _N)
     unanswered = applies & ~(has & ~stale)
@@ -243,11 +244,9 @@ def _matrix(
     return matrix
 
 
-def _applies(document: NormSetDocument) -> np.ndarray:
-    """Per location type (``LOCATION_TYPES`` order), which norms apply."""
-    return np.array(
-        [[kind in norm.applies_to for norm in document.norms] for kind in LOCATION_TYPES]
-    )
+def _applies(document: NormSetDocument, kinds: list[str]) -> np.ndarray:
+    """Per location type of ``kinds``, which norms apply."""
+    return np.array([[kind in norm.applies_to for norm in document.norms] for kind in kinds])
 
 
 def _weights(document: NormSetDocument) -> tuple[np.ndarray, np.ndarray]:
