@@ -35,6 +35,7 @@ SHELL_FILES = (
     "js/form-texts.js",
     "js/form-outbox.js",
     "js/form-view.js",
+    "js/form-findings.js",
 )
 
 

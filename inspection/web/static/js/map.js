@@ -79,6 +79,11 @@ function popupContent(p, titles) {
     el("h3", {}, p.name),
     el("p", { class: "small" }, `${p.code} · ${p.type} · ${p.municipality}`),
     el("p", {}, badge(p.status)),
+    p.failing_since && ["critical", "below_norm"].includes(p.status)
+      ? el("p", { class: "since" }, `Onder de norm sinds ${formatDay(p.failing_since)}`) : null,
+    p.overdue_findings
+      ? el("p", { class: "overdue" }, `${p.overdue_findings} bevinding${p.overdue_findings === 1 ? "" : "en"} over de termijn`)
+      : null,
     el("p", {}, `Score: ${formatScore(p.overall)}`),
     el("p", {}, `Laatste bezoek: ${p.observed_at ? formatDay(p.observed_at) : "nog geen"}`),
     el("p", {}, `Kinderen aanwezig: ${p.children_present ?? "onbekend"}`),

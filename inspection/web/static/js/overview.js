@@ -8,8 +8,29 @@ const PARALLEL = 6;
 let locations = [];
 let ui = null;
 
+/** The location's score: its current picture's, or (before it had one) its latest visit's. */
+function scoreOf(location) {
+  if ("overall" in location) return location.overall;
+  return location.latest ? location.latest.overall : null;
+}
+
 function rank(location) {
-  return [STATUS_ORDER.indexOf(location.status), location.latest ? location.latest.overall ?? -1 : 101];
+  const score = scoreOf(location);
+  return [STATUS_ORDER.indexOf(location.status), score ?? (location.latest ? -1 : 101)];
+}
+
+/** Since when it is below the norms and what is past its deadline, when there is any. */
+function trouble(location) {
+  const lines = [];
+  if (location.failing_since && ["critical", "below_norm"].includes(location.status)) {
+    lines.push(el("span", { class: "since" }, `Onder de norm sinds ${formatDay(location.failing_since)}`));
+  }
+  const overdue = location.overdue_findings || 0;
+  if (overdue) {
+    lines.push(el("span", { class: "overdue" },
+      `${overdue} bevinding${overdue === 1 ? "" : "en"} over de termijn`));
+  }
+  return lines.length ? el("p", { class: "facts trouble" }, lines) : null;
 }
 
 function compare(a, b) {
@@ -31,8 +52,9 @@ function card(location) {
     el("h3", {}, title),
     el("p", { class: "muted small" }, `${location.code} · ${location.type} · ${location.municipality}, ${location.province}`),
     el("p", {}, badge(location.status), el("span", { class: "reason" })),
+    trouble(location),
     el("p", { class: "facts" },
-      el("span", {}, `Score: ${latest ? formatScore(latest.overall) : "–"}`),
+      el("span", {}, `Score: ${scoreOf(location) === null ? "–" : formatScore(scoreOf(location))}`),
       el("span", {}, `Laatste bezoek: ${latest ? formatDay(latest.observed_at) : "nog geen"}`)),
     el("div", { class: "failed-norms", "aria-live": "polite" }));
 }
