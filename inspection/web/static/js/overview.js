@@ -19,18 +19,31 @@ function rank(location) {
   return [STATUS_ORDER.indexOf(location.status), score ?? (location.latest ? -1 : 101)];
 }
 
-/** Since when it is below the norms and what is past its deadline, when there is any. */
+/** Since when it is below the norms; the findings past their deadline follow (drawOverdue). */
 function trouble(location) {
-  const lines = [];
-  if (location.failing_since && ["critical", "below_norm"].includes(location.status)) {
-    lines.push(el("span", { class: "since" }, `Onder de norm sinds ${formatDay(location.failing_since)}`));
+  const since = location.failing_since && ["critical", "below_norm"].includes(location.status)
+    ? el("span", { class: "since" }, `Onder de norm sinds ${formatDay(location.failing_since)}`)
+    : null;
+  return el("p", { class: "facts trouble", hidden: !since }, since, el("span", { class: "overdue" }));
+}
+
+/** The open findings past their deadline, counted per location (not for viewers). */
+async function drawOverdue(items) {
+  let overdue;
+  try {
+    overdue = await allPages("/findings?overdue=true");
+  } catch {
+    return; // a role that does not read findings, or none to read
   }
-  const overdue = location.overdue_findings || 0;
-  if (overdue) {
-    lines.push(el("span", { class: "overdue" },
-      `${overdue} bevinding${overdue === 1 ? "" : "en"} over de termijn`));
+  const counts = {};
+  for (const finding of overdue) counts[finding.location] = (counts[finding.location] || 0) + 1;
+  for (const { location, node } of items) {
+    const count = counts[location.code] || 0;
+    if (!count) continue;
+    node.dataset.overdue = String(count);
+    node.querySelector(".overdue").textContent = `${count} bevinding${count === 1 ? "" : "en"} over de termijn`;
+    node.querySelector(".trouble").hidden = false;
   }
-  return lines.length ? el("p", { class: "facts trouble" }, lines) : null;
 }
 
 function compare(a, b) {
@@ -154,7 +167,7 @@ async function load(current) {
   const items = locations.map((location) => ({ location, node: card(location) }));
   $("#locations").replaceChildren(...groups(items));
   applyFilter();
-  await loadFailedNorms(items);
+  await Promise.all([loadFailedNorms(items), drawOverdue(items)]);
 }
 
 $("#filter-text").addEventListener("input", applyFilter);
