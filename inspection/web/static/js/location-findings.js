@@ -21,30 +21,43 @@ async function openFindings(code) {
   }
 }
 
-/** A sentence on how complete and how recent the picture is, with a clear word when it is not. */
+function percent(value) {
+  return `${Math.round(value).toLocaleString("nl-NL")}%`;
+}
+
+/**
+ * How complete and how recent the picture is, with a clear word when it rests on
+ * partial visits (the latest checked only part of the norms: the rest comes from
+ * earlier ones), on old outcomes, or leaves norms without any current outcome.
+ */
 export function coverageNotice(location) {
-  if (!location.latest) return el("p", { class: "muted" }, "Nog geen bezoek: er is geen beeld van deze locatie.");
-  const coverage = location.coverage;
+  const latest = location.latest;
+  if (!latest) return el("p", { class: "muted" }, "Nog geen bezoek: er is geen beeld van deze locatie.");
+  const coverage = location.coverage ?? latest.coverage;
   const assessed = (location.failed_norms || []).map((norm) => norm.last_assessed).filter(Boolean);
-  const oldest = [...assessed, location.latest.observed_at].sort()[0];
-  const old = daysSince(oldest) > OLD_AFTER_DAYS;
-  const partial = coverage !== null && coverage !== undefined && coverage < 100;
-  const share = coverage === null || coverage === undefined
-    ? ""
-    : `${Math.round(coverage).toLocaleString("nl-NL")}% van de normen heeft een actueel oordeel`;
-  if (!old && !partial) {
-    return el("p", { class: "coverage", dataset: { state: "complete" } },
-      `Volledig beeld: ${share || "alle normen beoordeeld"}.`);
+  const oldest = [...assessed, latest.observed_at].sort()[0];
+  const reasons = [];
+  const words = [];
+  if (latest.coverage !== null && latest.coverage !== undefined && latest.coverage < 100) {
+    words.push("samengesteld");
+    reasons.push(`het laatste bezoek (${formatDay(latest.observed_at)}) controleerde ${percent(latest.coverage)} van de normen; de andere oordelen komen uit eerdere bezoeken`);
   }
-  const words = [partial ? "gedeeltelijk" : null, old ? "verouderd" : null].filter(Boolean).join(" en ");
-  const why = [
-    partial ? share : null,
-    old ? `het oudste oordeel is van ${formatDay(oldest)}` : null,
-  ].filter(Boolean).join("; ");
-  return el("p", { class: "coverage notice", dataset: { state: partial ? "partial" : "old" } },
-    el("strong", {}, `Let op, ${words} beeld: `),
-    `${why}. Het beeld rust op ${partial ? "bezoeken die niet alles hebben gecontroleerd" : "oude bezoeken"}; `,
-    "een volledig bezoek maakt het weer actueel.");
+  if (daysSince(oldest) > OLD_AFTER_DAYS) {
+    words.push("verouderd");
+    reasons.push(`het oudste oordeel is van ${formatDay(oldest)}`);
+  }
+  if (coverage !== null && coverage !== undefined && coverage < 100) {
+    words.push("onvolledig");
+    reasons.push(`${percent(100 - coverage)} van de normen heeft geen actueel oordeel`);
+  }
+  if (!words.length) {
+    return el("p", { class: "coverage", dataset: { state: "complete" } },
+      `Volledig en actueel beeld: ${percent(coverage ?? 100)} van de normen beoordeeld, het laatst op ${formatDay(latest.observed_at)}.`);
+  }
+  const state = words.includes("onvolledig") ? "incomplete" : words.includes("verouderd") ? "old" : "partial";
+  return el("p", { class: "coverage notice", dataset: { state } },
+    el("strong", {}, `Let op, ${words.join(" en ")} beeld: `),
+    `${reasons.join("; ")}. Dekking: ${coverage === null || coverage === undefined ? "onbekend" : percent(coverage)}.`);
 }
 
 function deadlineLine(finding) {
