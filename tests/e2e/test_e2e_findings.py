@@ -98,7 +98,7 @@ def test_a_manager_sees_what_is_wrong_since_when_and_responds_with_a_photo(
     responses = norm.locator(".responses > li")
     expect(responses).to_have_count(1)
     expect(responses.first).to_contain_text("Twee extra toiletunits besteld")
-    expect(responses.first).to_contain_text("15 dec. 2026")
+    expect(responses.first).to_contain_text("gepland of gedaan op 15 dec")
     expect(responses.first.locator("img")).to_have_count(1)
     [finding] = open_findings(client, headers, world.azc)
     [response] = finding["responses"]
