@@ -110,7 +110,7 @@ function responseForm(finding, onSaved) {
   const date = el("input", { type: "date", id: `${prefix}-date`, name: "planned_date", "aria-describedby": `${prefix}-date-error` });
   const photo = el("input", { type: "file", id: `${prefix}-photo`, name: "photo", accept: "image/jpeg,image/png", "aria-describedby": `${prefix}-photo-error` });
   const state = el("p", { class: "small", role: "status" });
-  const form = el("form", { class: "respond", dataset: { finding: finding.id } },
+  const form = el("form", { class: "respond", novalidate: true, dataset: { finding: finding.id } },
     el("label", { for: text.id }, "Wat is er gedaan of gepland?"), text, fieldProblem(text.id),
     el("label", { for: date.id }, "Gedaan of gepland op (niet verplicht)"), date, fieldProblem(date.id),
     el("label", { for: photo.id }, "Foto als bewijs (niet verplicht, JPEG of PNG)"), photo, fieldProblem(photo.id),
