@@ -26,7 +26,10 @@ function say(text, bad = false) {
 }
 
 function setUpMap() {
-  map = L.map(container, { zoomControl: true, attributionControl: true, minZoom: 6, maxZoom: 17, zoomSnap: 0.25 });
+  // No fading: a popup is readable (and measurable) the moment it opens.
+  map = L.map(container, {
+    zoomControl: true, attributionControl: true, minZoom: 6, maxZoom: 17, zoomSnap: 0.25, fadeAnimation: false,
+  });
   map.fitBounds(NETHERLANDS);
   map.attributionControl.setPrefix(false);
   const tiles = container.dataset.tileUrl;
