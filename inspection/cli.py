@@ -260,8 +260,49 @@ def regions_import(file: str, level: str, name_field: str, layer: str | None) ->
     )
 
 
+report_cli = AppGroup("report", help="Reports.")
+
+
+@report_cli.command("national")
+@click.option(
+    "--as-of",
+    "as_of",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    help="The picture at the end of this day (Europe/Amsterdam); today when omitted.",
+)
+@click.option(
+    "--out",
+    required=True,
+    type=click.Path(dir_okay=False, writable=True),
+    help="FILE.pdf or FILE.html.",
+)
+@click.option("--lang", type=click.Choice(["nl", "en"]), default="nl", show_default=True)
+@click.option(
+    "--internal",
+    is_flag=True,
+    help="The coordinators' version, with confidential locations named (not for publication).",
+)
+def report_national(as_of, out: str, lang: str, internal: bool) -> None:  # type: ignore[no-untyped-def]
+    """Write the national report: by default as published, confidential locations masked."""
+    from inspection.reports.documents import national_report_document
+    from inspection.reports.national import internal_reader, public_reader
+    from inspection.reports.workflow import today
+
+    kind = out.rsplit(".", 1)[-1].lower()
+    if kind not in ("pdf", "html"):
+        raise click.BadParameter("the file must end in .pdf or .html", param_hint="--out")
+    day = as_of.date() if as_of else today()
+    reader = internal_reader() if internal else public_reader()
+    with transaction():
+        document = national_report_document(day, reader, kind, lang)
+    with open(out, "wb") as file:
+        file.write(document.body)
+    click.echo(f"Wrote the national report on {day.isoformat()} to {out}")
+
+
 def register_commands(app: Flask) -> None:
     from inspection.production import check_cli
 
-    for group in (norms_cli, locations_cli, users_cli, demo_cli, regions_cli, check_cli):
+    groups = (norms_cli, locations_cli, users_cli, demo_cli, regions_cli, check_cli, report_cli)
+    for group in groups:
         app.cli.add_command(group)

@@ -19,6 +19,7 @@ from inspection.db import db
 from inspection.engine import NormSetDocument, NormSetError, parse_norm_set, select_in_force
 from inspection.errors import Conflict, ValidationFailed
 from inspection.models import NormSet, User
+from inspection.models.location_type import location_type_codes
 from inspection.storable import OversizedNumber, storage_problems
 
 # int() of a longer text raises (CPython's guard against quadratic conversion).
@@ -85,7 +86,7 @@ def load_norm_set(document: dict[str, Any], actor: User | None = None) -> NormSe
     version again is refused, so that stored scores keep the rules they got.
     """
     try:
-        parsed = parse_norm_set(document)
+        parsed = parse_norm_set(document, location_type_codes())
     except NormSetError as exc:
         raise ValidationFailed("The norm set document is invalid", exc.by_path()) from exc
     existing = db.session.scalars(
@@ -168,9 +169,10 @@ def compiled(norm_set: NormSet) -> NormSetDocument:
 
     The key includes the document's digest: an erratum to a version gives a new key.
     """
-    key = (norm_set.catalogue, norm_set.version, norm_set.document_sha256)
+    codes = location_type_codes()
+    key = (norm_set.catalogue, norm_set.version, norm_set.document_sha256, codes)
     return app_cache("compiled_norm_sets", COMPILED_NORM_SETS).get_or_make(
-        key, lambda: parse_norm_set(norm_set.document)
+        key, lambda: parse_norm_set(norm_set.document, codes)
     )
 
 

@@ -34,6 +34,9 @@ __all__ = [
     "INSPECTION_STATUSES",
     "LOCATION_STATUSES",
     "LOCATION_TYPES",
+    "LOCATION_TYPE_CODE",
+    "LOCATION_TYPE_KINDS",
+    "RESPONSIBLE_PARTIES",
     "MEETS_NORMS",
     "NOT_INSPECTED",
     "ROLES",
@@ -90,6 +93,23 @@ STATUS_SHORT_LABELS: dict[str, dict[str, str]] = {
     },
 }
 
+# --- location types -----------------------------------------------------------------
+# The types themselves are data (the location_types table); these are the words a
+# type is described with. A kind groups types that are run alike.
+LOCATION_TYPE_KINDS = (
+    "arrival",
+    "process",
+    "regular",
+    "emergency",
+    "crisis",
+    "unaccompanied_minors",
+    "protected",
+)
+# Who answers for reception of a type.
+RESPONSIBLE_PARTIES = ("COA", "municipality", "Nidos")
+# Codes of location types: short, lower case, usable in paths and norm set documents.
+LOCATION_TYPE_CODE = r"^[a-z][a-z0-9-]{1,31}$"
+
 # --- reports ------------------------------------------------------------------------
 # A visit's report goes through these states in this order only: written, heard by the
 # location's manager, adopted with how the reaction was weighed, published.
@@ -132,6 +152,5 @@ def served() -> dict[str, Any]:
         "roles": list(ROLES),
         "role_labels": ROLE_LABELS,
         "submitters": list(SUBMITTERS),
-        "location_types": list(LOCATION_TYPES),
         "time_zone": TIME_ZONE,
     }

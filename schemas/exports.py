@@ -12,7 +12,8 @@ from marshmallow import Schema, ValidationError, fields, validate
 
 from geodata.exports import CSV_DIALECTS
 from inspection.models import REGION_LEVELS
-from inspection.vocabulary import BELOW, LOCATION_STATUSES, LOCATION_TYPES
+from inspection.vocabulary import BELOW, LOCATION_STATUSES
+from schemas.location_types import known_location_type
 
 EXPORT_STATUSES = (*LOCATION_STATUSES, BELOW)
 MAP_SIZES = ("phone", "a4")
@@ -35,7 +36,7 @@ class ExportArgsSchema(Schema):
             "`below` stands for below_norm and critical."
         },
     )
-    type = fields.String(validate=validate.OneOf(LOCATION_TYPES))
+    type = fields.String(validate=known_location_type)
     province = fields.String(validate=[validate.Length(min=1, max=100), _printable])
     domain = fields.String(
         validate=validate.Regexp(r"^[A-Z][A-Z0-9]{0,15}$", error="A domain code, e.g. HYG."),

@@ -8,8 +8,9 @@ from typing import Any
 from marshmallow import Schema, ValidationError, fields, pre_load, validate
 
 from inspection.storable import text_problem
-from inspection.vocabulary import LOCATION_STATUSES, LOCATION_TYPES
+from inspection.vocabulary import LOCATION_STATUSES
 from schemas.common import PageArgsSchema, PageSchema
+from schemas.location_types import known_location_type
 from schemas.scores import FailedNormSchema, NormSetRefSchema
 
 CODE_PATTERN = r"^[A-Z0-9][A-Z0-9-]{0,63}$"
@@ -65,7 +66,7 @@ class LocationUpdateSchema(Schema):
     """
 
     name = fields.String(validate=_text(200))
-    type = fields.String(validate=validate.OneOf(LOCATION_TYPES))
+    type = fields.String(validate=known_location_type)
     operator = fields.String(allow_none=True, validate=_text(200, blank=True))
     municipality = fields.String(validate=_text(100))
     province = fields.String(validate=_text(100))
@@ -83,7 +84,7 @@ class LocationCreateSchema(LocationUpdateSchema):
 
     code = fields.String(required=True, validate=CODE)
     name = fields.String(required=True, validate=_text(200))
-    type = fields.String(required=True, validate=validate.OneOf(LOCATION_TYPES))
+    type = fields.String(required=True, validate=known_location_type)
     operator = fields.String(load_default=None, allow_none=True, validate=_text(200, blank=True))
     municipality = fields.String(required=True, validate=_text(100))
     province = fields.String(required=True, validate=_text(100))
@@ -166,7 +167,7 @@ class LocationDetailSchema(LocationOutSchema):
 
 
 class LocationListArgsSchema(PageArgsSchema):
-    type = fields.String(validate=validate.OneOf(LOCATION_TYPES))
+    type = fields.String(validate=known_location_type)
     province = fields.String()
     municipality = fields.String()
     status = fields.List(

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from marshmallow import INCLUDE, Schema, fields, validate
 
-from inspection.vocabulary import LOCATION_TYPES
 from schemas.scores import LabelSchema
 
 
@@ -92,7 +91,7 @@ class FormSchema(Schema):
     catalogue = fields.String(required=True)
     version = fields.String(required=True)
     valid_from = fields.Date(required=True)
-    location_type = fields.String(required=True, validate=validate.OneOf(LOCATION_TYPES))
+    location_type = fields.String(required=True)
     on = fields.Date(required=True)
     lang = fields.String(required=True)
     groups = fields.List(fields.Nested(FormGroupSchema), required=True)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from marshmallow import Schema, fields, validate
 
 from inspection.vocabulary import REPORT_STATES
@@ -101,5 +103,7 @@ class DocumentArgsSchema(Schema):
 
 class NationalArgsSchema(DocumentArgsSchema):
     as_of = fields.Date(
-        metadata={"description": "The picture at the end of this day (Europe/Amsterdam); today"}
+        # The trend reaches two years back from it.
+        validate=validate.Range(min=date(1900, 1, 1), max=date(9998, 12, 31)),
+        metadata={"description": "The picture at the end of this day (Europe/Amsterdam); today"},
     )

@@ -116,9 +116,16 @@ def test_a_count_of_children_cannot_exceed_the_children_it_counts(
     assert "answers.school_age_children_without_school_over_90_days" in refused.value.fields
 
 
+# The location types the service ships with (the location_types table after migrating).
+SHIPPED_TYPES = (
+    "aanmeldcentrum", "proces-opvanglocatie", "azc", "gemeentelijke-noodopvang", "noodopvang",
+    "crisisnoodopvang", "nachtopvang", "kleinschalige-amv-opvang", "beschermde-opvang",
+)  # fmt: skip
+
+
 def _document(version):
     path = next(p for p in shipped_norm_set_files() if p.name == f"nl-children-{version}.yaml")
-    return parse_norm_set(yaml.safe_load(path.read_text(encoding="utf-8")))
+    return parse_norm_set(yaml.safe_load(path.read_text(encoding="utf-8")), SHIPPED_TYPES)
 
 
 def test_count_items_are_asked_where_their_norm_applies_and_never_scored():
@@ -165,3 +172,34 @@ def test_2023_1_is_left_as_it_was_shipped():
     norms = {norm.code: norm for norm in document.norms}
     assert "art. 6.1.2" in norms["SAF-05"].source
     assert norms["LIV-01"].items == {"sleeping_area_m2", "residents_present"}
+
+
+def test_2026_1_applies_the_norms_for_unaccompanied_minors_to_their_housing_only():
+    document = _document("2026.1")
+    applies = {norm.code: norm.applies_to for norm in document.norms}
+
+    for code in ("LIV-07", "LIV-08"):
+        assert set(applies[code]) == {"kleinschalige-amv-opvang", "beschermde-opvang"}
+    amv = [item.code for item in document.items_for("kleinschalige-amv-opvang")]
+    assert {"max_children_per_bedroom", "bedrooms_separated_by_sex"} <= set(amv)
+    assert "max_children_per_bedroom" not in [i.code for i in document.items_for("azc")]
+    fam04 = next(norm for norm in document.norms if norm.code == "FAM-04")
+    assert fam04.rule.threshold("nachtopvang") == {"max": 3, "critical_max": 14}
+    assert fam04.rule.threshold("aanmeldcentrum") == {"max": 14, "critical_max": 30}
+    assert fam04.rule.threshold("crisisnoodopvang") == {"max": 7, "critical_max": 30}
+    assert "azc" not in applies["FAM-04"]
+
+
+def test_at_an_amv_house_five_children_in_one_bedroom_fail_the_norm(
+    shipped, create_location, inspector, passing_answers
+):
+    create_location(code="KWV-1", type="kleinschalige-amv-opvang")
+    answers = {k: v for k, v in passing_answers.items() if k != "sleeping_area_m2"}
+    answers.update(max_children_per_bedroom=5, bedrooms_separated_by_sex=True)
+
+    inspection = submit(answers, inspector, FIRST_NIGHT, location="KWV-1")
+
+    assert outcomes(inspection)["LIV-07"]["outcome"] == "fail"
+    assert outcomes(inspection)["LIV-07"]["threshold"] == {"max": 4}
+    assert outcomes(inspection)["LIV-08"]["outcome"] == "pass"
+    assert outcomes(inspection)["FAM-04"]["outcome"] == "not_applicable"

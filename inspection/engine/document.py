@@ -102,17 +102,23 @@ class NormSetError(ValueError):
         return grouped
 
 
-def parse_norm_set(doc: Mapping[str, Any]) -> NormSetDocument:
+def parse_norm_set(
+    doc: Mapping[str, Any], location_types: Collection[str] = LOCATION_TYPES
+) -> NormSetDocument:
     """Validate a norm set document (a dict from YAML/JSON) and compile it.
 
-    Raises ``NormSetError`` with every problem found when it is invalid.
+    ``location_types`` are the codes that ``applies_to`` and per-type thresholds
+    may name, and that the document can be scored for (a norm without
+    ``applies_to`` applies to all of them). Raises ``NormSetError`` with every
+    problem found when it is invalid.
     """
-    return _Parser().parse(doc)
+    return _Parser(tuple(location_types)).parse(doc)
 
 
 class _Parser:
-    def __init__(self) -> None:
+    def __init__(self, location_types: tuple[str, ...]) -> None:
         self.problems: list[tuple[str, str]] = []
+        self.location_types = location_types
 
     def error(self, path: str, message: str) -> None:
         self.problems.append((path, message))
@@ -152,6 +158,7 @@ class _Parser:
             raw=copy.deepcopy(dict(doc)),
             stale_after_days=stale_after_days,
             follow_up_days=follow_up,
+            location_types=self.location_types,
         )
 
     # -- small pieces -------------------------------------------------------
@@ -415,7 +422,7 @@ class _Parser:
         known_codes: set[str],
         follow_up: dict[str, int],
     ) -> list[Norm]:
-        rules = RuleParser(items, known_codes, self.problems)
+        rules = RuleParser(items, known_codes, self.problems, self.location_types)
         norms: list[Norm] = []
         seen: set[str] = set()
         for i, raw in enumerate(self._list(data, "norms")):
@@ -480,19 +487,20 @@ class _Parser:
         )
 
     def _applies_to(self, data: object, path: str) -> tuple[str, ...]:
+        known = self.location_types
         if data is None:
-            return LOCATION_TYPES
+            return known
         if not isinstance(data, list) or not data:
             self.error(f"{path}.applies_to", "must be a non-empty list of location types")
-            return LOCATION_TYPES
+            return known
         for value in data:
-            if value not in LOCATION_TYPES:
+            if value not in known:
                 self.error(
                     f"{path}.applies_to",
-                    f"unknown location type {value!r} (use {', '.join(LOCATION_TYPES)})",
+                    f"unknown location type {value!r} (use {', '.join(known)})",
                 )
         # Keep the canonical order; duplicates are harmless and dropped.
-        return tuple(lt for lt in LOCATION_TYPES if lt in data)
+        return tuple(lt for lt in known if lt in data)
 
     def _bounds_cover(self, rule: Rule | None, applies_to: tuple[str, ...], path: str) -> None:
         """Refuse a range rule that has no bound at all for a type the norm applies to.

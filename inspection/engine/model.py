@@ -11,6 +11,8 @@ from typing import Any
 
 from .rules import Rule
 
+# The location types a document is checked against when the caller names none. The
+# service keeps its types as data and passes their codes to ``parse_norm_set``.
 LOCATION_TYPES = ("azc", "noodopvang", "crisisnoodopvang")
 SEVERITIES = ("critical", "major", "minor")
 DEFAULT_WEIGHTS = {"critical": 3, "major": 2, "minor": 1}
@@ -124,13 +126,15 @@ class NormSetDocument:
     raw: dict[str, Any] = field(repr=False)
     stale_after_days: int = DEFAULT_STALE_AFTER_DAYS
     follow_up_days: dict[str, int] = field(default_factory=lambda: dict(DEFAULT_FOLLOW_UP_DAYS))
+    # The location types the document was checked against, and can be scored for.
+    location_types: tuple[str, ...] = LOCATION_TYPES
 
     def items_for(self, location_type: str) -> list[Item]:
         """Items used by a norm (rule or applies_if) that applies to ``location_type``.
 
         In document item order: this is the checklist an inspector fills in.
         """
-        if location_type not in LOCATION_TYPES:
+        if location_type not in self.location_types:
             raise ValueError(f"unknown location type {location_type!r}")
         used: set[str] = set()
         applying: set[str] = set()

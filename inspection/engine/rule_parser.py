@@ -10,7 +10,7 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping
 
-from .model import LOCATION_TYPES, NUMERIC_TYPES, Item
+from .model import NUMERIC_TYPES, Item
 from .rules import BOUND_NAMES, AllOf, AnyOf, Bounds, ItemEquals, ItemRange, Ratio, Rule
 
 _RULE_KINDS = ("item", "ratio", "all", "any")
@@ -41,11 +41,16 @@ class RuleParser:
     """Parses the rules of one document against its (already parsed) items."""
 
     def __init__(
-        self, items: Mapping[str, Item], known_codes: set[str], problems: list[tuple[str, str]]
+        self,
+        items: Mapping[str, Item],
+        known_codes: set[str],
+        problems: list[tuple[str, str]],
+        location_types: tuple[str, ...],
     ):
         # ``known_codes`` includes items that were themselves invalid: a rule
         # naming one should not also be told the item is unknown.
         self.items = items
+        self.location_types = location_types
         self.known_codes = known_codes
         self.problems = problems
 
@@ -153,18 +158,21 @@ class RuleParser:
                 ok &= self._bound_map(value, f"{path}.{name}")
                 # Keep the good entries so that the order checks below still
                 # report contradictions in the same pass.
-                value = {k: v for k, v in value.items() if _map_key_ok(k) and is_number(v)}
+                value = {k: v for k, v in value.items() if self._map_key_ok(k) and is_number(v)}
             elif not is_number(value):
                 self.error(f"{path}.{name}", "must be a number or a map of location type to number")
                 ok = False
                 continue
             raw[name] = value
         resolved = {}
-        for location_type in LOCATION_TYPES:
+        for location_type in self.location_types:
             values = {name: _resolve(raw.get(name), location_type) for name in BOUND_NAMES}
             resolved[location_type] = Bounds(**values)
         ok &= self._check_order(raw, resolved, path)
         return resolved if ok else None
+
+    def _map_key_ok(self, key: object) -> bool:
+        return key == "default" or key in self.location_types
 
     def _bound_map(self, value: Mapping, path: str) -> bool:
         ok = True
@@ -172,8 +180,8 @@ class RuleParser:
             self.error(path, "an empty map gives no bound; use default or a location type")
             ok = False
         for key, number in value.items():
-            if not _map_key_ok(key):
-                allowed = ", ".join(("default", *LOCATION_TYPES))
+            if not self._map_key_ok(key):
+                allowed = ", ".join(("default", *self.location_types))
                 self.error(f"{path}.{key}", f"unknown location type {key!r} (use {allowed})")
                 ok = False
             elif not is_number(number):
@@ -213,10 +221,6 @@ class RuleParser:
         for message in messages:
             self.error(path, message)
         return not messages
-
-
-def _map_key_ok(key: object) -> bool:
-    return key == "default" or key in LOCATION_TYPES
 
 
 def _resolve(value: Mapping | float | None, location_type: str) -> float | None:

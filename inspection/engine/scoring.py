@@ -15,7 +15,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from functools import lru_cache
 from typing import Any
 
-from .model import LOCATION_TYPES, Norm, NormSetDocument
+from .model import Norm, NormSetDocument
 from .rules import FAIL, NOT_APPLICABLE, PASS, UNANSWERED
 
 CRITICAL = "critical"
@@ -191,7 +191,7 @@ def _plan(document: NormSetDocument, location_type: str) -> tuple:
         return _plans[document][location_type]
     except KeyError:
         pass
-    if location_type not in LOCATION_TYPES:
+    if location_type not in document.location_types:
         raise ValueError(f"unknown location type {location_type!r}")
     domain_index = {d.code: i for i, d in enumerate(document.domains)}
     plan = []

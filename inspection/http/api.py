@@ -84,6 +84,7 @@ def init_api(app: Flask) -> Api:
         charts_routes,
         exports_routes,
         inspections_routes,
+        location_types_routes,
         locations_routes,
         norm_sets_routes,
         photos_routes,
@@ -94,6 +95,7 @@ def init_api(app: Flask) -> Api:
     for module in (
         auth_routes,
         locations_routes,
+        location_types_routes,
         norm_sets_routes,
         inspections_routes,
         photos_routes,

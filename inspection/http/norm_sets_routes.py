@@ -11,8 +11,9 @@ from flask_smorest import Blueprint
 from inspection.errors import NotFound
 from inspection.forms import build_form
 from inspection.http.security import current_user, requires
+from inspection.location_types import location_type_codes
 from inspection.norm_sets import all_norm_sets, compiled, get_norm_set, load_norm_set, norm_set_on
-from inspection.vocabulary import AMSTERDAM, COORDINATOR, LOCATION_TYPES
+from inspection.vocabulary import AMSTERDAM, COORDINATOR
 from schemas.common import ErrorSchema
 from schemas.norm_sets import (
     FormArgsSchema,
@@ -62,8 +63,9 @@ def post_norm_set(document: dict[str, Any]) -> Any:
 @blp.alt_response(404, schema=ErrorSchema, description="Unknown type, or no norms in force")
 def get_form(args: dict[str, Any], location_type: str) -> dict[str, Any]:
     """The checklist for a location type on a date, grouped by domain, in Dutch or English."""
-    if location_type not in LOCATION_TYPES:
-        raise NotFound(f"Unknown location type {location_type}; use {', '.join(LOCATION_TYPES)}")
+    codes = location_type_codes()
+    if location_type not in codes:
+        raise NotFound(f"Unknown location type {location_type}; use {', '.join(codes)}")
     on = args["on"] or datetime.now(AMSTERDAM).date()
     catalogue = current_app.config["NORM_CATALOGUE"]
     norm_set = norm_set_on(catalogue, on)

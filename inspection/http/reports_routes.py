@@ -14,7 +14,11 @@ from flask_smorest import Blueprint
 from inspection.http.downloads import content_disposition
 from inspection.http.security import current_user, requires
 from inspection.inspections import page_of
-from inspection.reports.documents import Document, visit_report_document
+from inspection.reports.documents import (
+    Document,
+    national_report_document,
+    visit_report_document,
+)
 from inspection.reports.rendering import HTML, PDF
 from inspection.reports.views import report_view
 from inspection.reports.workflow import (
@@ -24,14 +28,16 @@ from inspection.reports.workflow import (
     react,
     reports_for,
     send_report,
+    today,
     visible_report,
 )
-from inspection.vocabulary import COORDINATOR, MANAGER, SUBMITTERS
+from inspection.vocabulary import COORDINATOR, MANAGER, SUBMITTERS, VIEWER
 from schemas.common import ErrorSchema
 from schemas.exports import BINARY, TEXT
 from schemas.reports import (
     AdoptSchema,
     DocumentArgsSchema,
+    NationalArgsSchema,
     ReactionCreateSchema,
     ReportListArgsSchema,
     ReportOutSchema,
@@ -148,6 +154,29 @@ def report_pdf(args: dict[str, Any], report_id: int) -> Response:
 def report_html(args: dict[str, Any], report_id: int) -> Response:
     """The report's document as HTML: the same page the PDF is made from."""
     return _document(visit_report_document(report_id, current_user(), "html", args["lang"]))
+
+
+@blp.route("/reports/national.pdf", methods=["GET"])
+@requires(blp, COORDINATOR, VIEWER)
+@blp.arguments(NationalArgsSchema, location="query")
+@blp.response(200, BINARY, content_type=PDF)
+def national_pdf(args: dict[str, Any]) -> Response:
+    """The national report on `as_of` as A4 PDF: the same numbers as the exports on that day.
+
+    Viewers get the published version: confidential locations masked.
+    """
+    day = args.get("as_of") or today()
+    return _document(national_report_document(day, current_user(), "pdf", args["lang"]))
+
+
+@blp.route("/reports/national.html", methods=["GET"])
+@requires(blp, COORDINATOR, VIEWER)
+@blp.arguments(NationalArgsSchema, location="query")
+@blp.response(200, TEXT, content_type=HTML)
+def national_html(args: dict[str, Any]) -> Response:
+    """The national report on `as_of` as HTML: the page the PDF is made from."""
+    day = args.get("as_of") or today()
+    return _document(national_report_document(day, current_user(), "html", args["lang"]))
 
 
 def _document(document: Document) -> Response:

@@ -3,6 +3,7 @@
 from inspection.models.audit import AuditEvent
 from inspection.models.inspection import Inspection
 from inspection.models.location import Location
+from inspection.models.location_type import LocationType
 from inspection.models.login import FailedLogin
 from inspection.models.norm_set import NormSet
 from inspection.models.photo import Photo
@@ -18,6 +19,7 @@ __all__ = [
     "FailedLogin",
     "Inspection",
     "Location",
+    "LocationType",
     "LocationNorm",
     "LocationPicture",
     "NormSet",

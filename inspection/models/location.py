@@ -4,19 +4,15 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import CheckConstraint, String
+from sqlalchemy import CheckConstraint, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from inspection.db import Base, UTCDateTime, utcnow
-from inspection.vocabulary import LOCATION_TYPES
-
-_TYPES_SQL = ", ".join(f"'{t}'" for t in LOCATION_TYPES)
 
 
 class Location(Base):
     __tablename__ = "locations"
     __table_args__ = (
-        CheckConstraint(f"type IN ({_TYPES_SQL})", name="type_known"),
         CheckConstraint("latitude BETWEEN -90 AND 90", name="latitude_range"),
         CheckConstraint("longitude BETWEEN -180 AND 180", name="longitude_range"),
         CheckConstraint("capacity IS NULL OR capacity >= 0", name="capacity_positive"),
@@ -25,7 +21,8 @@ class Location(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     code: Mapped[str] = mapped_column(String(64), unique=True)
     name: Mapped[str] = mapped_column(String(200))
-    type: Mapped[str] = mapped_column(String(32), index=True)
+    # One of the location types kept as data (``location_types``).
+    type: Mapped[str] = mapped_column(String(32), ForeignKey("location_types.code"), index=True)
     operator: Mapped[str | None] = mapped_column(String(200))
     municipality: Mapped[str] = mapped_column(String(100), index=True)
     province: Mapped[str] = mapped_column(String(100), index=True)

@@ -9,12 +9,13 @@ from sqlalchemy import select
 
 from inspection.db import db
 from inspection.errors import NotFound
+from inspection.location_types import location_type_codes
 from inspection.models import Location, NormSet, User
 from inspection.norm_sets import compiled, norm_set_on
 from inspection.openrosa import names
 from inspection.openrosa.xforms import LocationOption, ReservedItemCode, XForm, make_xform
 from inspection.scope import choosable_location_clause
-from inspection.vocabulary import AMSTERDAM, LOCATION_TYPES
+from inspection.vocabulary import AMSTERDAM
 
 # Forms are rebuilt when their inputs change; a handful of versions stay around.
 CACHE_SIZE = 32
@@ -30,7 +31,7 @@ def forms_in_force(user: User, day: date | None = None) -> list[XForm]:
     if norm_set is None:
         return []
     forms = []
-    for location_type in LOCATION_TYPES:
+    for location_type in location_type_codes():
         form = _form(norm_set, location_type, user)
         if form is not None:
             forms.append(form)
@@ -42,7 +43,7 @@ def form_in_force(user: User, form_id: str) -> XForm:
     location_type = names.location_type_of(form_id)
     norm_set = _norm_set_on(None)
     form = None
-    if location_type in LOCATION_TYPES and norm_set is not None:
+    if location_type in location_type_codes() and norm_set is not None:
         form = _form(norm_set, location_type, user)
     if form is None:
         raise NotFound(f"No form {form_id}")

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 
 from inspection.models import User
+from inspection.reports.national import national_document
 from inspection.reports.rendering import HTML, PDF, html_to_pdf, render_html
 from inspection.reports.visit import visit_document
 from inspection.reports.workflow import visible_report
@@ -24,6 +26,13 @@ def visit_report_document(report_id: int, user: User, kind: str, lang: str) -> D
     html = render_html("reports/visit.html", context)
     day = report.inspection.observed_at_local.date().isoformat()
     stem = f"rapport_{context['location']['code']}_{day}" + ("" if lang == "nl" else f"_{lang}")
+    return _as(kind, html, stem)
+
+
+def national_report_document(as_of: date, user: User, kind: str, lang: str) -> Document:
+    """The national report on ``as_of`` as ``user`` may see it, as ``html`` or ``pdf``."""
+    html = render_html("reports/national.html", national_document(as_of, user, lang))
+    stem = f"landelijk-rapport_{as_of.isoformat()}" + ("" if lang == "nl" else f"_{lang}")
     return _as(kind, html, stem)
 
 

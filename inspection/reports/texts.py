@@ -110,6 +110,8 @@ TEXTS = {
         "source": "Bron: de inspecties in deze dienst, zoals de exports op dezelfde peildatum.",
         "not_inspected_note": "Locaties zonder inspectie tellen als nog niet geïnspecteerd.",
         "legend_none": "geen locaties",
+        "col_below_norm": "Onder de norm",
+        "col_critical": "Kritiek",
     },
     "en": {
         "visit_title": "Inspection report",
@@ -179,6 +181,8 @@ TEXTS = {
         "source": "Source: the inspections in this service, as the exports on the same date.",
         "not_inspected_note": "Locations without an inspection count as not inspected yet.",
         "legend_none": "no locations",
+        "col_below_norm": "Below the norms",
+        "col_critical": "Critical",
     },
 }
 

@@ -11,6 +11,7 @@ import os
 
 from flask import Flask
 
+from inspection.web import reports_pages  # noqa: F401  (adds the report pages to ``pages``)
 from inspection.web.pages import pages
 
 

@@ -13,6 +13,7 @@ from flask import Blueprint, Response, current_app, render_template, request, se
 from werkzeug.exceptions import NotFound
 from werkzeug.security import safe_join
 
+from inspection import location_types
 from inspection.vocabulary import served
 from inspection.web.status import status_css, statuses
 
@@ -134,7 +135,7 @@ def compressible_file(directory: str, filename: str) -> Response:
 
 @pages.context_processor
 def _page_globals() -> dict[str, object]:
-    return {"statuses": statuses(), "vocabulary": served()}
+    return {"statuses": statuses(), "vocabulary": {**served(), **location_types.served()}}
 
 
 @pages.after_request

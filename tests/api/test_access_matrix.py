@@ -122,6 +122,17 @@ ACCESS: list[tuple[str, str, str | None, int]] = [
     ("GET", "/forms/{type}", MGR, 200),
     ("GET", "/forms/{type}", COORD, 200),
     ("GET", "/forms/{type}", VIEW, 200),
+    # --- location types (everyone reads them; coordinators add one) -------------------
+    ("GET", "/location-types", ANON, 401),
+    ("GET", "/location-types", INSP, 200),
+    ("GET", "/location-types", MGR, 200),
+    ("GET", "/location-types", COORD, 200),
+    ("GET", "/location-types", VIEW, 200),
+    ("POST", "/location-types", ANON, 401),
+    ("POST", "/location-types", INSP, 403),
+    ("POST", "/location-types", MGR, 403),
+    ("POST", "/location-types", COORD, 201),
+    ("POST", "/location-types", VIEW, 403),
     # --- inspections ----------------------------------------------------------------
     ("POST", "/inspections", ANON, 401),
     ("POST", "/inspections", INSP, 201),
@@ -250,6 +261,16 @@ ACCESS: list[tuple[str, str, str | None, int]] = [
     ("GET", "/reports/{concept_report}.html", MGR, 404),
     ("GET", "/reports/{concept_report}.html", COORD, 200),
     ("GET", "/reports/{concept_report}.html", VIEW, 404),
+    ("GET", "/reports/national.pdf", ANON, 401),
+    ("GET", "/reports/national.pdf", INSP, 403),
+    ("GET", "/reports/national.pdf", MGR, 403),
+    ("GET", "/reports/national.pdf", COORD, 200),
+    ("GET", "/reports/national.pdf", VIEW, 200),
+    ("GET", "/reports/national.html", ANON, 401),
+    ("GET", "/reports/national.html", INSP, 403),
+    ("GET", "/reports/national.html", MGR, 403),
+    ("GET", "/reports/national.html", COORD, 200),
+    ("GET", "/reports/national.html", VIEW, 200),
     ("POST", "/reports/{concept_report}/send", ANON, 401),
     ("POST", "/reports/{concept_report}/send", INSP, 200),
     ("POST", "/reports/{concept_report}/send", MGR, 403),
@@ -352,6 +373,16 @@ def request_kwargs(method: str, template: str, role: str | None, world, make_sub
         return {"json": {"handling": "De reactie is meegewogen."}}
     if method == "PATCH":
         return {"json": {"capacity": 320, "name": "Hernoemde locatie"}}
+    if (method, template) == ("POST", "/location-types"):
+        return {
+            "json": {
+                "code": "asielhotel",
+                "name_nl": "Asielhotel",
+                "name_en": "Asylum hotel",
+                "kind": "emergency",
+                "responsible": "COA",
+            }
+        }
     if (method, template) == ("POST", "/norm-sets"):
         return {"json": new_norm_set_version()}
     if (method, template) == ("POST", "/inspections"):

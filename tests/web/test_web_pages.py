@@ -9,7 +9,9 @@ import pytest
 
 from app import create_app
 from geodata.colours import STATUS_COLOURS
-from inspection.vocabulary import LOCATION_TYPES, ROLES, STATUS_LABELS
+from inspection.db import db
+from inspection.location_types import add_location_type, location_types
+from inspection.vocabulary import ROLES, STATUS_LABELS
 from inspection.web.pages import tile_host
 from inspection.web.status import contrast_ratio, statuses
 
@@ -262,7 +264,9 @@ def test_every_page_gets_the_vocabulary_of_the_service(client, page):
 
     vocabulary = json.loads(parser.data["vocabulary"])
 
-    assert vocabulary["location_types"] == list(LOCATION_TYPES)
+    shipped = ["azc", "noodopvang", "crisisnoodopvang", "aanmeldcentrum", "beschermde-opvang"]
+    assert set(shipped) <= set(vocabulary["location_types"])
+    assert vocabulary["location_type_labels"]["nl"]["azc"] == "Asielzoekerscentrum (azc)"
     assert vocabulary["roles"] == list(ROLES)
     assert vocabulary["submitters"] == ["inspector", "coordinator"]
     assert vocabulary["worst_first"][0] == "critical"
@@ -272,10 +276,22 @@ def test_every_page_gets_the_vocabulary_of_the_service(client, page):
 
 
 def test_the_map_offers_every_location_type_to_filter_by(client):
+    add_location_type(
+        {
+            "code": "asielhotel",
+            "name_nl": "Asielhotel",
+            "name_en": "Asylum hotel",
+            "kind": "emergency",
+            "responsible": "COA",
+        }
+    )
+    db.session.commit()
+
     html = client.get("/map").get_data(as_text=True)
 
-    for location_type in LOCATION_TYPES:
-        assert f'<option value="{location_type}">{location_type}</option>' in html
+    for location_type in location_types():
+        assert f'<option value="{location_type.code}">{location_type.name_nl}</option>' in html
+    assert '<option value="asielhotel">Asielhotel</option>' in html
 
 
 @pytest.mark.parametrize("path", ["/static/web/js/form.js", "/static/leaflet/leaflet.js"])

@@ -3,11 +3,18 @@
 
 import { $, ApiError, NetworkError, allPages, api, badge, el, failedNormItem, formatDay, formatScore, sortFailed, withSession } from "./common.js";
 import { coverageNotice, showWhatIsWrong } from "./location-findings.js";
+import { reportButton } from "./report-links.js";
 
 const code = $("#location").dataset.code;
 const normSets = new Map();
 const UNITS = { m2: "m²", days: "dagen", persons: "personen", families: "gezinnen", toilets: "toiletten", showers: "douches", meals: "maaltijden", relocations: "verhuizingen" };
 let ui = null;
+let me = null;
+
+/** The visit's inspector and coordinators write its report. */
+function writesReport(visit) {
+  return me && (me.role === "coordinator" || (me.role === "inspector" && visit.inspector === me.username));
+}
 
 function say(selector, text, bad = false) {
   const node = $(selector);
@@ -139,7 +146,8 @@ async function showVisits(role) {
         }
       });
       if (index === 0) details.open = true;
-      return el("li", { dataset: { inspection: visit.id } }, details);
+      const report = writesReport(visit) ? el("p", { class: "visit-report" }, reportButton(visit.id)) : null;
+      return el("li", { dataset: { inspection: visit.id } }, details, report);
     });
     $("#visits").replaceChildren(...nodes);
   } catch (error) {
@@ -148,6 +156,7 @@ async function showVisits(role) {
 }
 
 async function load(current) {
+  me = current.user;
   say("#location-state", "Locatie laden…");
   $("#location-body").hidden = true;
   let location;

@@ -1,0 +1,72 @@
+// The list of reports (per location and state) and the national report for coordinators and viewers.
+// Documents open as PDF: an HTML document opened from a page would inherit the page's
+// Content-Security-Policy, which forbids the document's own styles.
+
+import { $, ApiError, NetworkError, allPages, el, formatDay, withSession } from "./common.js";
+import { STATE_LABELS, openDocument } from "./report-links.js";
+
+function say(selector, text, bad = false) {
+  const node = $(selector);
+  node.textContent = text;
+  node.classList.toggle("error", bad);
+}
+
+async function showList() {
+  const form = new FormData($("#filter"));
+  const query = new URLSearchParams();
+  for (const name of ["location", "state"]) {
+    const value = (form.get(name) || "").trim();
+    if (value) query.set(name, value);
+  }
+  say("#list-state", "Rapporten laden…");
+  try {
+    const reports = await allPages(`/reports?${query}`, 200);
+    const rows = reports.map((report) => el("tr", { dataset: { report: report.id, state: report.state } },
+      el("td", {}, el("a", { href: `/reports/${report.id}` }, `${report.location.name} (${report.location.code})`)),
+      el("td", {}, formatDay(report.observed_at)),
+      el("td", {}, STATE_LABELS[report.state] || report.state),
+      el("td", {}, report.state === "hearing" && report.reaction_due ? formatDay(report.reaction_due) : "–")));
+    $("#report-list tbody").replaceChildren(...rows);
+    $("#report-list").hidden = !rows.length;
+    say("#list-state", rows.length ? `${rows.length} rapport${rows.length === 1 ? "" : "en"}` : "Geen rapporten.");
+  } catch (error) {
+    say("#list-state", error instanceof NetworkError ? "Geen verbinding met de server." : error.message, true);
+  }
+}
+
+function nationalPath(kind) {
+  const asOf = $("#national-date").value;
+  const lang = $("#national-lang").value;
+  return `/reports/national.${kind}?as_of=${encodeURIComponent(asOf)}&lang=${lang}`;
+}
+
+async function openNational(kind) {
+  say("#national-state", "Rapport maken…");
+  try {
+    await openDocument(nationalPath(kind));
+    say("#national-state", "");
+  } catch (error) {
+    const fields = error instanceof ApiError ? Object.values(error.fields).flat().join("; ") : "";
+    say("#national-state", fields || error.message, true);
+  }
+}
+
+function load(current) {
+  const role = current.user.role;
+  $("#national").hidden = !["coordinator", "viewer"].includes(role);
+  $("#national-date").value = new Date().toLocaleDateString("sv-SE", { timeZone: "Europe/Amsterdam" });
+  const params = new URLSearchParams(window.location.search);
+  if (params.get("location")) $("#filter-location").value = params.get("location");
+  showList();
+}
+
+$("#filter").addEventListener("submit", (event) => {
+  event.preventDefault();
+  showList();
+});
+$("#national-form").addEventListener("submit", (event) => {
+  event.preventDefault();
+  openNational("pdf");
+});
+
+withSession(load);

@@ -1,0 +1,283 @@
+"""The national report: its numbers equal the exports' for the same as_of, for each reader."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import uuid
+from collections import Counter, defaultdict
+from html.parser import HTMLParser
+
+import pytest
+
+API = "/api/v1"
+DAY = "2026-11-30"
+
+
+class Tables(HTMLParser):
+    """The cells of every table with an id, as text rows."""
+
+    def __init__(self, html: str) -> None:
+        super().__init__()
+        self.tables: dict[str, list[list[str]]] = {}
+        self._table: str | None = None
+        self._row: list[str] | None = None
+        self._cell: list[str] | None = None
+        self.feed(html)
+
+    def handle_starttag(self, tag, attrs):
+        if tag == "table" and dict(attrs).get("id"):
+            self._table = dict(attrs)["id"]
+            self.tables[self._table] = []
+        elif tag == "tr" and self._table:
+            self._row = []
+        elif tag in ("td", "th") and self._row is not None:
+            self._cell = []
+
+    def handle_endtag(self, tag):
+        if tag == "table":
+            self._table = None
+        elif tag == "tr" and self._row is not None:
+            self.tables[self._table].append(self._row)
+            self._row = None
+        elif tag in ("td", "th") and self._cell is not None:
+            self._row.append(" ".join("".join(self._cell).split()))
+            self._cell = None
+
+    def handle_data(self, data):
+        if self._cell is not None:
+            self._cell.append(data)
+
+
+def as_int(text: str) -> int:
+    return int(text.replace(",", "").replace(".", ""))
+
+
+def answers_with(passing, **changes):
+    return {**passing, **changes}
+
+
+@pytest.fixture
+def country(client, norm_set, create_location, create_user, login, passing_answers):
+    """Locations of every type in three provinces, visited over two years, one confidential."""
+    places = [
+        ("GR-AZC", "azc", "Westerwolde", "Groningen", 53.0, 7.05, False),
+        ("GR-NOOD", "noodopvang", "Groningen", "Groningen", 53.22, 6.57, False),
+        ("UT-AZC", "azc", "Utrecht", "Utrecht", 52.09, 5.12, False),
+        ("UT-CRISIS", "crisisnoodopvang", "Utrecht", "Utrecht", 52.08, 5.10, False),
+        ("LI-AZC", "azc", "Maastricht", "Limburg", 50.85, 5.69, False),
+        ("LI-GEHEIM", "azc", "Venlo", "Limburg", 51.37, 6.17, True),
+        ("LI-LEEG", "noodopvang", "Venlo", "Limburg", 51.36, 6.16, False),
+    ]
+    for code, kind, municipality, province, lat, lon, secret in places:
+        create_location(
+            code=code,
+            name=f"Locatie {code}",
+            type=kind,
+            municipality=municipality,
+            province=province,
+            latitude=lat,
+            longitude=lon,
+            confidential=secret,
+        )
+    inspector = create_user("inspector")
+    headers = login(inspector.username)
+    good = passing_answers
+    below = answers_with(good, residents_present=460)  # HYG-01 and HYG-02 fail
+    critical = answers_with(good, residents_present=460, toilets_working=5)  # 92 per toilet
+    visits = [
+        ("GR-AZC", "2025-02-10T10:00:00+01:00", critical, 70),
+        ("GR-AZC", "2026-10-01T10:00:00+02:00", below, 80),
+        ("GR-NOOD", "2025-08-01T10:00:00+02:00", good, 60),
+        ("UT-AZC", "2026-03-03T10:00:00+01:00", critical, 65),
+        ("UT-CRISIS", "2026-11-02T09:00:00+01:00", critical, 62),
+        ("LI-AZC", "2025-05-05T10:00:00+02:00", below, 75),
+        ("LI-AZC", "2026-06-15T10:00:00+02:00", good, 90),
+        ("LI-GEHEIM", "2026-09-09T10:00:00+02:00", critical, 66),
+    ]
+    for code, when, answers, children in visits:
+        body = {
+            "id": str(uuid.uuid4()),
+            "location": code,
+            "observed_at": when,
+            "answers": {**answers, "children_present": children},
+            "notes": {},
+        }
+        response = client.post(f"{API}/inspections", json=body, headers=headers)
+        assert response.status_code == 201, response.get_json()
+    return {
+        role: login(create_user(role).username) for role in ("coordinator", "viewer", "inspector")
+    }
+
+
+def export(client, headers, as_of):
+    response = client.get(f"{API}/exports/locations.geojson?as_of={as_of}", headers=headers)
+    assert response.status_code == 200
+    return [f["properties"] for f in json.loads(response.data)["features"]]
+
+
+def regions(client, headers, as_of):
+    response = client.get(
+        f"{API}/exports/regions.geojson?level=province&as_of={as_of}", headers=headers
+    )
+    assert response.status_code == 200
+    return {f["properties"]["name"]: f["properties"] for f in json.loads(response.data)["features"]}
+
+
+def national_html(client, headers, as_of, lang="en"):
+    response = client.get(f"{API}/reports/national.html?as_of={as_of}&lang={lang}", headers=headers)
+    assert response.status_code == 200, response.get_data(as_text=True)[:300]
+    return Tables(response.get_data(as_text=True)).tables
+
+
+BELOW = ("below_norm", "critical")
+STATUS_ROWS = {
+    "Critical: immediate action needed": "critical",
+    "Below the norms": "below_norm",
+    "Incompletely filled in": "incomplete",
+    "Meets the norms": "meets_norms",
+    "Not inspected yet": "not_inspected",
+}
+
+
+@pytest.mark.parametrize("role", ["coordinator", "viewer"])
+@pytest.mark.parametrize("as_of", [DAY, "2026-01-15", "2025-06-30"])
+def test_the_numbers_equal_the_exports(client, country, role, as_of):
+    headers = country[role]
+    features = export(client, headers, as_of)
+    by_region = regions(client, headers, as_of)
+
+    tables = national_html(client, headers, as_of)
+
+    # Locations by status and type.
+    header, *rows = tables["by-status"]
+    kinds = header[1:-1]
+    shown = {
+        (STATUS_ROWS[row[0]], kind): as_int(v)
+        for row in rows
+        for kind, v in zip(kinds, row[1:-1], strict=True)
+    }
+    counted = Counter((f["status"], f["type"]) for f in features)
+    assert {key: n for key, n in shown.items() if n} == dict(counted)
+    # Children below the norms and in critical locations, per type.
+    for row in tables["per-type"][1:]:
+        kind = row[0]
+        of_kind = [f for f in features if f["type"] == kind]
+        assert as_int(row[1]) == len(of_kind)
+        assert as_int(row[2]) == sum(f["status"] in BELOW for f in of_kind)
+        assert as_int(row[3]) == sum(
+            f["children_present"] or 0 for f in of_kind if f["status"] in BELOW
+        )
+        assert as_int(row[4]) == sum(
+            f["children_present"] or 0 for f in of_kind if f["status"] == "critical"
+        )
+    # Per province: as the regions export counts them.
+    provinces = {row[0]: row[1:] for row in tables["per-province"][1:]}
+    assert set(provinces) == set(by_region)
+    for name, counts in by_region.items():
+        locations, below_norm, critical, children_below, _ = map(as_int, provinces[name])
+        assert (locations, below_norm, critical, children_below) == (
+            counts["locations"],
+            counts["below_norm"],
+            counts["critical"],
+            counts["children_below_norm"],
+        )
+    # The norms failed at the most locations, with the children there.
+    failed = defaultdict(lambda: [0, 0])
+    for f in features:
+        for code in f["failed_norms"] or []:
+            failed[code][0] += 1
+            failed[code][1] += f["children_present"] or 0
+    for row in tables["top-norms"][1:]:
+        assert [as_int(row[2]), as_int(row[3])] == failed[row[0]]
+    assert len(tables["top-norms"]) - 1 == min(10, len(failed))
+    # The critical locations, as the export names them.
+    critical_names = sorted(r[0] for r in tables.get("critical", [])[1:])
+    assert critical_names == sorted(
+        f"{f['name']} ({f['code']})" for f in features if f["status"] == "critical"
+    )
+
+
+def test_the_trend_equals_the_exports_at_each_quarters_end(client, country):
+    headers = country["coordinator"]
+
+    trend = national_html(client, headers, DAY)["trend"]
+
+    quarters = trend[0][1:]
+    assert quarters == [
+        "2025 Q1",
+        "2025 Q2",
+        "2025 Q3",
+        "2025 Q4",
+        "2026 Q1",
+        "2026 Q2",
+        "2026 Q3",
+        "2026 Q4",
+    ]
+    ends = ["2025-03-31", "2025-06-30", "2025-09-30", "2025-12-31"]
+    ends += ["2026-03-31", "2026-06-30", "2026-09-30", DAY]
+    for end, locations, children in zip(ends, trend[1][1:], trend[2][1:], strict=True):
+        features = export(client, headers, end)
+        below = [f for f in features if f["status"] in BELOW]
+        assert as_int(locations) == len(below)
+        assert as_int(children) == sum(f["children_present"] or 0 for f in below)
+
+
+def test_a_viewer_gets_confidential_locations_masked(client, country):
+    coordinator = client.get(
+        f"{API}/reports/national.html?as_of={DAY}", headers=country["coordinator"]
+    )
+    viewer = client.get(f"{API}/reports/national.html?as_of={DAY}", headers=country["viewer"])
+
+    assert "LI-GEHEIM" in coordinator.get_data(as_text=True)
+    assert "LI-GEHEIM" not in viewer.get_data(as_text=True)
+    assert "Vertrouwelijke locatie" in viewer.get_data(as_text=True)
+
+
+@pytest.mark.parametrize("role", ["inspector"])
+def test_only_coordinators_and_viewers_read_it(client, country, role):
+    for kind in ("pdf", "html"):
+        response = client.get(f"{API}/reports/national.{kind}", headers=country[role])
+        assert response.status_code == 403
+
+
+def test_the_pdf_holds_the_numbers_and_a_map(client, country):
+    response = client.get(f"{API}/reports/national.pdf?as_of={DAY}", headers=country["viewer"])
+
+    assert response.status_code == 200
+    assert response.mimetype == "application/pdf"
+    text = subprocess.run(
+        ["pdftotext", "-", "-"], input=response.data, capture_output=True, check=True
+    ).stdout.decode()
+    assert "Landelijk beeld" in text
+    assert "Peildatum: 2026-11-30" in text
+    assert "Groningen" in text and "Limburg" in text
+    assert "HYG-01" in text
+    assert "LI-GEHEIM" not in text
+    assert "Pagina 1 van" in text
+    assert "Bron: CBS, Kadaster/PDOK" in text  # the map's credit: the provinces were drawn
+
+
+def test_the_command_line_writes_the_same_report(app, cli, country, tmp_path):
+    out = tmp_path / "landelijk.html"
+
+    result = cli.invoke(
+        args=["report", "national", "--as-of", DAY, "--out", str(out), "--lang", "en"]
+    )
+
+    assert result.exit_code == 0, result.output
+    tables = Tables(out.read_text()).tables
+    with app.test_client() as client:
+        assert tables == national_html(client, country["viewer"], DAY)
+    pdf = tmp_path / "landelijk.pdf"
+    assert cli.invoke(args=["report", "national", "--as-of", DAY, "--out", str(pdf)]).exit_code == 0
+    assert pdf.read_bytes().startswith(b"%PDF-")
+    wrong = cli.invoke(args=["report", "national", "--out", str(tmp_path / "x.docx")])
+    assert wrong.exit_code != 0 and "--out" in wrong.output
+
+
+def test_a_date_out_of_range_is_refused_naming_the_field(client, country):
+    response = client.get(f"{API}/reports/national.pdf?as_of=0001-01-01", headers=country["viewer"])
+
+    assert response.status_code == 422
+    assert "as_of" in response.get_json()["error"]["fields"]
