@@ -31,6 +31,9 @@ from inspection.vocabulary import (
 
 QUARTERS = 8
 TOP_NORMS = 10
+# A national letter lists the critical locations with the most children; the export
+# (status=critical) lists them all.
+CRITICAL_LISTED = 50
 # Columns the exports carry once the findings are kept (summed where present).
 FINDING_COLUMNS = ("open_findings", "overdue_findings")
 
@@ -118,6 +121,7 @@ def national_figures(as_of: date, user: User) -> dict[str, Any]:
         "top_norms": _top_norms(picture),
         "findings": _findings(picture),
         "critical_locations": _critical_locations(critical),
+        "critical_unlisted": max(len(critical) - CRITICAL_LISTED, 0),
     }
 
 
@@ -146,7 +150,11 @@ def _findings(picture: pd.DataFrame) -> dict[str, int] | None:
 
 
 def _critical_locations(critical: pd.DataFrame) -> list[dict[str, Any]]:
-    rows = critical.sort_values(["province", "code"])
+    """The critical locations with the most children (``CRITICAL_LISTED``), by province."""
+    most = critical.assign(children=critical["children_present"].fillna(0)).sort_values(
+        ["children", "code"], ascending=[False, True], kind="stable"
+    )
+    rows = most.head(CRITICAL_LISTED).sort_values(["province", "code"], kind="stable")
     return [
         {
             "code": row.code,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from geodata.colours import STATUS_COLOURS
 from inspection.vocabulary import STATUS_LABELS
 
 OUTCOMES = {
@@ -36,6 +37,24 @@ STATES = {
         "hearing": "in the hearing",
         "adopted": "adopted",
         "published": "published",
+    },
+}
+
+# Where room is short (the summary's badge, table headings).
+SHORT_STATUSES = {
+    "nl": {
+        "critical": "Kritiek",
+        "below_norm": "Onder de norm",
+        "incomplete": "Onvolledig",
+        "meets_norms": "Voldoet",
+        "not_inspected": "Niet geïnspecteerd",
+    },
+    "en": {
+        "critical": "Critical",
+        "below_norm": "Below the norms",
+        "incomplete": "Incomplete",
+        "meets_norms": "Meets the norms",
+        "not_inspected": "Not inspected",
     },
 }
 
@@ -110,6 +129,9 @@ TEXTS = {
         "source": "Bron: de inspecties in deze dienst, zoals de exports op dezelfde peildatum.",
         "not_inspected_note": "Locaties zonder inspectie tellen als nog niet geïnspecteerd.",
         "legend_none": "geen locaties",
+        "critical_more": "en nog {n} kritieke locaties met minder kinderen; de export met "
+        "status=critical noemt ze allemaal.",
+        "critical_intro": "De kritieke locaties met de meeste kinderen, per provincie.",
         "col_below_norm": "Onder de norm",
         "col_critical": "Kritiek",
     },
@@ -181,6 +203,9 @@ TEXTS = {
         "source": "Source: the inspections in this service, as the exports on the same date.",
         "not_inspected_note": "Locations without an inspection count as not inspected yet.",
         "legend_none": "no locations",
+        "critical_more": "and {n} more critical locations with fewer children; the export with "
+        "status=critical lists them all.",
+        "critical_intro": "The critical locations with the most children, by province.",
         "col_below_norm": "Below the norms",
         "col_critical": "Critical",
     },
@@ -195,5 +220,8 @@ def texts(lang: str) -> dict[str, object]:
         "severities": SEVERITIES[lang],
         "states": STATES[lang],
         "statuses": STATUS_LABELS[lang],
+        "short_statuses": SHORT_STATUSES[lang],
+        # The maps' palette, so that a status has one colour wherever it is shown.
+        "status_colours": STATUS_COLOURS,
         "lang": lang,
     }

@@ -281,3 +281,23 @@ def test_a_date_out_of_range_is_refused_naming_the_field(client, country):
 
     assert response.status_code == 422
     assert "as_of" in response.get_json()["error"]["fields"]
+
+
+def test_the_critical_locations_with_the_most_children_are_listed(client, country, monkeypatch):
+    from inspection.reports import national
+
+    monkeypatch.setattr(national, "CRITICAL_LISTED", 2)
+    features = export(client, country["coordinator"], DAY)
+    critical = sorted(
+        (f for f in features if f["status"] == "critical"),
+        key=lambda f: -(f["children_present"] or 0),
+    )
+
+    response = client.get(
+        f"{API}/reports/national.html?as_of={DAY}&lang=en", headers=country["coordinator"]
+    )
+
+    listed = [row[0] for row in Tables(response.get_data(as_text=True)).tables["critical"][1:]]
+    assert len(critical) > 2
+    assert sorted(listed) == sorted(f"{f['name']} ({f['code']})" for f in critical[:2])
+    assert f"and {len(critical) - 2} more critical locations" in response.get_data(as_text=True)

@@ -116,6 +116,13 @@ export function $(selector, root = document) {
 
 export const VOCABULARY = JSON.parse(document.body.dataset.vocabulary || "{}");
 
+// A location type's name in the pages' language; the types are data, so an unknown code
+// (added since the page loaded) shows as itself.
+export function typeLabel(code, lang = "nl") {
+  const labels = (VOCABULARY.location_type_labels || {})[lang] || {};
+  return labels[code] || code;
+}
+
 // ---- Statuses and formatting. ----
 
 const STATUSES = JSON.parse(document.body.dataset.statuses || "[]");

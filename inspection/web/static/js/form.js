@@ -1,7 +1,7 @@
 // The phone form: log in, pick a location (search or nearest), fill the
 // checklist, queue the submission on the phone and send it when there is network.
 
-import { $, ApiError, NetworkError, VOCABULARY, allPages, api, el, storedSession, withSession } from "./common.js";
+import { $, ApiError, NetworkError, VOCABULARY, allPages, api, el, storedSession, typeLabel, withSession } from "./common.js";
 import { firstCheckCard, followUpForm, openFindingsOf } from "./form-findings.js";
 import { renderForm } from "./form-view.js";
 import { Outbox, localTimestamp, newId } from "./queue.js";
@@ -112,7 +112,7 @@ function drawChoices() {
     const distance = Number.isFinite(loc.km) ? ` · ${loc.km.toLocaleString(state.lang === "en" ? "en-GB" : "nl-NL", { maximumFractionDigits: 1 })} km` : "";
     const button = el("button", { type: "button", dataset: { code: loc.code } },
       el("span", {}, el("span", { class: "name" }, loc.name), el("br"),
-        el("span", { class: "small muted" }, `${loc.code} · ${loc.type} · ${loc.municipality}${distance}`)));
+        el("span", { class: "small muted" }, `${loc.code} · ${typeLabel(loc.type, state.lang)} · ${loc.municipality}${distance}`)));
     button.addEventListener("click", () => chooseLocation(loc));
     return el("li", {}, button);
   }));
@@ -174,7 +174,7 @@ async function chooseLocation(location, restore) {
   $("#picker").hidden = true;
   $("#chosen").hidden = false;
   $("#chosen-name").textContent = location.name;
-  $("#chosen-meta").textContent = `${location.code} · ${location.type} · ${location.municipality}`;
+  $("#chosen-meta").textContent = `${location.code} · ${typeLabel(location.type, state.lang)} · ${location.municipality}`;
   $("#first-check-slot").replaceChildren();
   // The open findings come alongside the checklist, not before it (a slow connection).
   const findings = openFindingsOf(location.code).catch((error) => {

@@ -1,7 +1,7 @@
 // One location: its status and failed norms, the score history (an SVG made
 // on the server) and every visit with the norms it failed.
 
-import { $, ApiError, NetworkError, allPages, api, badge, el, failedNormItem, formatDay, formatScore, sortFailed, withSession } from "./common.js";
+import { $, ApiError, NetworkError, allPages, api, badge, el, failedNormItem, formatDay, formatScore, sortFailed, typeLabel, withSession } from "./common.js";
 import { coverageNotice, showWhatIsWrong } from "./location-findings.js";
 import { reportButton } from "./report-links.js";
 
@@ -178,7 +178,7 @@ async function load(current) {
   const below = ["critical", "below_norm"].includes(location.status);
   const facts = [
     ["Code", location.code],
-    ["Type", location.type],
+    ["Type", typeLabel(location.type)],
     ["Gemeente", `${location.municipality}, ${location.province}`],
     ["Capaciteit", location.capacity ?? "onbekend"],
     ["Score", score === null || score === undefined ? "–" : formatScore(score)],

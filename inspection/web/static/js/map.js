@@ -2,7 +2,7 @@
 // status colours of the PNG map, filters, popups, and the province layer.
 /* global L */
 
-import { $, ApiError, STATUS_ORDER, allPages, api, badge, el, failedNormItem, formatDay, formatScore, statusColours, statusLabel, withSession } from "./common.js";
+import { $, ApiError, STATUS_ORDER, allPages, api, badge, el, failedNormItem, formatDay, formatScore, statusColours, statusLabel, typeLabel, withSession } from "./common.js";
 
 const NETHERLANDS = [[50.75, 3.35], [53.55, 7.25]];
 const MAX_NORMS_SHOWN = 6;
@@ -80,7 +80,7 @@ function popupContent(p, titles) {
   const list = el("ul", { class: "failed" }, shown.map((code) => failedNormItem(code, titles[code], critical.has(code))));
   return el("div", { class: "popup" },
     el("h3", {}, p.name),
-    el("p", { class: "small" }, `${p.code} · ${p.type} · ${p.municipality}`),
+    el("p", { class: "small" }, `${p.code} · ${typeLabel(p.type)} · ${p.municipality}`),
     el("p", {}, badge(p.status)),
     p.failing_since && ["critical", "below_norm"].includes(p.status)
       ? el("p", { class: "since" }, `Onder de norm sinds ${formatDay(p.failing_since)}`) : null,

@@ -1,7 +1,7 @@
 // The manager's view: the locations the user may see, worst first, with the
 // latest status, score, date of the last visit and the failed norms.
 
-import { $, NetworkError, STATUS_ORDER, allPages, api, badge, el, failedNormItem, formatDay, formatScore, withSession } from "./common.js";
+import { $, NetworkError, STATUS_ORDER, allPages, api, badge, el, failedNormItem, formatDay, formatScore, typeLabel, withSession } from "./common.js";
 
 const MAX_NORMS_SHOWN = 5;
 const PARALLEL = 6;
@@ -63,7 +63,7 @@ function card(location) {
     : location.name;
   return el("li", { dataset: { code: location.code, status: location.status } },
     el("h3", {}, title),
-    el("p", { class: "muted small" }, `${location.code} · ${location.type} · ${location.municipality}, ${location.province}`),
+    el("p", { class: "muted small" }, `${location.code} · ${typeLabel(location.type)} · ${location.municipality}, ${location.province}`),
     el("p", {}, badge(location.status), el("span", { class: "reason" })),
     trouble(location),
     el("p", { class: "facts" },
