@@ -13,9 +13,10 @@ from typing import Any
 
 import pandas as pd
 
+from inspection.location_types import location_types
 from inspection.models import User
 from inspection.norm_sets import all_norm_sets, compiled
-from inspection.picture import location_picture, region_summary
+from inspection.picture import location_picture, region_summary, scoped_picture
 from inspection.reports import charts
 from inspection.reports.texts import texts
 from inspection.reports.wording import number
@@ -24,7 +25,6 @@ from inspection.vocabulary import (
     BELOW_STATUSES,
     COORDINATOR,
     CRITICAL,
-    LOCATION_TYPES,
     VIEWER,
     WORST_FIRST,
 )
@@ -77,7 +77,8 @@ def national_figures(as_of: date, user: User) -> dict[str, Any]:
     below = picture[statuses.isin(BELOW_STATUSES)]
     critical = picture[statuses == CRITICAL]
     present = set(kinds)
-    types = [t for t in LOCATION_TYPES if t in present] + sorted(present - set(LOCATION_TYPES))
+    known = [t.code for t in location_types()]
+    types = [t for t in known if t in present] + sorted(present - set(known))
     by_status = {
         status: {kind: int(((statuses == status) & (kinds == kind)).sum()) for kind in types}
         for status in WORST_FIRST
@@ -174,12 +175,19 @@ def trend(as_of: date, user: User) -> list[dict[str, Any]]:
     """Locations and children below the norms at the end of each of the last 8 quarters."""
     points = []
     for end in quarter_ends(as_of):
-        picture = location_picture(end, user=user)
+        # Counts only: the scoped picture has the same rows, statuses and children as
+        # the one the exports show, without placing confidential locations anew.
+        picture = scoped_picture(end, user=user)
         below = picture[picture["status"].isin(BELOW_STATUSES)]
         points.append(
             {"end": end, "locations_below": len(below), "children_below": _children(below)}
         )
     return points
+
+
+def type_names(lang: str) -> dict[str, str]:
+    """Each location type's name in ``lang`` (a type without a row shows its code)."""
+    return {t.code: getattr(t, f"name_{lang}") for t in location_types()}
 
 
 def norm_titles(lang: str) -> dict[str, str]:
@@ -229,6 +237,7 @@ def national_document(as_of: date, user: User, lang: str = "nl") -> dict[str, An
         **words,
         **figures,
         "titles": norm_titles(lang),
+        "type_names": type_names(lang),
         "map_svg": map_svg,
         "trend": points,
         "trend_labels": labels,

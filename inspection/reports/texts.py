@@ -89,8 +89,6 @@ TEXTS = {
         "failed_intro": (
             "Normen waaraan de locatie bij dit bezoek niet voldeed, de ernstigste eerst."
         ),
-        "findings": "Bevindingen en termijnen",
-        "deadline": "Herstellen vóór",
         "none_failed": "De locatie voldeed bij dit bezoek aan alle beoordeelde normen.",
         "hearing": "Hoor en wederhoor",
         "reaction": "Reactie van de locatie",
@@ -163,8 +161,6 @@ TEXTS = {
         "photo_of": "for",
         "failed": "Shortcomings",
         "failed_intro": "Norms the location did not meet at this visit, most severe first.",
-        "findings": "Findings and deadlines",
-        "deadline": "Repair by",
         "none_failed": "The location met every assessed norm at this visit.",
         "hearing": "Hearing",
         "reaction": "The location's reaction",
