@@ -23,7 +23,26 @@ import math
 import random
 from collections.abc import Collection
 
-from inspection.vocabulary import AMSTERDAM, LOCATION_TYPES
+from inspection.vocabulary import AMSTERDAM
+
+# How each shipped location type is run, as one of three profiles (the first
+# three types'): an arrival centre runs like an emergency shelter that fills up
+# in waves, housing for unaccompanied minors like an azc without families.
+PROFILE = {
+    "azc": "azc",
+    "proces-opvanglocatie": "azc",
+    "kleinschalige-amv-opvang": "azc",
+    "beschermde-opvang": "azc",
+    "noodopvang": "noodopvang",
+    "gemeentelijke-noodopvang": "noodopvang",
+    "aanmeldcentrum": "noodopvang",
+    "crisisnoodopvang": "crisisnoodopvang",
+    "nachtopvang": "crisisnoodopvang",
+}
+LOCATION_TYPES = tuple(PROFILE)
+# Types that house unaccompanied minors only: no families, no infants.
+MINORS_ONLY = ("kleinschalige-amv-opvang", "beschermde-opvang")
+ARRIVAL = "aanmeldcentrum"
 
 # The context items: head counts an inspector always fills in.
 CONTEXT_ITEMS = (
@@ -90,6 +109,8 @@ ITEM_CODES = (
     "school_age_children_without_school_over_90_days",
     "children_moved_over_limit",
     "children_over_stay_limit",
+    "max_children_per_bedroom",
+    "bedrooms_separated_by_sex",
 )
 
 PERCENTAGE_ITEMS = ("staff_with_vog_pct", "medical_intake_pct", "jgz_intake_within_6_weeks_pct")
@@ -102,7 +123,7 @@ NUMBER_ITEMS = ("sleeping_area_m2", "indoor_play_area_m2", "smallest_bedroom_m2_
 _BOOLEAN_ITEMS: dict[str, tuple[float, float]] = {
     "amv_separated_from_adults": (0.35, 0.3),
     "staff_on_site_24h": (0.2, 0.5),
-    "night_staff_child_protection_trained": (0.45, 0.1),
+    "night_staff_child_protection_trained": (0.35, 0.2),
     "safeguarding_protocol_in_place": (0.35, 0.2),
     "fire_safety_notification_filed": (0.2, 0.4),
     "escape_routes_clear": (0.3, 0.3),
@@ -130,19 +151,24 @@ _BOOLEAN_ITEMS: dict[str, tuple[float, float]] = {
     "complaints_route_for_children": (0.45, 0.1),
     "children_consulted_last_quarter": (0.5, 0.05),
 }
-BOOLEAN_ITEMS = tuple(_BOOLEAN_ITEMS)
+# Drawn with the 2026.1 items, after all the others.
+_LATER_BOOLEANS = ("bedrooms_separated_by_sex",)
+BOOLEAN_ITEMS = (*_BOOLEAN_ITEMS, *_LATER_BOOLEANS)
 INTEGER_ITEMS = tuple(
     code
     for code in ITEM_CODES
-    if code not in _BOOLEAN_ITEMS and code not in PERCENTAGE_ITEMS and code not in NUMBER_ITEMS
+    if code not in BOOLEAN_ITEMS and code not in PERCENTAGE_ITEMS and code not in NUMBER_ITEMS
 )
 
 # How much worse a type does than an azc at the same quality.
-_TYPE_PENALTY = {"azc": 0.0, "noodopvang": 0.1, "crisisnoodopvang": 0.2}
+_TYPE_PENALTY = {"azc": 0.0, "noodopvang": 0.08, "crisisnoodopvang": 0.12}
 _STEEPNESS = 10.0
 
 # Occupancy (residents / capacity), drawn uniformly. Crisis shelters run over capacity.
 _OCCUPANCY = {"azc": (0.82, 1.02), "noodopvang": (0.65, 1.05), "crisisnoodopvang": (0.75, 1.25)}
+# An arrival centre fills in waves and now and then runs well over its cap.
+_ARRIVAL_OCCUPANCY = (0.7, 1.28)
+_ARRIVAL_HAS_AMV = 0.9
 MAX_OCCUPANCY = 1.3
 _CHILD_SHARE = {"azc": (0.22, 0.42), "noodopvang": (0.08, 0.35), "crisisnoodopvang": (0.05, 0.35)}
 _NO_CHILDREN = {"azc": 0.03, "noodopvang": 0.12, "crisisnoodopvang": 0.1}
@@ -162,8 +188,9 @@ _LAST_START_MINUTE = 17 * 60 + 30
 # Fixed-date public holidays (month, day) on which nobody inspects.
 _HOLIDAYS = ((1, 1), (4, 27), (12, 25), (12, 26))
 
-_BASE_QUALITY = {"azc": 0.85, "noodopvang": 0.65, "crisisnoodopvang": 0.4}
-_QUALITY_SPREAD = {"azc": 0.06, "noodopvang": 0.1, "crisisnoodopvang": 0.1}
+# Crisis shelters differ most: some are run well, others are overcrowded halls.
+_BASE_QUALITY = {"azc": 0.85, "noodopvang": 0.68, "crisisnoodopvang": 0.55}
+_QUALITY_SPREAD = {"azc": 0.06, "noodopvang": 0.1, "crisisnoodopvang": 0.15}
 BAD_VISIT = 0.5
 
 
@@ -204,7 +231,7 @@ def visit_schedule(
     start, end = _as_date(start), _as_date(end)
     if start > end:
         raise ValueError(f"start {start} lies after end {end}")
-    shortest, longest = _VISIT_INTERVAL_DAYS[location_type]
+    shortest, longest = _VISIT_INTERVAL_DAYS[PROFILE[location_type]]
     visits: list[dt.datetime] = []
     day = start + dt.timedelta(days=rng.randint(0, shortest))
     while True:
@@ -222,14 +249,15 @@ def quality_trajectory(rng: random.Random, location_type: str, n_visits: int) ->
     """The quality (0-1) found at each of ``n_visits`` consecutive visits.
 
     A location starts near its type's level (azc ~0.85, noodopvang ~0.65,
-    crisisnoodopvang ~0.4) and drifts around its own level; after a bad visit
+    crisisnoodopvang ~0.55, and far apart) and drifts around its own level; after a bad visit
     (below 0.5) it fixes things, so the next visit is noticeably better and
     part of that improvement lasts. Now and then something goes wrong anew.
     """
     _check_type(location_type)
     if isinstance(n_visits, bool) or not isinstance(n_visits, int) or n_visits < 0:
         raise ValueError(f"n_visits must be a non-negative integer, not {n_visits!r}")
-    level = _clamp(rng.gauss(_BASE_QUALITY[location_type], _QUALITY_SPREAD[location_type]))
+    profile = PROFILE[location_type]
+    level = _clamp(rng.gauss(_BASE_QUALITY[profile], _QUALITY_SPREAD[profile]))
     qualities: list[float] = []
     quality = _clamp(level + rng.gauss(0.0, 0.05))
     for index in range(n_visits):
@@ -255,12 +283,16 @@ class _Visit:
         self, rng: random.Random, location_type: str, capacity: int, quality: float
     ) -> None:
         self.rng = rng
-        self.type = location_type
+        self.code = location_type
+        self.type = PROFILE[location_type]
+        self.minors_only = location_type in MINORS_ONLY
+        self.arrival = location_type == ARRIVAL
         self.capacity = capacity
         self.quality = quality
-        self.crisis = location_type == "crisisnoodopvang"
+        self.crisis = self.type == "crisisnoodopvang"
         self.residents = self.children = self.families = 0
         self.per_person = 0.0
+        self.school_age = 0
 
     def passes(self, difficulty: float | dict[str, float], floor: float = 0.1) -> bool:
         """Draw whether something is in order; likelier at higher quality."""
@@ -294,7 +326,10 @@ class _Visit:
     def _people(self) -> dict[str, int]:
         rng, t = self.rng, self.type
         ceiling = min(math.floor(self.capacity * MAX_OCCUPANCY), _INT_MAX)
-        residents = min(round(self.capacity * rng.uniform(*_OCCUPANCY[t])), ceiling)
+        occupancy = _ARRIVAL_OCCUPANCY if self.arrival else _OCCUPANCY[t]
+        residents = min(round(self.capacity * rng.uniform(*occupancy)), ceiling)
+        if self.minors_only:
+            return self._minors_only(residents)
         if rng.random() < _NO_CHILDREN[t]:
             children = 0
         else:
@@ -305,7 +340,9 @@ class _Visit:
         else:
             infants = 0
         school_age = min(children, round(children * rng.uniform(0.5, 0.75)))
-        if children and rng.random() < _HAS_AMV[t]:
+        self.school_age = school_age
+        # Unaccompanied minors arrive at the arrival centre first.
+        if children and rng.random() < (_ARRIVAL_HAS_AMV if self.arrival else _HAS_AMV[t]):
             amv = min(children, max(1, round(children * rng.uniform(0.03, 0.2))))
         else:
             amv = 0
@@ -317,6 +354,21 @@ class _Visit:
             "school_age_children": school_age,
             "unaccompanied_minors_present": amv,
             "families_present": families,
+        }
+
+    def _minors_only(self, residents: int) -> dict[str, int]:
+        """Housing for unaccompanied minors: every resident is one, none is a parent."""
+        rng = self.rng
+        school_age = round(residents * rng.uniform(0.85, 1.0))
+        self.residents, self.children, self.families = residents, residents, 0
+        self.school_age = school_age
+        return {
+            "residents_present": residents,
+            "children_present": residents,
+            "infants_present": 0,
+            "school_age_children": school_age,
+            "unaccompanied_minors_present": residents,
+            "families_present": 0,
         }
 
     def _booleans(self) -> dict[str, bool]:
@@ -353,7 +405,7 @@ class _Visit:
 
         if not families:
             lockable = 0
-        elif self.passes({"azc": 0.25, "noodopvang": 0.35, "crisisnoodopvang": 0.5}):
+        elif self.passes({"azc": 0.25, "noodopvang": 0.35, "crisisnoodopvang": 0.38}):
             lockable = families
         else:
             share = {"azc": (0.7, 0.95), "noodopvang": (0.4, 0.95), "crisisnoodopvang": (0.0, 0.6)}
@@ -397,7 +449,8 @@ class _Visit:
         rng, t = self.rng, self.type
         meals = rng.choice((3, 3, 3, 4)) if self.passes(0.25, 0.3) else 2
         meals_minors = rng.randint(5, 6) if self.passes(0.4) else rng.randint(3, 4)
-        if self.passes({"azc": 0.3, "noodopvang": 0.4, "crisisnoodopvang": 0.45}):
+        meals_minors = max(meals_minors, meals)  # children never get fewer than adults
+        if self.passes({"azc": 0.3, "noodopvang": 0.4, "crisisnoodopvang": 0.35}):
             intake: int | float = 100
         else:
             lowest = {"azc": 85.0, "noodopvang": 60.0, "crisisnoodopvang": 30.0}[t]
@@ -438,6 +491,8 @@ class _Visit:
             play_area = round(rng.uniform(20.0, 80.0), 1) if per_child else 0.0
 
         activity_days = rng.randint(5, 7) if self.passes(0.35) else rng.randint(0, 4)
+        if not self.school_age:
+            days_without_school = 0
         return {
             "max_days_without_school": days_without_school,
             "indoor_play_area_m2": float(play_area),
@@ -462,6 +517,8 @@ class _Visit:
             stay = rng.randint(31, 180)  # far beyond the week a crisis shelter is meant for
         else:
             stay = rng.randint(8, 30)
+        if not self.children:  # nobody to count: no stays, no moves
+            relocations = notice = stay = 0
         return {
             "max_relocations_12_months": relocations,
             "min_move_notice_days": notice,
@@ -483,14 +540,95 @@ class _Visit:
         days = int(a["max_days_without_school"])
         without = min(school_age, rng.randint(1, max(1, school_age // 4))) if days > 90 else 0
         stay = int(a["max_child_stay_days"])
-        staying = min(children, rng.randint(1, max(1, children // 2))) if stay > 7 else 0
+        limit = stay_limit(self.code)
+        staying = min(children, rng.randint(1, max(1, children // 2))) if stay > limit else 0
+        # Housing for unaccompanied minors: small bedrooms, boys and girls apart.
+        if self.passes(0.3):
+            per_bedroom = rng.randint(1, 4) if self.minors_only else rng.randint(1, 6)
+        else:
+            per_bedroom = rng.randint(5, 8)
         return {
+            "max_children_per_bedroom": min(children, per_bedroom),
+            "bedrooms_separated_by_sex": self.passes(0.3, 0.4),
             "smallest_bedroom_m2_per_person": smallest,
             "max_relocations_beyond_route_12_months": beyond,
             "school_age_children_without_school_over_90_days": without,
             "children_moved_over_limit": moved,
-            "children_over_stay_limit": staying if self.crisis else 0,
+            "children_over_stay_limit": staying,
         }
+
+
+def stay_limit(location_type: str) -> int:
+    """The days a child may stay at a location of this type (FAM-04 of 2026.1)."""
+    return {"nachtopvang": 3, ARRIVAL: 14}.get(location_type, 7)
+
+
+# Each count of children, the worst case it counts, its limit and what bounds it.
+_COUNTS = (
+    ("children_moved_over_limit", "max_relocations_beyond_route_12_months", "children_present"),
+    (
+        "school_age_children_without_school_over_90_days",
+        "max_days_without_school",
+        "school_age_children",
+    ),
+    ("children_over_stay_limit", "max_child_stay_days", "children_present"),
+)
+# An answer that can be no larger than another (as the norm sets' max_item say).
+_BOUNDED_BY = {
+    "children_present": "residents_present",
+    "infants_present": "children_present",
+    "school_age_children": "children_present",
+    "unaccompanied_minors_present": "children_present",
+    "families_present": "residents_present",
+    "families_in_own_lockable_unit": "families_present",
+    "max_adults_per_room": "residents_present",
+    "max_children_per_bedroom": "children_present",
+}
+
+
+def make_consistent(answers: dict[str, object], location_type: str) -> dict[str, object]:
+    """Answers that agree with each other, after some were carried over from an earlier
+    visit: nothing larger than what bounds it, counts that agree with their worst case,
+    no stays or moves without children, and no fewer meals for children than adults."""
+    a = dict(answers)
+
+    def number(code: str) -> int:
+        return int(a[code])  # type: ignore[call-overload]
+
+    for code, bound in _BOUNDED_BY.items():
+        if code in a and bound in a and number(code) > number(bound):
+            a[code] = number(bound)
+    if a.get("children_present") == 0:
+        for code in (
+            "max_relocations_12_months",
+            "max_relocations_beyond_route_12_months",
+            "min_move_notice_days",
+            "max_child_stay_days",
+        ):
+            if code in a:
+                a[code] = 0
+    if a.get("school_age_children") == 0 and "max_days_without_school" in a:
+        a["max_days_without_school"] = 0
+    if "max_relocations_beyond_route_12_months" in a and "max_relocations_12_months" in a:
+        beyond = number("max_relocations_beyond_route_12_months")
+        if beyond and number("max_relocations_12_months") <= beyond:
+            a["max_relocations_12_months"] = beyond + 1
+    limits = {
+        "max_relocations_beyond_route_12_months": 2,
+        "max_days_without_school": 90,
+        "max_child_stay_days": stay_limit(location_type),
+    }
+    for count, worst, of in _COUNTS:
+        if count not in a or worst not in a or of not in a:
+            continue
+        over = number(worst) > limits[worst] and number(of) > 0
+        if not over:
+            a[count] = 0
+        elif not 0 < number(count) <= number(of):
+            a[count] = 1
+    if "meals_per_day" in a and "meals_per_day_minors" in a:
+        a["meals_per_day_minors"] = max(number("meals_per_day_minors"), number("meals_per_day"))
+    return a
 
 
 def _check_type(location_type: str) -> None:

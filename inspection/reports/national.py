@@ -13,9 +13,10 @@ from typing import Any
 
 import pandas as pd
 
+from inspection.location_types import location_types
 from inspection.models import User
 from inspection.norm_sets import all_norm_sets, compiled
-from inspection.picture import location_picture, region_summary
+from inspection.picture import location_picture, region_summary, scoped_picture
 from inspection.reports import charts
 from inspection.reports.texts import texts
 from inspection.reports.wording import number
@@ -24,13 +25,15 @@ from inspection.vocabulary import (
     BELOW_STATUSES,
     COORDINATOR,
     CRITICAL,
-    LOCATION_TYPES,
     VIEWER,
     WORST_FIRST,
 )
 
 QUARTERS = 8
 TOP_NORMS = 10
+# A national letter lists the critical locations with the most children; the export
+# (status=critical) lists them all.
+CRITICAL_LISTED = 50
 # Columns the exports carry once the findings are kept (summed where present).
 FINDING_COLUMNS = ("open_findings", "overdue_findings")
 
@@ -74,7 +77,8 @@ def national_figures(as_of: date, user: User) -> dict[str, Any]:
     below = picture[statuses.isin(BELOW_STATUSES)]
     critical = picture[statuses == CRITICAL]
     present = set(kinds)
-    types = [t for t in LOCATION_TYPES if t in present] + sorted(present - set(LOCATION_TYPES))
+    known = [t.code for t in location_types()]
+    types = [t for t in known if t in present] + sorted(present - set(known))
     by_status = {
         status: {kind: int(((statuses == status) & (kinds == kind)).sum()) for kind in types}
         for status in WORST_FIRST
@@ -118,6 +122,7 @@ def national_figures(as_of: date, user: User) -> dict[str, Any]:
         "top_norms": _top_norms(picture),
         "findings": _findings(picture),
         "critical_locations": _critical_locations(critical),
+        "critical_unlisted": max(len(critical) - CRITICAL_LISTED, 0),
     }
 
 
@@ -146,7 +151,11 @@ def _findings(picture: pd.DataFrame) -> dict[str, int] | None:
 
 
 def _critical_locations(critical: pd.DataFrame) -> list[dict[str, Any]]:
-    rows = critical.sort_values(["province", "code"])
+    """The critical locations with the most children (``CRITICAL_LISTED``), by province."""
+    most = critical.assign(children=critical["children_present"].fillna(0)).sort_values(
+        ["children", "code"], ascending=[False, True], kind="stable"
+    )
+    rows = most.head(CRITICAL_LISTED).sort_values(["province", "code"], kind="stable")
     return [
         {
             "code": row.code,
@@ -166,12 +175,19 @@ def trend(as_of: date, user: User) -> list[dict[str, Any]]:
     """Locations and children below the norms at the end of each of the last 8 quarters."""
     points = []
     for end in quarter_ends(as_of):
-        picture = location_picture(end, user=user)
+        # Counts only: the scoped picture has the same rows, statuses and children as
+        # the one the exports show, without placing confidential locations anew.
+        picture = scoped_picture(end, user=user)
         below = picture[picture["status"].isin(BELOW_STATUSES)]
         points.append(
             {"end": end, "locations_below": len(below), "children_below": _children(below)}
         )
     return points
+
+
+def type_names(lang: str) -> dict[str, str]:
+    """Each location type's name in ``lang`` (a type without a row shows its code)."""
+    return {t.code: getattr(t, f"name_{lang}") for t in location_types()}
 
 
 def norm_titles(lang: str) -> dict[str, str]:
@@ -221,6 +237,7 @@ def national_document(as_of: date, user: User, lang: str = "nl") -> dict[str, An
         **words,
         **figures,
         "titles": norm_titles(lang),
+        "type_names": type_names(lang),
         "map_svg": map_svg,
         "trend": points,
         "trend_labels": labels,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from geodata.colours import STATUS_COLOURS
 from inspection.vocabulary import STATUS_LABELS
 
 OUTCOMES = {
@@ -39,6 +40,24 @@ STATES = {
     },
 }
 
+# Where room is short (the summary's badge, table headings).
+SHORT_STATUSES = {
+    "nl": {
+        "critical": "Kritiek",
+        "below_norm": "Onder de norm",
+        "incomplete": "Onvolledig",
+        "meets_norms": "Voldoet",
+        "not_inspected": "Niet geïnspecteerd",
+    },
+    "en": {
+        "critical": "Critical",
+        "below_norm": "Below the norms",
+        "incomplete": "Incomplete",
+        "meets_norms": "Meets the norms",
+        "not_inspected": "Not inspected",
+    },
+}
+
 TEXTS = {
     "nl": {
         "visit_title": "Inspectierapport",
@@ -70,8 +89,6 @@ TEXTS = {
         "failed_intro": (
             "Normen waaraan de locatie bij dit bezoek niet voldeed, de ernstigste eerst."
         ),
-        "findings": "Bevindingen en termijnen",
-        "deadline": "Herstellen vóór",
         "none_failed": "De locatie voldeed bij dit bezoek aan alle beoordeelde normen.",
         "hearing": "Hoor en wederhoor",
         "reaction": "Reactie van de locatie",
@@ -110,6 +127,9 @@ TEXTS = {
         "source": "Bron: de inspecties in deze dienst, zoals de exports op dezelfde peildatum.",
         "not_inspected_note": "Locaties zonder inspectie tellen als nog niet geïnspecteerd.",
         "legend_none": "geen locaties",
+        "critical_more": "en nog {n} kritieke locaties met minder kinderen; de export met "
+        "status=critical noemt ze allemaal.",
+        "critical_intro": "De kritieke locaties met de meeste kinderen, per provincie.",
         "col_below_norm": "Onder de norm",
         "col_critical": "Kritiek",
     },
@@ -141,8 +161,6 @@ TEXTS = {
         "photo_of": "for",
         "failed": "Shortcomings",
         "failed_intro": "Norms the location did not meet at this visit, most severe first.",
-        "findings": "Findings and deadlines",
-        "deadline": "Repair by",
         "none_failed": "The location met every assessed norm at this visit.",
         "hearing": "Hearing",
         "reaction": "The location's reaction",
@@ -181,6 +199,9 @@ TEXTS = {
         "source": "Source: the inspections in this service, as the exports on the same date.",
         "not_inspected_note": "Locations without an inspection count as not inspected yet.",
         "legend_none": "no locations",
+        "critical_more": "and {n} more critical locations with fewer children; the export with "
+        "status=critical lists them all.",
+        "critical_intro": "The critical locations with the most children, by province.",
         "col_below_norm": "Below the norms",
         "col_critical": "Critical",
     },
@@ -195,5 +216,8 @@ def texts(lang: str) -> dict[str, object]:
         "severities": SEVERITIES[lang],
         "states": STATES[lang],
         "statuses": STATUS_LABELS[lang],
+        "short_statuses": SHORT_STATUSES[lang],
+        # The maps' palette, so that a status has one colour wherever it is shown.
+        "status_colours": STATUS_COLOURS,
         "lang": lang,
     }

@@ -9,6 +9,7 @@ from typing import Any
 from inspection.models import Report, User
 from inspection.norm_sets import compiled
 from inspection.photos import photos_of
+from inspection.reports.national import type_names
 from inspection.reports.texts import texts
 from inspection.reports.views import location_as_seen, names_people
 from inspection.reports.wording import found_in_words, number
@@ -68,6 +69,7 @@ def visit_document(report: Report, user: User, lang: str = "nl") -> dict[str, An
         "visit_local": inspection.observed_at_local,
         "inspector": inspection.inspector.username if names_people(user) else None,
         "norm_set": f"{document.catalogue} {document.version}",
+        "type_name": type_names(lang).get(kind, kind),
         "summary": {
             "status": inspection.status,
             "overall": _figure(inspection.overall, lang),

@@ -16,6 +16,7 @@ import pytest
 from inspection.demo.answers import (
     CONTEXT_ITEMS,
     generate_answers,
+    make_consistent,
     quality_trajectory,
     visit_schedule,
 )
@@ -59,7 +60,7 @@ ITEMS = [
     # added by 2026.1
     "smallest_bedroom_m2_per_person", "max_relocations_beyond_route_12_months",
     "school_age_children_without_school_over_90_days", "children_moved_over_limit",
-    "children_over_stay_limit",
+    "children_over_stay_limit", "max_children_per_bedroom", "bedrooms_separated_by_sex",
 ]  # fmt: skip
 BOOLEANS = {
     "amv_separated_from_adults", "staff_on_site_24h", "night_staff_child_protection_trained",
@@ -72,6 +73,7 @@ BOOLEANS = {
     "medical_records_transferred", "school_reachable_safely", "homework_space_available",
     "daily_outdoor_access", "families_housed_together", "information_in_understood_language",
     "complaints_route_for_children", "children_consulted_last_quarter",
+    "bedrooms_separated_by_sex",
 }  # fmt: skip
 PERCENTAGES = {"staff_with_vog_pct", "medical_intake_pct", "jgz_intake_within_6_weeks_pct"}
 AREAS = {"sleeping_area_m2", "indoor_play_area_m2", "smallest_bedroom_m2_per_person"}
@@ -113,12 +115,18 @@ def test_every_province_has_at_least_two_locations():
     assert min(per_province.values()) >= 2, per_province
 
 
-def test_all_three_types_in_a_sensible_mix():
+def test_every_type_of_the_reception_system_in_a_sensible_mix():
     per_type = Counter(row["type"] for row in _rows())
-    assert set(per_type) == set(TYPES)
+    assert set(per_type) == set(SHIPPED_TYPES)
     assert per_type["azc"] >= 15
-    assert per_type["noodopvang"] >= 10
+    assert per_type["noodopvang"] >= 5
     assert per_type["crisisnoodopvang"] >= 10
+    rows = {row["code"]: row for row in _rows()}
+    # The arrival centres are arrival centres; protected reception is Nidos'.
+    assert rows["TER-APEL"]["type"] == rows["BUDEL"]["type"] == "aanmeldcentrum"
+    for row in rows.values():
+        if row["type"] == "beschermde-opvang":
+            assert row["confidential"] == "true" and row["operator"] == "Nidos", row["code"]
 
 
 def test_flags_are_true_or_false_and_some_locations_are_closed():
@@ -126,8 +134,10 @@ def test_flags_are_true_or_false_and_some_locations_are_closed():
     for row in rows:
         assert row["confidential"] in ("true", "false"), row["code"]
         assert row["active"] in ("true", "false"), row["code"]
-    inactive = [row["code"] for row in rows if row["active"] == "false"]
-    assert 1 <= len(inactive) <= 3
+    inactive = {row["code"] for row in rows if row["active"] == "false"}
+    # The Heumensoord camp closed in 2016; the Ocean Majesty left Velsen in 2024.
+    assert {"HEUMENSOORD", "VELSEN"} <= inactive
+    assert len(inactive) <= 4
 
 
 def test_confidential_shelters_cover_both_generalisation_cases():
@@ -164,11 +174,25 @@ def test_coordinates_lie_in_the_netherlands_and_are_distinct():
 
 def test_capacities_are_realistic():
     rows = {row["code"]: row for row in _rows()}
-    limits = {"azc": (20, 2500), "noodopvang": (50, 1200), "crisisnoodopvang": (40, 600)}
+    limits = {
+        "azc": (20, 2500),
+        "proces-opvanglocatie": (50, 2000),
+        "aanmeldcentrum": (300, 2500),
+        "noodopvang": (50, 1200),
+        "gemeentelijke-noodopvang": (20, 600),
+        "crisisnoodopvang": (40, 600),
+        "nachtopvang": (40, 700),
+        "kleinschalige-amv-opvang": (8, 100),
+        "beschermde-opvang": (8, 60),
+    }
     for code, row in rows.items():
         low, high = limits[row["type"]]
         assert low <= int(row["capacity"]) <= high, code
-    assert int(rows["TER-APEL"]["capacity"]) >= 1500
+    assert int(rows["TER-APEL"]["capacity"]) == 2000
+    assert int(rows["MUSSELKANAAL"]["capacity"]) == 428
+    assert int(rows["MAASTRICHT"]["capacity"]) == 650
+    assert int(rows["ZUIDWOLDE"]["capacity"]) <= 200
+    assert rows["HEUMENSOORD"]["municipality"] == "Heumen"
     assert rows["TER-APEL"]["municipality"] == "Westerwolde"
     assert rows["BUDEL"]["municipality"] == "Cranendonck"
 
@@ -199,6 +223,16 @@ def _check_visit(answers: dict, capacity: int) -> None:
     assert answers["families_present"] <= residents
     for code in ("infants_present", "school_age_children", "unaccompanied_minors_present"):
         assert answers[code] <= children, code
+    # Nothing is counted for children who are not there; children eat no less than adults.
+    if children == 0:
+        for code in ("max_relocations_12_months", "max_child_stay_days", "min_move_notice_days"):
+            assert answers.get(code, 0) == 0, (code, answers)
+    if answers["school_age_children"] == 0:
+        assert answers.get("max_days_without_school", 0) == 0
+    if "meals_per_day" in answers and "meals_per_day_minors" in answers:
+        assert answers["meals_per_day_minors"] >= answers["meals_per_day"]
+    if "max_children_per_bedroom" in answers:
+        assert answers["max_children_per_bedroom"] <= children
     if "families_in_own_lockable_unit" in answers:
         assert answers["families_in_own_lockable_unit"] <= answers["families_present"]
     # The counts of children agree with the worst cases they count.
@@ -224,7 +258,7 @@ def _check_visit(answers: dict, capacity: int) -> None:
     assert residents <= math.floor(1.3 * capacity)
 
 
-@pytest.mark.parametrize("location_type", TYPES)
+@pytest.mark.parametrize("location_type", SHIPPED_TYPES)
 def test_answers_keep_the_invariants_and_types(location_type):
     for capacity in (0, 1, 12, 40, 300, 2000, 5000):
         for quality in (0.0, 0.2, 0.5, 0.8, 1.0):
@@ -356,7 +390,11 @@ def test_crisis_shelters_are_structurally_worse():
     assert 3.0 <= area_per_person(crisis) <= 4.0
     assert area_per_person(azc) >= 4.0
     assert _median(crisis, identity, "max_child_stay_days") > 7
-    school = [a["max_days_without_school"] for a in crisis if "max_days_without_school" in a]
+    school = [
+        a["max_days_without_school"]
+        for a in crisis
+        if "max_days_without_school" in a and a["school_age_children"]
+    ]
     assert min(school) >= 14  # weeks without school at the least
     assert _median(crisis, identity, "max_days_without_school") > _median(
         azc, identity, "max_days_without_school"
@@ -460,8 +498,8 @@ def test_trajectories_start_at_the_level_of_their_type():
         for t in TYPES
     }
     assert abs(starts["azc"] - 0.85) < 0.06
-    assert abs(starts["noodopvang"] - 0.65) < 0.06
-    assert abs(starts["crisisnoodopvang"] - 0.4) < 0.06
+    assert abs(starts["noodopvang"] - 0.68) < 0.06
+    assert abs(starts["crisisnoodopvang"] - 0.55) < 0.06
     spread = statistics.pstdev(
         quality_trajectory(random.Random(s), "noodopvang", 1)[0] for s in range(400)
     )
@@ -498,3 +536,49 @@ def test_generated_answers_are_accepted_by_the_shipped_norm_set():
             answers = generate_answers(rng, kind, capacity, rng.random(), checklist)
             assert set(answers) <= set(checklist)
             assert validate_answers(answers, document) == {}, (kind, capacity, answers)
+
+
+@pytest.mark.parametrize("location_type", ["kleinschalige-amv-opvang", "beschermde-opvang"])
+def test_housing_for_unaccompanied_minors_has_no_families_or_infants(location_type):
+    for seed in range(200):
+        answers = generate_answers(random.Random(seed), location_type, 40, 0.7)
+        assert answers["families_present"] == answers["infants_present"] == 0
+        assert answers["unaccompanied_minors_present"] == answers["children_present"]
+        assert answers["children_present"] == answers["residents_present"]
+
+
+def test_the_arrival_centre_sometimes_runs_over_its_cap():
+    visits = _sample("aanmeldcentrum", 0.6, range(300), capacity=2000)
+    over = [a["residents_present"] for a in visits if a["residents_present"] > 2000]
+    assert 0.1 * len(visits) <= len(over) <= 0.5 * len(visits)
+
+
+def test_make_consistent_repairs_what_a_carried_over_failure_breaks():
+    carried = {
+        "residents_present": 100,
+        "children_present": 0,
+        "families_present": 3,
+        "families_in_own_lockable_unit": 5,  # carried over from a visit with more families
+        "school_age_children": 0,
+        "max_days_without_school": 120,
+        "max_relocations_12_months": 4,
+        "max_relocations_beyond_route_12_months": 3,
+        "children_moved_over_limit": 2,
+        "max_child_stay_days": 40,
+        "meals_per_day": 4,
+        "meals_per_day_minors": 3,
+    }
+
+    fixed = make_consistent(carried, "crisisnoodopvang")
+
+    assert fixed["families_in_own_lockable_unit"] == 3
+    assert fixed["max_days_without_school"] == 0
+    assert fixed["max_child_stay_days"] == fixed["max_relocations_12_months"] == 0
+    assert fixed["children_moved_over_limit"] == 0
+    assert fixed["meals_per_day_minors"] == 4
+    with_children = make_consistent(
+        {**carried, "children_present": 30, "school_age_children": 20}, "crisisnoodopvang"
+    )
+    assert with_children["children_moved_over_limit"] == 2
+    assert with_children["max_relocations_12_months"] == 4
+    assert with_children["max_days_without_school"] == 120

@@ -547,3 +547,67 @@ def test_a_document_that_is_not_a_mapping_is_refused():
         parse_norm_set(["norms"])
 
     assert caught.value.errors == ["document: must be a mapping"]
+
+
+# -- location types named by the caller, and items asked with a norm ----------------------
+
+
+def test_the_caller_names_the_location_types_a_document_may_use(full_doc):
+    types = ("azc", "noodopvang", "crisisnoodopvang", "asielhotel")
+    hyg01 = next(n for n in full_doc["norms"] if n["code"] == "HYG-01")
+    hyg01["rule"]["max"] = {"default": 20, "azc": 10, "asielhotel": 12}
+
+    with pytest.raises(NormSetError) as refused:
+        parse_norm_set(full_doc)
+    assert "norms[HYG-01].rule.max.asielhotel" in refused.value.by_path()
+
+    document = parse_norm_set(full_doc, types)
+    norms = {norm.code: norm for norm in document.norms}
+    assert norms["HYG-01"].applies_to == types  # no applies_to: every type named
+    assert norms["HYG-01"].rule.threshold("asielhotel")["max"] == 12
+    assert document.location_types == types
+    assert [i.code for i in document.items_for("asielhotel")][:2] == [
+        "residents_present",
+        "toilets_working",
+    ]
+
+
+def test_a_type_the_caller_did_not_name_cannot_be_scored_or_asked_for(full_doc):
+    emergency = ("noodopvang", "crisisnoodopvang")
+    for norm in full_doc["norms"]:
+        if isinstance(norm["rule"].get("max"), dict):
+            norm["rule"]["max"] = {"default": 20}
+    document = parse_norm_set(full_doc, emergency)
+
+    with pytest.raises(ValueError):
+        document.items_for("azc")
+    liv01 = next(n for n in full_doc["norms"] if n["code"] == "LIV-01")
+    liv01["applies_to"] = ["azc"]
+    with pytest.raises(NormSetError) as refused:
+        parse_norm_set(full_doc, emergency)
+    assert "unknown location type 'azc'" in refused.value.by_path()["norms[LIV-01].applies_to"][0]
+
+
+def test_an_item_asked_with_a_norm_is_on_the_checklist_where_the_norm_applies(full_doc):
+    unused = next(i for i in full_doc["items"] if i["code"] == "unused_count")
+    unused["asked_with"] = "LIV-01"  # LIV-01 applies to noodopvang and crisisnoodopvang
+
+    document = parse_norm_set(full_doc)
+
+    assert "unused_count" in [i.code for i in document.items_for("noodopvang")]
+    assert "unused_count" not in [i.code for i in document.items_for("azc")]
+    assert all("unused_count" not in norm.items for norm in document.norms)
+
+
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [("LIV-99", "unknown norm 'LIV-99'"), (7, "must be a norm code")],
+)
+def test_an_item_asked_with_something_that_is_no_norm_is_refused(full_doc, value, message):
+    unused = next(i for i in full_doc["items"] if i["code"] == "unused_count")
+    unused["asked_with"] = value
+
+    with pytest.raises(NormSetError) as refused:
+        parse_norm_set(full_doc)
+
+    assert refused.value.by_path()["items[unused_count].asked_with"] == [message]

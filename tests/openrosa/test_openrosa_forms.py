@@ -260,3 +260,29 @@ def test_an_item_named_like_a_form_field_leaves_its_form_out_rather_than_failing
     response = client.get("/openrosa/formList", headers=basic("veldwerker"))
     assert response.status_code == 200
     assert listed_forms(response) == {}
+
+
+def test_a_type_added_by_a_coordinator_gets_its_own_form(
+    client, create_location, norm_set, inspector, download, tmp_path
+):
+    from inspection.location_types import add_location_type
+
+    add_location_type(
+        {
+            "code": "asielhotel",
+            "name_nl": "Asielhotel",
+            "name_en": "Asylum hotel",
+            "kind": "emergency",
+            "responsible": "COA",
+        }
+    )
+    create_location(code="HOTEL-1", name="Hotel De Poort", type="asielhotel")
+    db.session.commit()
+    phone = basic("veldwerker")
+
+    assert set(listed_forms(client.get("/openrosa/formList", headers=phone))) == {
+        "inspection-asielhotel"
+    }
+    form = download("inspection-asielhotel", phone)
+    assert location_choices(form) == ["HOTEL-1"]
+    assert odk_validate(form, tmp_path) == []

@@ -148,10 +148,12 @@ def test_the_numbers_equal_the_exports(client, country, role, as_of):
     by_region = regions(client, headers, as_of)
 
     tables = national_html(client, headers, as_of)
+    names = client.get(f"{API}/location-types", headers=headers).get_json()
+    code_of = {t["name_en"]: t["code"] for t in names}
 
     # Locations by status and type.
     header, *rows = tables["by-status"]
-    kinds = header[1:-1]
+    kinds = [code_of[name] for name in header[1:-1]]
     shown = {
         (STATUS_ROWS[row[0]], kind): as_int(v)
         for row in rows
@@ -161,7 +163,7 @@ def test_the_numbers_equal_the_exports(client, country, role, as_of):
     assert {key: n for key, n in shown.items() if n} == dict(counted)
     # Children below the norms and in critical locations, per type.
     for row in tables["per-type"][1:]:
-        kind = row[0]
+        kind = code_of[row[0]]
         of_kind = [f for f in features if f["type"] == kind]
         assert as_int(row[1]) == len(of_kind)
         assert as_int(row[2]) == sum(f["status"] in BELOW for f in of_kind)
@@ -281,3 +283,23 @@ def test_a_date_out_of_range_is_refused_naming_the_field(client, country):
 
     assert response.status_code == 422
     assert "as_of" in response.get_json()["error"]["fields"]
+
+
+def test_the_critical_locations_with_the_most_children_are_listed(client, country, monkeypatch):
+    from inspection.reports import national
+
+    monkeypatch.setattr(national, "CRITICAL_LISTED", 2)
+    features = export(client, country["coordinator"], DAY)
+    critical = sorted(
+        (f for f in features if f["status"] == "critical"),
+        key=lambda f: -(f["children_present"] or 0),
+    )
+
+    response = client.get(
+        f"{API}/reports/national.html?as_of={DAY}&lang=en", headers=country["coordinator"]
+    )
+
+    listed = [row[0] for row in Tables(response.get_data(as_text=True)).tables["critical"][1:]]
+    assert len(critical) > 2
+    assert sorted(listed) == sorted(f"{f['name']} ({f['code']})" for f in critical[:2])
+    assert f"and {len(critical) - 2} more critical locations" in response.get_data(as_text=True)
