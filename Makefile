@@ -9,7 +9,7 @@ TEST_POSTGRES_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
 BIND ?= 127.0.0.1:8000
 WORKERS ?= $(shell echo $$(( $$(nproc 2>/dev/null || echo 1) * 2 + 1 )))
 
-.PHONY: run serve test test-sqlite test-postgres check-postgres lint-imports db install lock \
+.PHONY: run serve test test-tools test-sqlite test-postgres check-postgres lint-imports db install lock \
 	lock-upgrade export-lock lint bench clean
 
 # Installs come from the lock files (exact versions, checked against their hashes):
@@ -60,17 +60,29 @@ serve: $(VENV)/.runtime
 	$(FLASK) check production
 	$(BIN)/gunicorn --workers $(WORKERS) --bind $(BIND) --access-logfile - 'app:create_app()'
 
-test: check-postgres db lint-imports test-sqlite test-postgres
+test: check-postgres db lint-imports test-tools test-sqlite test-postgres
+
+# The npm tools the tests drive (axe-core, Redocly), pinned by tests/tools/package-lock.json,
+# installed once before the test processes start rather than by each of them.
+TOOLS := tests/tools
+test-tools: $(TOOLS)/node_modules/.package-lock.json
+$(TOOLS)/node_modules/.package-lock.json: $(TOOLS)/package-lock.json
+	cd $(TOOLS) && npm ci --no-audit --no-fund --loglevel=error
+
+# Tests run in as many processes as the machine has CPUs (pytest-xdist); each process
+# builds its own database template. PYTEST_WORKERS=0 runs them in this process.
+PYTEST_WORKERS ?= auto
+PYTEST := $(BIN)/pytest -q -n $(PYTEST_WORKERS)
 
 # The layers of the code (contracts in pyproject.toml), checked before the tests run.
 lint-imports: install
 	$(BIN)/lint-imports
 
-test-sqlite: install
-	env -u DATABASE_URL $(BIN)/pytest -q
+test-sqlite: install test-tools
+	env -u DATABASE_URL $(PYTEST)
 
-test-postgres: install check-postgres
-	DATABASE_URL=$(TEST_POSTGRES_URL) $(BIN)/pytest -q
+test-postgres: install check-postgres test-tools
+	DATABASE_URL=$(TEST_POSTGRES_URL) $(PYTEST)
 
 # One line saying what is missing, before the long SQLite run rather than after it.
 check-postgres: $(VENV)/.runtime

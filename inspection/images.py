@@ -15,7 +15,7 @@ import io
 import warnings
 from dataclasses import dataclass
 
-from PIL import Image, ImageOps, UnidentifiedImageError
+from PIL import Image, ImageFile, ImageOps, UnidentifiedImageError
 
 from inspection.errors import UnsupportedMediaType, ValidationFailed
 
@@ -44,6 +44,10 @@ def clean_image(data: bytes) -> CleanImage:
     Raises ``UnsupportedMediaType`` for anything else or unreadable data and
     ``ValidationFailed`` (field ``photo``) for too many pixels.
     """
+    # WeasyPrint turns Pillow's process-wide LOAD_TRUNCATED_IMAGES on when it is
+    # imported (for the reports), which would let a truncated upload through padded with
+    # grey. Our stored photos are always complete, so the reports do not need it.
+    ImageFile.LOAD_TRUNCATED_IMAGES = False
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)

@@ -772,3 +772,14 @@ def test_parallel_uploads_never_pass_the_photo_limit(app, server, setup, client)
     refusals = {str(body["error"]["fields"]) for status, body in results if status == 422}
     assert refusals == {str({"photo": ["at most 4 photos per inspection; this one has 4"]})}
     assert len(listed(client, setup)) == 4
+
+
+def test_a_truncated_jpeg_is_refused_also_after_a_report_was_rendered(client, setup):
+    # Rendering a report imports WeasyPrint, which changes how Pillow reads truncated files.
+    import weasyprint  # noqa: F401
+
+    data = jpeg_with_gps((320, 240))[:3000]
+    response = upload(
+        client, setup["inspector"], setup["inspection"], data, "photo.jpg", "image/jpeg"
+    )
+    assert_error(response, 415, "unsupported_media_type")
