@@ -27,6 +27,7 @@ from sqlalchemy import Text, cast, delete, insert, select
 from sqlalchemy.orm import Session
 
 from inspection.engine import (
+    Label,
     NormSetDocument,
     NormTrack,
     Picture,
@@ -34,6 +35,7 @@ from inspection.engine import (
     track_norms,
 )
 from inspection.findings import refresh_findings
+from inspection.locks import hold_locations
 from inspection.models import (
     Inspection,
     Location,
@@ -70,7 +72,14 @@ def refresh(session: Session, location_ids: Iterable[int], actor: User | None = 
     ids = sorted(set(location_ids))
     if not ids:
         return
+    # One writer per location at a time (locks.hold_locations): a second submission
+    # for the same location waits, then reads both visits.
+    hold_locations(ids)
     refresh_findings(ids, actor)
+    _remake_pictures(session, ids)
+
+
+def _remake_pictures(session: Session, ids: list[int]) -> None:
     day = today()
     norm_set = norm_set_for(day)
     if norm_set is None:
@@ -96,6 +105,28 @@ def refresh(session: Session, location_ids: Iterable[int], actor: User | None = 
             session.execute(insert(LocationNorm), norm_rows)
         if picture_rows_:
             session.execute(insert(LocationPicture), picture_rows_)
+
+
+def bring_up_to_date(session: Session) -> None:
+    """Remake the stored pictures that today's date has overtaken.
+
+    A picture holds until an outcome in it goes stale (``stale_on``) or
+    another norm set version comes into force; the first reader after that
+    remakes it (rarely more than a few locations a day).
+    """
+    day = today()
+    norm_set = norm_set_for(day)
+    if norm_set is None:
+        return
+    outdated = session.scalars(
+        select(LocationPicture.location_id).where(
+            (LocationPicture.stale_on <= day) | (LocationPicture.norm_set_id != norm_set.id)
+        )
+    ).all()
+    if outdated:
+        # The date overtook the pictures, not the visits: the findings stand as they are.
+        hold_locations(outdated)
+        _remake_pictures(session, sorted(outdated))
 
 
 @dataclass(frozen=True, slots=True)
@@ -209,23 +240,31 @@ def tracks_of(rows: Iterable[Any]) -> dict[str, NormTrack]:
     }
 
 
+def norm_titles(day: date | None = None) -> dict[str, Label]:
+    """The titles of the norms of the version in force (today by default)."""
+    norm_set = norm_set_for(day or today())
+    if norm_set is None:
+        return {}
+    return {norm.code: norm.title for norm in compiled(norm_set).norms}
+
+
 def picture_of(
     session: Session, location: Location, day: date | None = None
-) -> tuple[Picture, LocationPicture | None]:
+) -> tuple[Picture | None, LocationPicture | None]:
     """A location's current picture (of ``day``, today by default) and its stored row.
 
     Made from the stored per-norm rows, so that it holds on any day on or
     after the last visit; the stored row (None without visits) gives the
-    latest visit and the children counted.
+    latest visit and the children counted. The picture is None while no
+    norm set is stored.
     """
     day = day or today()
     stored = session.get(LocationPicture, location.id)
     norm_set = norm_set_for(day)
+    if norm_set is None:
+        return None, stored
     rows = session.scalars(select(LocationNorm).where(LocationNorm.location_id == location.id))
-    document = compiled(norm_set) if norm_set is not None else None
-    if document is None:
-        raise LookupError("no norm set is stored")
     picture = picture_from_tracks(
-        tracks_of(rows), document, location.type, day, visited=stored is not None
+        tracks_of(rows), compiled(norm_set), location.type, day, visited=stored is not None
     )
     return picture, stored

@@ -36,6 +36,7 @@ SHELL_FILES = (
     "js/form-texts.js",
     "js/form-outbox.js",
     "js/form-view.js",
+    "js/form-findings.js",
 )
 
 

@@ -182,6 +182,41 @@ export function failedNormItem(code, title, critical, lang = "nl") {
     critical && !said ? el("span", { class: "severity-critical" }, ` (${word})`) : null);
 }
 
+function number(value, lang) {
+  return Number(value).toLocaleString(lang === "en" ? "en-GB" : "nl-NL", { maximumFractionDigits: 2 });
+}
+
+/** What a visit found against the norm: "gevonden 2,8 · norm ten minste 4 (kritiek onder 3,5)". */
+export function foundText(value, threshold, lang = "nl") {
+  const en = lang === "en";
+  const shown = (v) => {
+    if (v === true) return en ? "yes" : "ja";
+    if (v === false) return en ? "no" : "nee";
+    if (typeof v === "number") return number(v, lang);
+    if (v === null || v === undefined) return en ? "not known" : "onbekend";
+    return String(v);
+  };
+  const parts = [];
+  const t = threshold || {};
+  if ("equals" in t) parts.push(`${en ? "required" : "vereist"} ${shown(t.equals)}`);
+  if (t.min !== undefined) parts.push(`${en ? "at least" : "ten minste"} ${number(t.min, lang)}`);
+  if (t.max !== undefined) parts.push(`${en ? "at most" : "ten hoogste"} ${number(t.max, lang)}`);
+  if (t.critical_min !== undefined) parts.push(`(${en ? "critical below" : "kritiek onder"} ${number(t.critical_min, lang)})`);
+  if (t.critical_max !== undefined) parts.push(`(${en ? "critical above" : "kritiek boven"} ${number(t.critical_max, lang)})`);
+  const found = `${en ? "found" : "gevonden"} ${shown(value)}`;
+  return parts.length ? `${found} · ${en ? "norm" : "norm"} ${parts.join(" ")}` : found;
+}
+
+/** Whole days from an ISO date or timestamp to today (local), at least 0. */
+export function daysSince(iso) {
+  if (!iso) return null;
+  const [year, month, day] = iso.slice(0, 10).split("-").map(Number);
+  const then = Date.UTC(year, month - 1, day);
+  const now = new Date();
+  const today = Date.UTC(now.getFullYear(), now.getMonth(), now.getDate());
+  return Math.max(0, Math.round((today - then) / 86400000));
+}
+
 export const ROLE_LABELS = {
   inspector: "inspecteur",
   manager: "locatiebeheerder",

@@ -40,6 +40,10 @@ export const TEXTS = {
     critical_word: "kritiek",
     incomplete_title: "Nog niet alles ingevuld", incomplete_help: "In deze onderdelen staan nog open vragen. Normen zonder antwoord worden niet beoordeeld.",
     open_of: "{open} van {total} open", send_incomplete: "Toch versturen", keep_filling: "Verder invullen",
+    check_first: "Eerst controleren", check_first_help: "Deze normen werden bij een eerder bezoek niet gehaald en zijn nog niet hersteld.",
+    failing_since: "niet gehaald sinds", deadline: "termijn", overdue: "over de termijn",
+    follow_up_on: "Vervolgbezoek: alleen deze {n} normen", follow_up_off: "Volledige checklist",
+    follow_up_note: "Vervolgbezoek: de checklist toont alleen de vragen van deze normen.",
   },
   en: {
     logout: "Log out", login_title: "Log in", username: "User name", password: "Password", login: "Log in",
@@ -80,5 +84,9 @@ export const TEXTS = {
     critical_word: "critical",
     incomplete_title: "Not everything is filled in", incomplete_help: "These parts still have open questions. Norms without an answer are not assessed.",
     open_of: "{open} of {total} open", send_incomplete: "Send anyway", keep_filling: "Keep filling in",
+    check_first: "Check first", check_first_help: "These norms were not met at an earlier visit and have not been repaired yet.",
+    failing_since: "not met since", deadline: "deadline", overdue: "overdue",
+    follow_up_on: "Follow-up visit: only these {n} norms", follow_up_off: "Full checklist",
+    follow_up_note: "Follow-up visit: the checklist shows only the questions of these norms.",
   },
 };

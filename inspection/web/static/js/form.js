@@ -1,7 +1,8 @@
 // The phone form: log in, pick a location (search or nearest), fill the
 // checklist, queue the submission on the phone and send it when there is network.
 
-import { $, NetworkError, VOCABULARY, allPages, api, el, storedSession, typeLabel, withSession } from "./common.js";
+import { $, ApiError, NetworkError, VOCABULARY, allPages, api, el, storedSession, typeLabel, withSession } from "./common.js";
+import { firstCheckCard, followUpForm, openFindingsOf } from "./form-findings.js";
 import { renderForm } from "./form-view.js";
 import { Outbox, localTimestamp, newId } from "./queue.js";
 import { store } from "./store.js";
@@ -22,6 +23,8 @@ const state = {
   started: false,
   confirmedIncomplete: false,
   offlineAsked: false,
+  findings: [],
+  followUp: false,
 };
 const page = $("#form-page");
 const photoMaxBytes = Number(page.dataset.photoMaxBytes) || 0;
@@ -166,12 +169,45 @@ async function fetchForm(type, lang, { fresh = false } = {}) {
 
 async function chooseLocation(location, restore) {
   state.location = location;
+  state.findings = [];
+  state.followUp = Boolean(restore && restore.followUp);
   $("#picker").hidden = true;
   $("#chosen").hidden = false;
   $("#chosen-name").textContent = location.name;
   $("#chosen-meta").textContent = `${location.code} · ${typeLabel(location.type, state.lang)} · ${location.municipality}`;
+  $("#first-check-slot").replaceChildren();
+  // The open findings come alongside the checklist, not before it (a slow connection).
+  const findings = openFindingsOf(location.code).catch((error) => {
+    if (error instanceof ApiError && error.status === 401) handleUnauthorized();
+    return [];
+  });
   await showChecklist(restore);
   getReadyOffline();
+  const found = await findings;
+  if (state.location !== location) return;
+  state.findings = found;
+  drawFirstCheck();
+  if (state.followUp) await showChecklist();
+}
+
+function drawFirstCheck() {
+  if (!state.findings.length) {
+    $("#first-check-slot").replaceChildren();
+    state.followUp = false;
+    return;
+  }
+  $("#first-check-slot").replaceChildren(firstCheckCard(state.findings, {
+    t,
+    lang: state.lang,
+    followUp: state.followUp,
+    onFollowUp: async (on) => {
+      state.followUp = on;
+      drawFirstCheck();
+      await showChecklist();
+      saveDraftSoon();
+      $("#follow-up").focus();
+    },
+  }));
 }
 
 async function showChecklist(restore) {
@@ -188,7 +224,11 @@ async function showChecklist(restore) {
   }
   if (state.view) state.view.destroy();
   state.form = form;
-  state.view = renderForm($("#groups"), form, t, { onChange: saveDraftSoon, photoMaxBytes });
+  // A follow-up visit: only the questions of the open findings' norms.
+  const shown = state.followUp && state.findings.length
+    ? followUpForm(form, state.findings.map((finding) => finding.norm))
+    : form;
+  state.view = renderForm($("#groups"), shown, t, { onChange: saveDraftSoon, photoMaxBytes });
   if (previous) {
     state.view.setValues(previous);
     state.view.setPhotos(previous.photos || []);
@@ -247,6 +287,9 @@ function resetChecklist() {
   state.form = null;
   state.location = null;
   $("#groups").replaceChildren();
+  $("#first-check-slot").replaceChildren();
+  state.findings = [];
+  state.followUp = false;
   $("#incomplete").hidden = true;
   state.confirmedIncomplete = false;
   $("#checklist").hidden = true;
@@ -265,7 +308,7 @@ function saveDraftSoon() {
 async function saveDraft() {
   if (!state.view || !state.location) return;
   const { answers, notes } = state.view.values();
-  await store.put("kv", { location: state.location, answers, notes, photos: state.view.photos }, "draft");
+  await store.put("kv", { location: state.location, answers, notes, photos: state.view.photos, followUp: state.followUp }, "draft");
 }
 
 async function restoreDraft() {
@@ -401,7 +444,10 @@ async function setLanguage(lang) {
   await outboxUi.draw();
   const last = (await outbox.sent())[0];
   if (!$("#result").hidden && last) await outboxUi.showResult(last);
-  if (state.location) await showChecklist();
+  if (state.location) {
+    drawFirstCheck();
+    await showChecklist();
+  }
 }
 
 function registerServiceWorker() {

@@ -2,6 +2,7 @@
 // on the server) and every visit with the norms it failed.
 
 import { $, ApiError, NetworkError, allPages, api, badge, el, failedNormItem, formatDay, formatScore, sortFailed, typeLabel, withSession } from "./common.js";
+import { coverageNotice, showWhatIsWrong } from "./location-findings.js";
 import { reportButton } from "./report-links.js";
 
 const code = $("#location").dataset.code;
@@ -173,21 +174,26 @@ async function load(current) {
   document.title = `${location.name} · Toezicht kinderen in de asielopvang`;
   $("#location-name").textContent = location.name;
   const latest = location.latest;
+  const score = "overall" in location ? location.overall : latest && latest.overall;
+  const below = ["critical", "below_norm"].includes(location.status);
   const facts = [
     ["Code", location.code],
     ["Type", typeLabel(location.type)],
     ["Gemeente", `${location.municipality}, ${location.province}`],
     ["Capaciteit", location.capacity ?? "onbekend"],
-    ["Score", latest ? formatScore(latest.overall) : "–"],
-    ["Laatste bezoek", latest ? formatDay(latest.observed_at) : "nog geen"],
-  ];
+    ["Score", score === null || score === undefined ? "–" : formatScore(score)],
+    below && location.failing_since ? ["Onder de norm sinds", formatDay(location.failing_since)] : null,
+    ["Laatste bezoek", latest ? `${formatDay(latest.observed_at)} (score van dat bezoek ${formatScore(latest.overall)})` : "nog geen"],
+  ].filter(Boolean);
   $("#location-facts").replaceChildren(...facts.flatMap(([term, value]) => [el("dt", {}, term), el("dd", {}, String(value))]));
   $("#location-status").replaceChildren(badge(location.status));
-  const failed = latest ? failedList(location.failed_norms, (r) => r.title.nl) : el("p", {}, "Nog geen bezoek.");
-  failed.id = "location-failed";
-  $("#location-failed").replaceWith(failed);
+  $("#location-coverage").replaceChildren(coverageNotice(location));
   $("#location-body").hidden = false;
-  await Promise.all([showChart(), showVisits(current.user.role)]);
+  await Promise.all([
+    showWhatIsWrong($("#location-failed"), location, current.user.role),
+    showChart(),
+    showVisits(current.user.role),
+  ]);
 }
 
 ui = withSession(load);

@@ -2,7 +2,7 @@
 // status colours of the PNG map, filters, popups, and the province layer.
 /* global L */
 
-import { $, ApiError, STATUS_ORDER, api, badge, el, failedNormItem, formatDay, formatScore, statusColours, statusLabel, typeLabel, withSession } from "./common.js";
+import { $, ApiError, STATUS_ORDER, allPages, api, badge, el, failedNormItem, formatDay, formatScore, statusColours, statusLabel, typeLabel, withSession } from "./common.js";
 
 const NETHERLANDS = [[50.75, 3.35], [53.55, 7.25]];
 const MAX_NORMS_SHOWN = 6;
@@ -26,7 +26,10 @@ function say(text, bad = false) {
 }
 
 function setUpMap() {
-  map = L.map(container, { zoomControl: true, attributionControl: true, minZoom: 6, maxZoom: 17, zoomSnap: 0.25 });
+  // No fading: a popup is readable (and measurable) the moment it opens.
+  map = L.map(container, {
+    zoomControl: true, attributionControl: true, minZoom: 6, maxZoom: 17, zoomSnap: 0.25, fadeAnimation: false,
+  });
   map.fitBounds(NETHERLANDS);
   map.attributionControl.setPrefix(false);
   const tiles = container.dataset.tileUrl;
@@ -79,6 +82,11 @@ function popupContent(p, titles) {
     el("h3", {}, p.name),
     el("p", { class: "small" }, `${p.code} · ${typeLabel(p.type)} · ${p.municipality}`),
     el("p", {}, badge(p.status)),
+    p.failing_since && ["critical", "below_norm"].includes(p.status)
+      ? el("p", { class: "since" }, `Onder de norm sinds ${formatDay(p.failing_since)}`) : null,
+    overdueCounts[p.code]
+      ? el("p", { class: "overdue" }, `${overdueCounts[p.code]} bevinding${overdueCounts[p.code] === 1 ? "" : "en"} over de termijn`)
+      : null,
     el("p", {}, `Score: ${formatScore(p.overall)}`),
     el("p", {}, `Laatste bezoek: ${p.observed_at ? formatDay(p.observed_at) : "nog geen"}`),
     el("p", {}, `Kinderen aanwezig: ${p.children_present ?? "onbekend"}`),
@@ -93,6 +101,18 @@ function popupContent(p, titles) {
  * API), so that Leaflet places and pans it for its real size: clear of the zoom
  * buttons at the top and the scale and credit at the bottom.
  */
+/** Open findings past their deadline per location code (none for roles that may not read them). */
+let overdueCounts = {};
+async function loadOverdue() {
+  try {
+    const findings = await allPages("/findings?overdue=true");
+    overdueCounts = {};
+    for (const finding of findings) overdueCounts[finding.location] = (overdueCounts[finding.location] || 0) + 1;
+  } catch {
+    overdueCounts = {};
+  }
+}
+
 async function openPopup(marker, p, fromKeyboard) {
   const titles = await titlesFor(p.norm_set);
   const popup = L.popup({
@@ -267,7 +287,7 @@ async function start() {
   }
   // The map needs its final size before drawing: the content was hidden until now.
   map.invalidateSize();
-  await Promise.all([loadRegions(), loadLocations(true)]);
+  await Promise.all([loadRegions(), loadLocations(true), loadOverdue()]);
 }
 
 ui = withSession(start);

@@ -8,8 +8,42 @@ const PARALLEL = 6;
 let locations = [];
 let ui = null;
 
+/** The location's score: its current picture's, or (before it had one) its latest visit's. */
+function scoreOf(location) {
+  if ("overall" in location) return location.overall;
+  return location.latest ? location.latest.overall : null;
+}
+
 function rank(location) {
-  return [STATUS_ORDER.indexOf(location.status), location.latest ? location.latest.overall ?? -1 : 101];
+  const score = scoreOf(location);
+  return [STATUS_ORDER.indexOf(location.status), score ?? (location.latest ? -1 : 101)];
+}
+
+/** Since when it is below the norms; the findings past their deadline follow (drawOverdue). */
+function trouble(location) {
+  const since = location.failing_since && ["critical", "below_norm"].includes(location.status)
+    ? el("span", { class: "since" }, `Onder de norm sinds ${formatDay(location.failing_since)}`)
+    : null;
+  return el("p", { class: "facts trouble", hidden: !since }, since, el("span", { class: "overdue" }));
+}
+
+/** The open findings past their deadline, counted per location (not for viewers). */
+async function drawOverdue(items) {
+  let overdue;
+  try {
+    overdue = await allPages("/findings?overdue=true");
+  } catch {
+    return; // a role that does not read findings, or none to read
+  }
+  const counts = {};
+  for (const finding of overdue) counts[finding.location] = (counts[finding.location] || 0) + 1;
+  for (const { location, node } of items) {
+    const count = counts[location.code] || 0;
+    if (!count) continue;
+    node.dataset.overdue = String(count);
+    node.querySelector(".overdue").textContent = `${count} bevinding${count === 1 ? "" : "en"} over de termijn`;
+    node.querySelector(".trouble").hidden = false;
+  }
 }
 
 function compare(a, b) {
@@ -31,8 +65,9 @@ function card(location) {
     el("h3", {}, title),
     el("p", { class: "muted small" }, `${location.code} · ${typeLabel(location.type)} · ${location.municipality}, ${location.province}`),
     el("p", {}, badge(location.status), el("span", { class: "reason" })),
+    trouble(location),
     el("p", { class: "facts" },
-      el("span", {}, `Score: ${latest ? formatScore(latest.overall) : "–"}`),
+      el("span", {}, `Score: ${scoreOf(location) === null ? "–" : formatScore(scoreOf(location))}`),
       el("span", {}, `Laatste bezoek: ${latest ? formatDay(latest.observed_at) : "nog geen"}`)),
     el("div", { class: "failed-norms", "aria-live": "polite" }));
 }
@@ -132,7 +167,7 @@ async function load(current) {
   const items = locations.map((location) => ({ location, node: card(location) }));
   $("#locations").replaceChildren(...groups(items));
   applyFilter();
-  await loadFailedNorms(items);
+  await Promise.all([loadFailedNorms(items), drawOverdue(items)]);
 }
 
 $("#filter-text").addEventListener("input", applyFilter);
