@@ -88,13 +88,16 @@ def prepare_database(url: str, locations: int = 20) -> None:
 def store_inspections(count: int, seed: int = 3, distinct: int = 2000) -> list[tuple[dict, str]]:
     """Store ``count`` scored inspections spread over all locations, in bulk.
 
-    Must run in an app context. Returns (answers, location type) per inspection.
+    The locations' pictures are made afterwards, as submissions would have
+    left them. Must run in an app context. Returns (answers, location type)
+    per inspection.
     """
     from sqlalchemy import insert, select
 
+    from inspection import location_state
     from inspection.db import db
     from inspection.demo.answers import generate_answers
-    from inspection.engine import score_answers
+    from inspection.engine import outcome_letters, score_answers
     from inspection.models import Inspection, Location, NormSet, User
     from inspection.norm_sets import compiled
 
@@ -115,6 +118,7 @@ def store_inspections(count: int, seed: int = 3, distinct: int = 2000) -> list[t
         key = (n % distinct, kind)
         if key not in scores:
             scores[key] = score_answers(answers, document, kind).stored()
+            scores[key]["outcomes"] = outcome_letters(scores[key]["results"])
         rows.append(
             {
                 "id": str(uuid.UUID(int=rng.getrandbits(128), version=4)),
@@ -136,6 +140,7 @@ def store_inspections(count: int, seed: int = 3, distinct: int = 2000) -> list[t
             rows = []
     if rows:
         db.session.execute(insert(Inspection), rows)
+    location_state.refresh(db.session, [location_id for location_id, _ in locations])
     db.session.commit()
     return stored
 

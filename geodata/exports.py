@@ -26,6 +26,7 @@ PROPERTIES = tuple(
     name for name in COLUMNS if name not in ("id", "confidential", "active", "generalised")
 )
 LIST_PROPERTIES = ("failed_norms", "critical_norms")
+TIME_PROPERTIES = ("observed_at", "failing_since")
 # RFC 7946 section 11.2: six decimals are about 10 cm, more only suggests precision.
 DECIMALS = 6
 GEOPACKAGE_LAYER = "locations"
@@ -53,7 +54,7 @@ def iso_times(values: pd.Series) -> pd.Series:
     tens of milliseconds per ten thousand rows.
     """
     if values.dt.tz is None:
-        raise ValueError("observed_at must be timezone-aware")
+        raise ValueError("times must be timezone-aware")
     present = values.notna().to_numpy()
     local = values.dt.tz_localize(None)
     utc = values.dt.tz_convert("UTC").dt.tz_localize(None)
@@ -129,7 +130,8 @@ def flat_table(frame: geopandas.GeoDataFrame, separator: str) -> pd.DataFrame:
     table = pd.DataFrame({name: frame[name] for name in PROPERTIES})
     for name in LIST_PROPERTIES:
         table[name] = frame[name].str.join(separator)
-    table["observed_at"] = iso_times(frame["observed_at"])
+    for name in TIME_PROPERTIES:
+        table[name] = iso_times(frame[name])
     return table
 
 
@@ -184,7 +186,8 @@ def to_geopackage(frame: geopandas.GeoDataFrame) -> bytes:
     removed before returning.
     """
     table = flat_table(frame, ",")
-    table["observed_at"] = frame["observed_at"].dt.tz_convert("UTC")
+    for name in TIME_PROPERTIES:
+        table[name] = frame[name].dt.tz_convert("UTC")
     longitude, latitude, present = coordinates(frame)
     points = geopandas.points_from_xy(longitude, latitude)
     geometry = geopandas.GeoSeries(np.where(present, np.asarray(points), None), crs=CRS)

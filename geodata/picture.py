@@ -34,6 +34,7 @@ COLUMNS = (
     "children_present",
     "failed_norms",
     "critical_norms",
+    "failing_since",
     "norm_set",
     "generalised",
 )
@@ -88,6 +89,9 @@ def picture_frame(table: pd.DataFrame, time_zone: tzinfo) -> geopandas.GeoDataFr
             "children_present": table["children_present"].astype("Float64").astype("Int64"),
             "failed_norms": table["failed_norms"].astype(object),
             "critical_norms": table["critical_norms"].astype(object),
+            "failing_since": pd.to_datetime(table["failing_since"], utc=True)
+            .astype("datetime64[us, UTC]")
+            .dt.tz_convert(time_zone),
             "norm_set": norm_set.astype(object),
             "generalised": np.zeros(len(table), dtype=bool),
         }

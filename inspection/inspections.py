@@ -6,11 +6,11 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Select, and_, func, select
+from sqlalchemy import Select, and_, func, or_, select
 from sqlalchemy.orm import aliased, joinedload
 
 from inspection.db import db
-from inspection.models import Inspection, Location, User
+from inspection.models import Inspection, Location, LocationPicture, User
 from inspection.scope import location_clause, visible_location
 from inspection.vocabulary import NOT_INSPECTED
 
@@ -66,6 +66,31 @@ def locations_with_latest(
         query = query.where(
             conditions[0] if len(conditions) == 1 else conditions[0] | conditions[1]
         )
+    return query
+
+
+def locations_with_picture(
+    where: Sequence[object] = (),
+    status: Sequence[str] = (),
+    order_by: Sequence[object] = (Location.code,),
+) -> Select[tuple[Location, LocationPicture | None, Inspection | None]]:
+    """Locations (filtered by ``where``) with their kept picture and latest visit, or None.
+
+    ``status`` filters on the picture's status; ``not_inspected`` selects
+    locations without a visit.
+    """
+    query = (
+        select(Location, LocationPicture, Inspection)
+        .outerjoin(LocationPicture, LocationPicture.location_id == Location.id)
+        .outerjoin(Inspection, Inspection.id == LocationPicture.latest_inspection_id)
+        .where(*where)
+        .order_by(*order_by)
+    )
+    if status:
+        conditions = [LocationPicture.status.in_([s for s in status if s != NOT_INSPECTED])]
+        if NOT_INSPECTED in status:
+            conditions.append(LocationPicture.location_id.is_(None))
+        query = query.where(or_(*conditions))
     return query
 
 

@@ -26,12 +26,14 @@ from sqlalchemy import Text, cast, delete, insert, select
 from sqlalchemy.orm import Session
 
 from inspection.engine import (
+    Label,
     NormSetDocument,
     NormTrack,
     Picture,
     picture_from_tracks,
     track_norms,
 )
+from inspection.locks import hold_exclusively
 from inspection.models import Inspection, Location, LocationNorm, LocationPicture, NormSet
 from inspection.norm_sets import compiled, norm_set_on, versions
 from inspection.vocabulary import AMSTERDAM
@@ -60,6 +62,10 @@ def refresh(session: Session, location_ids: Iterable[int]) -> None:
     ids = sorted(set(location_ids))
     if not ids:
         return
+    # One writer per location at a time, in id order (no deadlocks): a second
+    # submission for the same location waits, then reads both visits.
+    for location_id in ids:
+        hold_exclusively(f"location-state:{location_id}")
     day = today()
     norm_set = norm_set_for(day)
     if norm_set is None:
@@ -85,6 +91,25 @@ def refresh(session: Session, location_ids: Iterable[int]) -> None:
             session.execute(insert(LocationNorm), norm_rows)
         if picture_rows_:
             session.execute(insert(LocationPicture), picture_rows_)
+
+
+def bring_up_to_date(session: Session) -> None:
+    """Remake the stored pictures that today's date has overtaken.
+
+    A picture holds until an outcome in it goes stale (``stale_on``) or
+    another norm set version comes into force; the first reader after that
+    remakes it (rarely more than a few locations a day).
+    """
+    day = today()
+    norm_set = norm_set_for(day)
+    if norm_set is None:
+        return
+    outdated = session.scalars(
+        select(LocationPicture.location_id).where(
+            (LocationPicture.stale_on <= day) | (LocationPicture.norm_set_id != norm_set.id)
+        )
+    ).all()
+    refresh(session, outdated)
 
 
 @dataclass(frozen=True, slots=True)
@@ -198,23 +223,31 @@ def tracks_of(rows: Iterable[Any]) -> dict[str, NormTrack]:
     }
 
 
+def norm_titles(day: date | None = None) -> dict[str, Label]:
+    """The titles of the norms of the version in force (today by default)."""
+    norm_set = norm_set_for(day or today())
+    if norm_set is None:
+        return {}
+    return {norm.code: norm.title for norm in compiled(norm_set).norms}
+
+
 def picture_of(
     session: Session, location: Location, day: date | None = None
-) -> tuple[Picture, LocationPicture | None]:
+) -> tuple[Picture | None, LocationPicture | None]:
     """A location's current picture (of ``day``, today by default) and its stored row.
 
     Made from the stored per-norm rows, so that it holds on any day on or
     after the last visit; the stored row (None without visits) gives the
-    latest visit and the children counted.
+    latest visit and the children counted. The picture is None while no
+    norm set is stored.
     """
     day = day or today()
     stored = session.get(LocationPicture, location.id)
     norm_set = norm_set_for(day)
+    if norm_set is None:
+        return None, stored
     rows = session.scalars(select(LocationNorm).where(LocationNorm.location_id == location.id))
-    document = compiled(norm_set) if norm_set is not None else None
-    if document is None:
-        raise LookupError("no norm set is stored")
     picture = picture_from_tracks(
-        tracks_of(rows), document, location.type, day, visited=stored is not None
+        tracks_of(rows), compiled(norm_set), location.type, day, visited=stored is not None
     )
     return picture, stored

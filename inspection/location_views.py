@@ -1,11 +1,18 @@
-"""Locations as a given user may see them: scope, masking and the latest score."""
+"""Locations as a given user may see them: scope, masking, their current picture, the latest visit.
+
+A location's ``status``, ``overall``, ``coverage`` and per-domain scores are its
+current picture (kept at write time, ``inspection.location_state``); ``latest``
+is the latest visit with its own score.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
+from inspection import location_state
 from inspection.confidentiality import (
     MASKED_NAME,
     generalised_positions,
@@ -14,11 +21,12 @@ from inspection.confidentiality import (
     listing_order,
     masked_code,
 )
-from inspection.inspections import latest_inspection, locations_with_latest, paginate
-from inspection.models import Inspection, Location, User
-from inspection.norm_sets import compiled
+from inspection.db import db
+from inspection.engine import FAIL, Picture
+from inspection.inspections import locations_with_picture, paginate
+from inspection.models import Inspection, Location, LocationPicture, User
 from inspection.scope import location_clause, visible_location
-from inspection.vocabulary import NOT_INSPECTED
+from inspection.vocabulary import AMSTERDAM, NOT_INSPECTED
 
 _SEVERITY_ORDER = {"critical": 0, "major": 1, "minor": 2}
 
@@ -38,6 +46,10 @@ class LocationView:
     confidential: bool
     active: bool
     status: str
+    overall: float | None
+    coverage: float | None
+    domains: dict[str, Any]
+    failing_since: datetime | None
     latest: Inspection | None
     failed_norms: list[dict[str, Any]] = field(default_factory=list)
 
@@ -45,14 +57,18 @@ class LocationView:
 def present_location(
     user: User,
     location: Location,
+    stored: LocationPicture | None,
     latest: Inspection | None,
     positions: dict[str, tuple[float, float]],
-    with_failed_norms: bool = False,
+    picture: Picture | None = None,
 ) -> LocationView:
     """The location as ``user`` may see it.
 
-    ``positions`` are the generalised positions per municipality
-    (``scope.generalised_positions``), used where the real point is secret.
+    ``stored`` is its kept picture (None: never inspected) and ``latest`` its
+    latest visit; ``picture``, when given, the picture made from its per-norm
+    rows, whose failed norms are then listed. ``positions`` are the
+    generalised positions per municipality (``scope.generalised_positions``),
+    used where the real point is secret.
     """
     identity = knows_identity(user, location)
     if knows_position(user, location):
@@ -73,9 +89,13 @@ def present_location(
         capacity=location.capacity,
         confidential=location.confidential,
         active=location.active,
-        status=latest.status if latest else NOT_INSPECTED,
+        status=stored.status if stored else NOT_INSPECTED,
+        overall=stored.overall if stored else None,
+        coverage=stored.coverage if stored else None,
+        domains=stored.domain_scores if stored else {},
+        failing_since=_local(stored.failing_since) if stored else None,
         latest=latest,
-        failed_norms=failed_norms(latest) if with_failed_norms and latest else [],
+        failed_norms=failed_norms(picture) if picture is not None and stored else [],
     )
 
 
@@ -91,9 +111,10 @@ def locations_for(
 ) -> tuple[list[LocationView], int]:
     """One page of the locations ``user`` may see, as they may see them, and their total.
 
-    ``status`` filters on the latest inspection's status (``not_inspected``
+    ``status`` filters on the current picture's status (``not_inspected``
     for none); masked entries are listed after the others.
     """
+    location_state.bring_up_to_date(db.session)
     where = [location_clause(user)]
     for column, value in (
         (Location.type, type),
@@ -102,29 +123,57 @@ def locations_for(
     ):
         if value:
             where.append(column == value)
-    query = locations_with_latest(where, status or (), order_by=listing_order(user))
+    query = locations_with_picture(where, status or (), order_by=listing_order(user))
     rows, total = paginate(query, page, per_page)
     positions = generalised_positions()
-    return [present_location(user, loc, latest, positions) for loc, latest in rows], total
+    views = [present_location(user, loc, stored, latest, positions) for loc, stored, latest in rows]
+    return views, total
 
 
 def location_for(user: User, code: str) -> LocationView:
-    """One location ``user`` may look up by its code, with its latest score and failed norms."""
-    location = visible_location(user, code)
-    return present_location(
-        user, location, latest_inspection(location), generalised_positions(), True
-    )
+    """One location ``user`` may look up by its code, with its picture and failed norms."""
+    return location_view(user, visible_location(user, code), generalised_positions())
 
 
-def failed_norms(inspection: Inspection) -> list[dict[str, Any]]:
-    """The failed norms of an inspection with their titles, most severe first."""
-    titles = {norm.code: norm.title for norm in compiled(inspection.norm_set).norms}
+def location_view(
+    user: User, location: Location, positions: dict[str, tuple[float, float]] | None = None
+) -> LocationView:
+    """A location ``user`` may see, with its current picture and its failed norms."""
+    location_state.bring_up_to_date(db.session)
+    picture, stored = location_state.picture_of(db.session, location)
+    latest = db.session.get(Inspection, stored.latest_inspection_id) if stored else None
+    return present_location(user, location, stored, latest, positions or {}, picture)
+
+
+def failed_norms(picture: Picture) -> list[dict[str, Any]]:
+    """The failed norms of a picture with their titles, most severe first.
+
+    Each with what the visit that established it found (``value`` against
+    ``threshold``), since when it fails without a pass in between
+    (``failing_since``) and when it was last assessed.
+    """
+    titles = location_state.norm_titles()
     failed = [
-        {**result, "title": titles[result["norm"]].to_dict()}
-        for result in inspection.results
-        if result["outcome"] == "fail"
+        {
+            "norm": state.norm,
+            "domain": state.domain,
+            "outcome": FAIL,
+            "severity": state.severity,
+            "critical": state.critical,
+            "value": state.value,
+            "threshold": state.threshold,
+            "title": titles[state.norm].to_dict(),
+            "failing_since": _local(state.failing_since),
+            "last_assessed": _local(state.last_assessed),
+            "inspection": state.visit,
+        }
+        for state in picture.failed
     ]
     return sorted(failed, key=lambda r: (_SEVERITY_ORDER[r["severity"]], r["norm"]))
+
+
+def _local(moment: datetime | None) -> datetime | None:
+    return moment.astimezone(AMSTERDAM) if moment is not None else None
 
 
 class InspectionForReader:

@@ -14,7 +14,7 @@ from flask import current_app
 from marshmallow import EXCLUDE, ValidationError
 from sqlalchemy import select
 
-from inspection import audit
+from inspection import audit, location_state
 from inspection.db import db
 from inspection.errors import Conflict, ValidationFailed, field_paths
 from inspection.models import Location, User
@@ -63,6 +63,9 @@ def update_location(
     for key, value in changes.items():
         setattr(location, key, value)
     db.session.flush()
+    if changes.get("type", location.type) != before.get("type", location.type):
+        # Which norms apply follows the type: the picture is made again for it.
+        location_state.refresh(db.session, [location.id])
     audit.record("location.updated", "location", location.code, actor, before=before, after=changes)
     return location
 
@@ -177,6 +180,7 @@ def import_locations(
 
     audited: dict[str, dict[str, dict[str, Any]]] = {}
     created = updated = 0
+    retyped: list[int] = []
     for location, data in planned:
         if location is None:
             db.session.add(Location(**data))
@@ -188,10 +192,13 @@ def import_locations(
             audited[location.code] = {
                 key: {"old": getattr(location, key), "new": value} for key, value in data.items()
             }
+            if "type" in data and data["type"] != location.type:
+                retyped.append(location.id)
             for key, value in data.items():
                 setattr(location, key, value)
             updated += 1
     db.session.flush()
+    location_state.refresh(db.session, retyped)
     report = ImportReport(
         created=created,
         updated=updated,

@@ -93,13 +93,24 @@ class LocationPropertiesSchema(Schema):
     municipality = fields.String(required=True)
     province = fields.String(required=True)
     capacity = fields.Integer(required=True, allow_none=True)
-    status = fields.String(required=True, validate=validate.OneOf(LOCATION_STATUSES))
+    status = fields.String(
+        required=True,
+        validate=validate.OneOf(LOCATION_STATUSES),
+        metadata={"description": "The current picture (per norm, its latest assessment)"},
+    )
     overall = fields.Float(required=True, allow_none=True)
     coverage = fields.Float(required=True, allow_none=True)
-    observed_at = fields.DateTime(required=True, allow_none=True)
+    observed_at = fields.DateTime(
+        required=True, allow_none=True, metadata={"description": "The latest visit"}
+    )
     children_present = fields.Integer(required=True, allow_none=True)
     failed_norms = fields.List(fields.String(), required=True, allow_none=True)
     critical_norms = fields.List(fields.String(), required=True, allow_none=True)
+    failing_since = fields.DateTime(
+        required=True,
+        allow_none=True,
+        metadata={"description": "Since when the longest-failing of the failed norms fails"},
+    )
     norm_set = fields.String(
         required=True, allow_none=True, metadata={"description": "catalogue/version"}
     )

@@ -11,7 +11,7 @@ from inspection.storable import text_problem
 from inspection.vocabulary import LOCATION_STATUSES
 from schemas.common import PageArgsSchema, PageSchema
 from schemas.location_types import known_location_type
-from schemas.scores import FailedNormSchema, NormSetRefSchema
+from schemas.scores import DomainScoreSchema, FailedNormSchema, NormSetRefSchema
 
 CODE_PATTERN = r"^[A-Z0-9][A-Z0-9-]{0,63}$"
 # Far above any reception location (the largest hold a few thousand people),
@@ -154,15 +154,57 @@ class LocationOutSchema(Schema):
     capacity = fields.Integer(allow_none=True, required=True)
     confidential = fields.Boolean(required=True)
     active = fields.Boolean(required=True)
-    status = fields.String(required=True, validate=validate.OneOf(LOCATION_STATUSES))
-    latest = fields.Nested(LatestInspectionSchema, allow_none=True, required=True)
+    status = fields.String(
+        required=True,
+        validate=validate.OneOf(LOCATION_STATUSES),
+        metadata={
+            "description": "The current picture: per norm the latest visit that assessed it "
+            "(a follow-up that checks a few norms leaves the others as they were)"
+        },
+    )
+    overall = fields.Float(
+        allow_none=True, required=True, metadata={"description": "The current picture's score"}
+    )
+    coverage = fields.Float(
+        allow_none=True,
+        required=True,
+        metadata={"description": "Percent of the applicable norms with a current outcome"},
+    )
+    domains = fields.Dict(
+        keys=fields.String(), values=fields.Nested(DomainScoreSchema), required=True
+    )
+    failing_since = fields.DateTime(
+        allow_none=True,
+        required=True,
+        metadata={"description": "Since when the longest-failing of the failed norms fails"},
+    )
+    latest = fields.Nested(
+        LatestInspectionSchema,
+        allow_none=True,
+        required=True,
+        metadata={"description": "The latest visit, with its own score"},
+    )
+
+
+class PictureNormSchema(FailedNormSchema):
+    failing_since = fields.DateTime(
+        required=True,
+        metadata={"description": "The first failure of the current run (no pass in between)"},
+    )
+    last_assessed = fields.DateTime(required=True)
+    inspection = fields.String(
+        required=True, metadata={"description": "The visit whose finding this is"}
+    )
 
 
 class LocationDetailSchema(LocationOutSchema):
     failed_norms = fields.List(
-        fields.Nested(FailedNormSchema),
+        fields.Nested(PictureNormSchema),
         required=True,
-        metadata={"description": "Failed norms of the latest inspection, critical first"},
+        metadata={
+            "description": "The norms the current picture fails, critical first, each as the "
+            "visit that last assessed it found it"
+        },
     )
 
 
@@ -172,7 +214,7 @@ class LocationListArgsSchema(PageArgsSchema):
     municipality = fields.String()
     status = fields.List(
         fields.String(validate=validate.OneOf(LOCATION_STATUSES)),
-        metadata={"description": "Status of the latest inspection; repeatable"},
+        metadata={"description": "Status of the current picture; repeatable"},
     )
 
 

@@ -104,11 +104,18 @@ def test_the_readme_walkthrough_prints_the_score_and_keeps_its_files_apart(serve
         score,
     ), score
     assert any(line.startswith("  HYG ") for line in lines), run.stdout
-    # The manager reads the location: its name, status and score.
+    # The manager reads the location: its name, the picture's status and score, the latest
+    # visit's own, and the failed norms since when (the partial visit erased none of them).
     statuses = "critical|below_norm|incomplete|meets_norms"
     assert any(re.fullmatch(rf"\S.* ({statuses}) (\d+\.\d|None)", line) for line in lines), (
         run.stdout
     )
+    assert any(
+        re.fullmatch(rf"  coverage \d+\.\d - latest visit: ({statuses}) (\d+\.\d|None)", line)
+        for line in lines
+    ), run.stdout
+    failures = [line for line in lines if re.match(r"  [A-Z]{3}-\d\d \w+ since \d{4}-", line)]
+    assert any(line.startswith("  HYG-01 ") for line in failures), run.stdout
     # The files went to the walk-through's own temporary folder: the reader's is untouched.
     assert list(reader.iterdir()) == []
     listed = [line for line in lines if re.fullmatch(r"[\w.-]+\.(json|csv)", line)]

@@ -7,8 +7,8 @@ from typing import Any
 from flask_smorest import Blueprint
 
 from inspection.http.security import current_user, requires
-from inspection.inspections import latest_inspection, page_of, score_series
-from inspection.location_views import location_for, locations_for, present_location
+from inspection.inspections import page_of, score_series
+from inspection.location_views import location_for, location_view, locations_for
 from inspection.locations import create_location, update_location
 from inspection.scope import visible_location
 from inspection.vocabulary import COORDINATOR
@@ -30,7 +30,7 @@ blp = Blueprint("locations", __name__, url_prefix="/api/v1/locations", descripti
 @blp.arguments(LocationListArgsSchema, location="query")
 @blp.response(200, LocationPageSchema)
 def list_locations(args: dict[str, Any]) -> dict[str, Any]:
-    """The locations you may see, with the status of their latest inspection."""
+    """The locations you may see, with their current picture and latest visit."""
     locations, total = locations_for(current_user(), **args)
     return page_of(locations, total, args)
 
@@ -40,7 +40,7 @@ def list_locations(args: dict[str, Any]) -> dict[str, Any]:
 @blp.response(200, LocationDetailSchema)
 @blp.alt_response(404, schema=ErrorSchema, description="No such location in your scope")
 def get_location(code: str) -> Any:
-    """One location with its latest score and the norms it failed."""
+    """One location with its current picture, the norms it fails and since when."""
     return location_for(current_user(), code)
 
 
@@ -61,7 +61,7 @@ def get_scores(code: str) -> Any:
 def post_location(data: dict[str, Any]) -> Any:
     """Add a location."""
     location = create_location(data, current_user())
-    return present_location(current_user(), location, None, {}, True)
+    return location_view(current_user(), location)
 
 
 @blp.route("/<code>", methods=["PATCH"])
@@ -72,4 +72,4 @@ def post_location(data: dict[str, Any]) -> Any:
 def patch_location(changes: dict[str, Any], code: str) -> Any:
     """Change a location (the code never changes)."""
     location = update_location(visible_location(current_user(), code), changes, current_user())
-    return present_location(current_user(), location, latest_inspection(location), {}, True)
+    return location_view(current_user(), location)

@@ -1,7 +1,9 @@
 """The location picture: the read model behind the exports, the maps and the region counts.
 
-Every location with the status of its latest inspection (as of a date),
-read by one SQL query (``query``), turned into a GeoDataFrame
+Every location with its current picture (NORMS.md, "The current picture of a
+location"): today's as kept at write time (``inspection.location_state``),
+an earlier day's computed from the visits' stored outcomes (``history``);
+read by ``query``, turned into a GeoDataFrame
 (``geodata.picture``) and kept per process until a fingerprint of the data
 changes (``service``). What a user may see is applied last: the scope of their
 role (``inspection.scope``), and for every role but coordinator the

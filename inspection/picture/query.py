@@ -1,4 +1,4 @@
-"""The one SELECT behind a picture, and the fingerprint of the rows it reads."""
+"""The rows behind a picture, and the fingerprint of the rows they are read from."""
 
 from __future__ import annotations
 
@@ -6,13 +6,14 @@ from datetime import UTC, date, datetime, time
 from typing import Any
 
 import pandas as pd
-from sqlalchemy import Select, case, func, literal, literal_column, select
+from sqlalchemy import Select, func, select
 
-from inspection.db import JSONDocument, db
-from inspection.inspections import latest_per_location
-from inspection.models import AuditEvent, Inspection, Location, NormSet
-from inspection.picture.sql import critical_norm_codes, domain_failed, failed_norm_codes
-from inspection.vocabulary import AMSTERDAM, CRITICAL, NOT_INSPECTED
+from inspection.db import db
+from inspection.location_state import bring_up_to_date, today
+from inspection.models import AuditEvent, Inspection, Location, LocationPicture, NormSet
+from inspection.norm_sets import compiled
+from inspection.picture.history import LOCATION_COLUMNS, history_rows
+from inspection.vocabulary import AMSTERDAM, NOT_INSPECTED
 
 # Audited changes that alter stored rows in place (counted, so commit order cannot hide one).
 CHANGING_ACTIONS = ("location.updated", "locations.imported", "norm_set.rescored")
@@ -46,67 +47,54 @@ def data_version() -> tuple[Any, ...]:
 
 
 def picture_rows(as_of: date | None, domain: str | None = None) -> pd.DataFrame:
-    """The rows of ``picture_query`` as a plain table (the input of ``picture_frame``)."""
-    result = db.session.execute(picture_query(as_of, domain))
-    return pd.DataFrame.from_records(result.all(), columns=list(result.keys()))
+    """Every location with its picture as a plain table (the input of ``picture_frame``).
 
-
-def picture_query(as_of: date | None, domain: str | None = None) -> Select[Any]:
-    """Every location joined to its latest inspection observed by the end of ``as_of``.
-
-    ``domain`` keeps only the locations whose latest inspection failed a norm
-    of that domain. A location without an inspection has the status
-    ``not_inspected`` and nulls for the rest.
+    Today's picture is read from the pictures kept at write time; one of an
+    earlier day is computed from the stored outcomes of the visits up to then
+    (``history``). ``domain`` keeps only the locations failing a norm of that
+    domain. A location without a visit has the status ``not_inspected`` and
+    nulls for the rest.
     """
-    latest_ids = latest_per_location(end_of_day(as_of) if as_of else None).subquery()
-    # The norm codes are taken out of the results inside the subquery, so that
-    # only short lists, not whole result documents, are carried into the join.
-    columns = [
-        Inspection.location_id,
-        Inspection.status,
-        Inspection.overall,
-        Inspection.coverage,
-        Inspection.observed_at,
-        Inspection.answers["children_present"].as_float().label("children_present"),
-        failed_norm_codes(Inspection.results).label("failed_norms"),
-        # Only a critical status has critical norms: skip the others' result lists.
-        case(
-            (Inspection.status == CRITICAL, critical_norm_codes(Inspection.results)),
-            else_=literal_column("'[]'", JSONDocument),
-        ).label("critical_norms"),
-        NormSet.catalogue,
-        NormSet.version,
-    ]
+    if as_of is not None and as_of < today():
+        table = history_rows(as_of)
+    else:
+        bring_up_to_date(db.session)
+        result = db.session.execute(picture_query())
+        table = pd.DataFrame.from_records(result.all(), columns=list(result.keys()))
     if domain:
-        columns.append(domain_failed(Inspection.results, literal(domain)).label("in_domain"))
-    latest = (
-        select(*columns)
-        .join(latest_ids, latest_ids.c.id == Inspection.id)
-        .join(NormSet, NormSet.id == Inspection.norm_set_id)
-        .subquery("latest")
+        in_domain = norm_domains()
+        failing = [
+            bool(codes) and any(in_domain.get(code) == domain for code in codes)
+            for codes in table["failed_norms"].tolist()
+        ]
+        table = table[failing].reset_index(drop=True)
+    return table
+
+
+def norm_domains() -> dict[str, str]:
+    """The domain of each norm code, over every stored version."""
+    domains: dict[str, str] = {}
+    for norm_set in db.session.scalars(select(NormSet).order_by(NormSet.valid_from)):
+        domains.update((norm.code, norm.domain) for norm in compiled(norm_set).norms)
+    return domains
+
+
+def picture_query() -> Select[Any]:
+    """Every location joined to the picture kept for it (none: ``not_inspected``)."""
+    return (
+        select(
+            *LOCATION_COLUMNS,
+            func.coalesce(LocationPicture.status, NOT_INSPECTED).label("status"),
+            LocationPicture.overall,
+            LocationPicture.coverage,
+            LocationPicture.latest_observed_at.label("observed_at"),
+            LocationPicture.children_present,
+            LocationPicture.failed_norms,
+            LocationPicture.critical_norms,
+            LocationPicture.failing_since,
+            NormSet.catalogue,
+            NormSet.version,
+        )
+        .outerjoin(LocationPicture, LocationPicture.location_id == Location.id)
+        .outerjoin(NormSet, NormSet.id == LocationPicture.norm_set_id)
     )
-    query = select(
-        Location.id,
-        Location.code,
-        Location.name,
-        Location.type,
-        Location.municipality,
-        Location.province,
-        Location.capacity,
-        Location.confidential,
-        Location.active,
-        Location.latitude,
-        Location.longitude,
-        func.coalesce(latest.c.status, NOT_INSPECTED).label("status"),
-        latest.c.overall,
-        latest.c.coverage,
-        latest.c.observed_at,
-        latest.c.children_present,
-        latest.c.failed_norms,
-        latest.c.critical_norms,
-        latest.c.catalogue,
-        latest.c.version,
-    ).outerjoin(latest, latest.c.location_id == Location.id)
-    if domain:
-        query = query.where(latest.c.in_domain)
-    return query

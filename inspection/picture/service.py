@@ -12,6 +12,7 @@ import pandas as pd
 from geodata.picture import picture_frame
 from inspection.cache import app_cache
 from inspection.confidentiality import picture_as_seen_by
+from inspection.location_state import today
 from inspection.models import User
 from inspection.picture.query import data_version, picture_rows
 from inspection.scope import scoped_location_ids
@@ -109,7 +110,8 @@ def real_picture(as_of: date | None = None, *, domain: str | None = None) -> geo
     """
     # The fingerprint is read before the rows: a picture is never older than its key, and
     # a change committed in between gives the next request another key.
-    key = (data_version(), as_of, domain)
+    # Today's date too: a picture changes when an outcome in it goes stale.
+    key = (data_version(), as_of, domain, today())
 
     def build() -> geopandas.GeoDataFrame:
         frame = picture_frame(picture_rows(as_of, domain), AMSTERDAM)

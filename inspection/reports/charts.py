@@ -134,7 +134,7 @@ def trend_chart(
     *,
     number: callable,
     width: float = 480.0,
-    height: float = 190.0,
+    height: float = 140.0,
 ) -> str:
     """Grouped bars per quarter, one colour per series (name, values, colour), values on top."""
     left, right, top, bottom = 10.0, 10.0, 26.0, 34.0

@@ -21,9 +21,12 @@ from geo_helpers import CSV_URL, GEOJSON_URL, features_by_code, strict_json
 COLUMNS = [
     "code", "name", "type", "municipality", "province", "capacity", "status", "overall",
     "coverage", "observed_at", "children_present", "failed_norms", "critical_norms",
-    "norm_set", "latitude", "longitude",
+    "failing_since", "norm_set", "latitude", "longitude",
 ]  # fmt: skip
-TEXT = ["code", "name", "type", "municipality", "province", "status", "observed_at", "norm_set"]
+TEXT = [
+    "code", "name", "type", "municipality", "province", "status", "observed_at", "failing_since",
+    "norm_set",
+]  # fmt: skip
 SOFFICE = shutil.which("soffice")
 # LibreOffice's CSV filter options: separator ';' (59), text delimiter '"' (34), UTF-8 (76),
 # from line 1, standard column formats, Dutch (1043) number recognition.

@@ -96,7 +96,7 @@ def test_the_csv_has_latitude_longitude_and_joined_lists(client, world):
     assert list(next(iter(rows.values()))) == [
         "code", "name", "type", "municipality", "province", "capacity", "status", "overall",
         "coverage", "observed_at", "children_present", "failed_norms", "critical_norms",
-        "norm_set", "latitude", "longitude",
+        "failing_since", "norm_set", "latitude", "longitude",
     ]  # fmt: skip
     assert (rows["GRON-OK"]["latitude"], rows["GRON-OK"]["longitude"]) == ("53.2194", "6.5665")
     assert rows["GRON-OK"]["capacity"] == "400"

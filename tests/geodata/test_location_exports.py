@@ -16,7 +16,8 @@ from geo_helpers import (
 
 PROPERTIES = (
     "code", "name", "type", "municipality", "province", "capacity", "status", "overall",
-    "coverage", "observed_at", "children_present", "failed_norms", "critical_norms", "norm_set",
+    "coverage", "observed_at", "children_present", "failed_norms", "critical_norms",
+    "failing_since", "norm_set",
 )  # fmt: skip
 
 
@@ -60,6 +61,7 @@ def test_a_coordinator_gets_every_location_as_rfc_7946(client, world):
         "children_present": 60,
         "failed_norms": [],
         "critical_norms": [],
+        "failing_since": None,
         "norm_set": "nl-children/2023.1",
     }
     # The coordinator sees the real point of a secret shelter, rounded to six decimals.
@@ -73,6 +75,7 @@ def test_statuses_failed_norms_and_a_location_never_inspected(client, world):
 
     crit = features["GRON-CRIT"]["properties"]
     assert crit["status"] == "critical"
+    assert crit["failing_since"] == crit["observed_at"]
     assert crit["critical_norms"] == ["HYG-01"]
     assert "HYG-01" in crit["failed_norms"]
     low = features["ZWOL-LOW"]["properties"]
@@ -94,6 +97,7 @@ def test_statuses_failed_norms_and_a_location_never_inspected(client, world):
         "children_present": None,
         "failed_norms": None,
         "critical_norms": None,
+        "failing_since": None,
         "norm_set": None,
     }
 

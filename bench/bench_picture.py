@@ -1,0 +1,129 @@
+"""The picture export right after a submission: no warm cache, against an orjson dump.
+
+10,000 locations and 200,000 inspections (SQLite), the app under gunicorn
+(one sync worker). Each round an inspector submits a visit over HTTP, which
+changes the data, so that the coordinator's next ``locations.geojson`` is
+made anew: read from the pictures kept at write time (today's), or computed
+from the visits' outcome letters (``as_of`` a year back). Reference in the
+same run: ``orjson.dumps`` of the same FeatureCollection from its list of
+feature dicts.
+
+Run: .venv/bin/python bench/bench_picture.py [--locations 10000] [--inspections 200000]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import tempfile
+import time
+import urllib.request
+import uuid
+from datetime import date, timedelta
+from pathlib import Path
+
+import orjson
+from common import gunicorn, login, machine, prepare_database, store_inspections, submissions
+
+ROUNDS = 9
+YEAR_BACK_ROUNDS = 5
+
+
+def fetch(url: str, token: str) -> tuple[float, bytes]:
+    request = urllib.request.Request(url, headers={"Authorization": f"Bearer {token}"})
+    started = time.perf_counter()
+    with urllib.request.urlopen(request, timeout=300) as response:
+        body = response.read()
+    return time.perf_counter() - started, body
+
+
+def post(url: str, token: str, body: dict) -> None:
+    request = urllib.request.Request(
+        url,
+        data=json.dumps(body).encode(),
+        headers={"Authorization": f"Bearer {token}", "Content-Type": "application/json"},
+    )
+    with urllib.request.urlopen(request, timeout=60) as response:
+        assert response.status == 201, response.status
+
+
+def reference(body: bytes) -> float:
+    features = json.loads(body)["features"]
+    timings = []
+    for _ in range(ROUNDS):
+        started = time.perf_counter()
+        orjson.dumps({"type": "FeatureCollection", "features": features})
+        timings.append(time.perf_counter() - started)
+    return statistics.median(timings)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--locations", type=int, default=10_000)
+    parser.add_argument("--inspections", type=int, default=200_000)
+    args = parser.parse_args()
+    print(f"machine: {machine()}")
+
+    from app import create_app
+
+    with tempfile.TemporaryDirectory() as tmp:
+        database = Path(tmp) / "picture.sqlite3"
+        url = f"sqlite:///{database}"
+        print(f"storing {args.locations} locations, {args.inspections} inspections ...", flush=True)
+        started = time.perf_counter()
+        prepare_database(url, locations=args.locations)
+        with create_app({"SQLALCHEMY_DATABASE_URI": url}).app_context():
+            store_inspections(args.inspections)
+            from inspection.db import db
+            from inspection.users import create_user
+
+            create_user("bench.coordinator", "benchmark-password", "coordinator")
+            db.session.commit()
+        print(f"  stored in {time.perf_counter() - started:.0f} s", flush=True)
+
+        bodies = submissions(ROUNDS + YEAR_BACK_ROUNDS + 2, locations=args.locations)
+        env = {"DATABASE_URL": url, "INSTANCE_PATH": tmp}
+        with gunicorn("app:create_app()", env, workers=1) as base:
+            inspector = login(base)
+            coordinator = _login_coordinator(base)
+            api = f"{base}/api/v1"
+            export = f"{api}/exports/locations.geojson"
+            year_back = f"{export}?as_of={(date.today() - timedelta(days=365)).isoformat()}"
+            fetch(export, coordinator)  # the worker's imports and first caches
+            fetch(year_back, coordinator)
+
+            def after_a_submission(url: str) -> tuple[float, bytes]:
+                post(f"{api}/inspections", inspector, {**bodies.pop(), "id": str(uuid.uuid4())})
+                return fetch(url, coordinator)
+
+            now = [after_a_submission(export) for _ in range(ROUNDS)]
+            past = [after_a_submission(year_back) for _ in range(YEAR_BACK_ROUNDS)]
+
+    now_ms = statistics.median(t for t, _ in now) * 1000
+    past_ms = statistics.median(t for t, _ in past) * 1000
+    now_reference = reference(now[-1][1]) * 1000
+    past_reference = reference(past[-1][1]) * 1000
+    features = len(json.loads(now[-1][1])["features"])
+    print(f"locations.geojson after a submission      {now_ms:8.1f} ms (median of {ROUNDS})")
+    print(f"  orjson of the same {features} features   {now_reference:8.1f} ms")
+    print(f"  ratio {now_ms / now_reference:.1f} (target <= 3), target < 150 ms")
+    print(f"as_of a year back after a submission {past_ms:8.1f} ms (median of {YEAR_BACK_ROUNDS})")
+    print(f"  orjson of the same features              {past_reference:8.1f} ms")
+    print(f"  ratio {past_ms / past_reference:.1f}, target < 1500 ms")
+
+
+def _login_coordinator(base: str) -> str:
+    request = urllib.request.Request(
+        f"{base}/api/v1/auth/tokens",
+        data=json.dumps(
+            {"username": "bench.coordinator", "password": "benchmark-password"}
+        ).encode(),
+        headers={"Content-Type": "application/json"},
+    )
+    with urllib.request.urlopen(request) as response:
+        return json.load(response)["token"]
+
+
+if __name__ == "__main__":
+    main()
