@@ -665,3 +665,18 @@ def test_every_page_speaks_english_when_asked(new_context, world, check_page):
     page.click(".lang-switch button[data-lang='nl']")
     page.goto(f"{world.url}/")
     expect(page.locator("#overview-title")).to_have_text("Mijn locaties")
+
+
+def test_the_form_on_a_desktop(new_context, world, check_page):
+    page = new_context(
+        viewport={"width": 1280, "height": 900}, locale="nl-NL", service_workers="block"
+    ).new_page()
+    page.goto(f"{world.url}/form")
+    log_in(page, world, world.coordinator)
+    assert navigation(page) == ["Overzicht", "Kaart", "Rapporten", "Formulier"]
+    expect(page.locator("#session-user")).to_have_text("Ingelogd als coordinator (coördinator)")
+    page.fill("#location-search", "zwolle")
+    page.click(f"#location-results button[data-code='{world.crisis}']")
+    expect(page.locator("[name='answers.residents_present']")).to_be_visible()
+    screenshot(page, "form-desktop", full_page=False)
+    check_page(page, "the form on a desktop")
