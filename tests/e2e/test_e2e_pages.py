@@ -639,6 +639,7 @@ def test_every_page_speaks_english_when_asked(new_context, world, check_page):
     expect(page.locator("#overview-title")).to_have_text("Mijn locaties")
     page.click(".lang-switch button[data-lang='en']")
     expect(page.locator("#overview-title")).to_have_text("My locations")
+    expect(page).to_have_title("Overview · Supervision of children in asylum reception")
     expect(page.locator("html")).to_have_attribute("lang", "en")
     assert navigation(page) == ["Overview", "Map"]
     expect(page.locator("label[for='filter-text']")).to_have_text(

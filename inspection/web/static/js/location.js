@@ -176,7 +176,7 @@ async function load(current) {
     return say("#location-state", error instanceof NetworkError ? tr("Geen verbinding met de server.", "No connection to the server.") : error.message, true);
   }
   say("#location-state", "");
-  document.title = `${location.name} · Toezicht kinderen in de asielopvang`;
+  document.title = `${location.name} · ${tr("Toezicht kinderen in de asielopvang", "Supervision of children in asylum reception")}`;
   $("#location-name").textContent = location.name;
   const latest = location.latest;
   const score = "overall" in location ? location.overall : latest && latest.overall;
