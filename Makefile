@@ -102,6 +102,7 @@ bench: install $(VENV)/.bench
 	cd bench && ../$(BIN)/python bench_picture.py
 	cd bench && ../$(BIN)/python bench_login.py
 	cd bench && ../$(BIN)/python bench_form_load.py
+	cd bench && ../$(BIN)/python bench_reports.py
 
 lint: install
 	$(BIN)/ruff check .

@@ -10,23 +10,31 @@ API = "/api/v1"
 
 
 class World:
-    def __init__(self, client, login, users, visits) -> None:
+    def __init__(self, client, login, users, visits, submit) -> None:
         self.client = client
         self.users = users
         self.visits = visits
+        self.submit = submit
         self.headers = {role: login(user.username) for role, user in users.items()}
 
     def call(self, method: str, path: str, role: str, **kwargs: Any):
         return self.client.open(API + path, method=method, headers=self.headers[role], **kwargs)
 
-    def new_report(self, location: str = "OWN", role: str = "inspector") -> dict[str, Any]:
-        response = self.call("POST", f"/inspections/{self.visits[location]}/report", role)
+    def new_report(
+        self, location: str = "OWN", role: str = "inspector", visit: str | None = None
+    ) -> dict[str, Any]:
+        visit = visit or self.visits[location]
+        response = self.call("POST", f"/inspections/{visit}/report", role)
         assert response.status_code in (200, 201), response.get_json()
         return response.get_json()
 
-    def report_in(self, state: str, location: str = "OWN") -> int:
-        """A report of the location's visit moved on to ``state`` along the allowed path."""
-        report_id = self.new_report(location)["id"]
+    def report_in(self, state: str, location: str = "OWN", fresh: bool = False) -> int:
+        """A report of the location's visit moved on to ``state`` along the allowed path.
+
+        ``fresh``: of a new visit, so that the location's first report is left alone.
+        """
+        visit = self.submit(location) if fresh else None
+        report_id = self.new_report(location, visit=visit)["id"]
         steps = [
             ("hearing", "send", "inspector", None),
             ("adopted", "adopt", "coordinator", {"handling": "De reactie is meegewogen."}),
@@ -67,12 +75,14 @@ def world(client, norm_set, create_location, create_user, login, make_submission
         "viewer": create_user("viewer"),
     }
     headers = login(users["inspector"].username)
-    visits = {}
-    for code in ("OWN", "OTHER", "SECRET"):
+
+    def submit(code: str) -> str:
         # 460 residents and 20 working toilets: 23 per toilet, HYG-01 fails (azc: at most 10).
         answers = {**passing_answers, "residents_present": 460}
         body = make_submission(location=code, answers=answers, notes={"HYG-01": "Twee defect."})
         response = client.post(f"{API}/inspections", json=body, headers=headers)
         assert response.status_code == 201, response.get_json()
-        visits[code] = body["id"]
-    return World(client, login, users, visits)
+        return body["id"]
+
+    visits = {code: submit(code) for code in ("OWN", "OTHER", "SECRET")}
+    return World(client, login, users, visits, submit)
