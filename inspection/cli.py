@@ -10,6 +10,7 @@ from __future__ import annotations
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import date
 
 import click
 from flask import Flask
@@ -292,6 +293,9 @@ def report_national(as_of, out: str, lang: str, internal: bool) -> None:  # type
     if kind not in ("pdf", "html"):
         raise click.BadParameter("the file must end in .pdf or .html", param_hint="--out")
     day = as_of.date() if as_of else today()
+    if not date(1900, 1, 1) <= day <= date(9998, 12, 31):
+        # The trend reaches two years back: the years 1900 to 9998, as for the API.
+        raise click.BadParameter("a date in the years 1900 to 9998", param_hint="--as-of")
     reader = internal_reader() if internal else public_reader()
     with transaction():
         document = national_report_document(day, reader, kind, lang)

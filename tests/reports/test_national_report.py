@@ -276,6 +276,8 @@ def test_the_command_line_writes_the_same_report(app, cli, country, tmp_path):
     assert pdf.read_bytes().startswith(b"%PDF-")
     wrong = cli.invoke(args=["report", "national", "--out", str(tmp_path / "x.docx")])
     assert wrong.exit_code != 0 and "--out" in wrong.output
+    too_early = cli.invoke(args=["report", "national", "--as-of", "0001-01-01", "--out", str(pdf)])
+    assert too_early.exit_code != 0 and "--as-of" in too_early.output
 
 
 def test_a_date_out_of_range_is_refused_naming_the_field(client, country):
