@@ -99,6 +99,7 @@ bench: install $(VENV)/.bench
 	cd bench && ../$(BIN)/python bench_submissions.py
 	cd bench && ../$(BIN)/python bench_exports.py
 	cd bench && ../$(BIN)/python bench_rescoring.py
+	cd bench && ../$(BIN)/python bench_picture.py
 	cd bench && ../$(BIN)/python bench_login.py
 	cd bench && ../$(BIN)/python bench_form_load.py
 	cd bench && ../$(BIN)/python bench_reports.py

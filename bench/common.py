@@ -106,8 +106,10 @@ def store_inspections(count: int, seed: int = 3, distinct: int = 2000) -> list[t
     inspector = db.session.scalars(select(User)).one()
     locations = [(loc.id, loc.type) for loc in db.session.scalars(select(Location))]
     rng = random.Random(seed)
+    items = list(document.items)
     answer_sets = [
-        generate_answers(rng, LOCATION_TYPES[n % 3], 300, rng.random()) for n in range(distinct)
+        generate_answers(rng, LOCATION_TYPES[n % 3], 300, rng.random(), items)
+        for n in range(distinct)
     ]
     scores: dict[tuple[int, str], dict] = {}
     now = datetime.now(UTC)
@@ -148,13 +150,17 @@ def store_inspections(count: int, seed: int = 3, distinct: int = 2000) -> list[t
 def submissions(count: int, locations: int = 20, seed: int = 7) -> list[dict]:
     """Realistic, distinct, full checklists (ids left for the caller to fill in)."""
     from inspection.demo.answers import generate_answers
+    from inspection.engine import parse_norm_set
+    from inspection.norm_sets import DEFAULT_NORM_SET_FILE, read_document
 
+    # The items of the version the benchmarks load (the demo's answers cover every version).
+    items = list(parse_norm_set(read_document(DEFAULT_NORM_SET_FILE)).items)
     rng = random.Random(seed)
     now = datetime.now(UTC)
     bodies = []
     for n in range(count):
         kind = LOCATION_TYPES[n % locations % 3]
-        answers = generate_answers(rng, kind, 300, rng.random())
+        answers = generate_answers(rng, kind, 300, rng.random(), items)
         observed = now - timedelta(days=rng.randint(1, 60), minutes=rng.randint(0, 600))
         bodies.append(
             {

@@ -1,6 +1,6 @@
 """Findings: every failure of a norm at a location, followed until a visit sees it repaired.
 
-Semantics are those of ``NORMS.md`` ("Findings and follow-up"). A finding
+Semantics are those of ``docs/norms.md`` ("Findings and follow-up"). A finding
 opens when a norm fails and none is open for that norm; a later failure
 confirms it (a repeat) and may raise its severity; a pass resolves it;
 ``not_applicable`` closes it as lapsed; ``unanswered`` changes nothing. The

@@ -1,6 +1,6 @@
 """A location's current picture: per norm, the outcome of the latest visit that assessed it.
 
-Semantics of ``NORMS.md`` ("The current picture of a location"). Visits do
+Semantics of ``docs/norms.md`` ("The current picture of a location"). Visits do
 not all check everything, so the picture is built per norm:
 
 - a norm's current outcome is that of the most recent visit (by

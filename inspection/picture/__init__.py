@@ -1,6 +1,6 @@
 """The location picture: the read model behind the exports, the maps and the region counts.
 
-Every location with its current picture (NORMS.md, "The current picture of a
+Every location with its current picture (``docs/norms.md``, "The current picture of a
 location"): today's as kept at write time (``inspection.location_state``),
 an earlier day's computed from the visits' stored outcomes (``history``);
 read by ``query``, turned into a GeoDataFrame

@@ -6,7 +6,7 @@ from datetime import UTC, date, datetime, time
 from typing import Any
 
 import pandas as pd
-from sqlalchemy import Select, func, select
+from sqlalchemy import Select, String, cast, func, select
 
 from inspection.db import db
 from inspection.location_state import bring_up_to_date, today
@@ -59,8 +59,11 @@ def picture_rows(as_of: date | None, domain: str | None = None) -> pd.DataFrame:
         table = history_rows(as_of)
     else:
         bring_up_to_date(db.session)
-        result = db.session.execute(picture_query())
-        table = pd.DataFrame.from_records(result.all(), columns=list(result.keys()))
+        sqlite = db.session.get_bind().dialect.name == "sqlite"
+        table = frame_of(picture_query(as_text=sqlite))
+        if sqlite:
+            for name in ("failed_norms", "critical_norms"):
+                table[name] = code_lists(table[name])
     if domain:
         in_domain = norm_domains()
         failing = [
@@ -79,19 +82,64 @@ def norm_domains() -> dict[str, str]:
     return domains
 
 
-def picture_query() -> Select[Any]:
-    """Every location joined to the picture kept for it (none: ``not_inspected``)."""
+def frame_of(query: Select[Any]) -> pd.DataFrame:
+    """A query's rows as a table, read through the driver's own cursor.
+
+    For ten thousand rows SQLAlchemy's result rows cost several times the
+    query itself; the driver's plain tuples are taken apart column by column.
+    The columns come as the driver gives them: ``picture_frame`` types them.
+    """
+    connection = db.session.connection()
+    compiled = query.compile(dialect=connection.dialect)
+    cursor = connection.connection.driver_connection.cursor()
+    try:
+        parameters = compiled.params
+        if connection.dialect.paramstyle == "qmark":
+            parameters = tuple(compiled.params[name] for name in compiled.positiontup or ())
+        cursor.execute(str(compiled), parameters)
+        keys = [column[0] for column in cursor.description]
+        rows = cursor.fetchall()
+    finally:
+        cursor.close()
+    columns = list(zip(*rows, strict=True)) if rows else [()] * len(keys)
+    return pd.DataFrame({key: list(column) for key, column in zip(keys, columns, strict=True)})
+
+
+def code_lists(texts: pd.Series) -> list[list[str] | None]:
+    """Lists of norm codes from their JSON text (``["HYG-01","SAF-02"]``), None for none."""
+    # Norm codes hold no quotes or commas; the text is as the JSON encoder wrote it, or as
+    # SQLite's json functions would (no spaces either way).
+    return [
+        (text[2:-2].split('","') if len(text) > 2 else []) if isinstance(text, str) else None
+        for text in texts.tolist()
+    ]
+
+
+def picture_query(as_text: bool = False) -> Select[Any]:
+    """Every location joined to the picture kept for it (none: ``not_inspected``).
+
+    ``as_text``: times and lists as SQLite keeps them (text), for pandas to
+    parse the times all at once (``picture_frame``) and ``code_lists`` the
+    lists, rather than a JSON and a time parser per value.
+    """
+
+    def moment(column: Any) -> Any:
+        return cast(column, String) if as_text else column
+
+    def codes(column: Any) -> Any:
+        return cast(column, String).label(column.key) if as_text else column
+
     return (
         select(
             *LOCATION_COLUMNS,
             func.coalesce(LocationPicture.status, NOT_INSPECTED).label("status"),
             LocationPicture.overall,
             LocationPicture.coverage,
-            LocationPicture.latest_observed_at.label("observed_at"),
+            moment(LocationPicture.latest_observed_at).label("observed_at"),
             LocationPicture.children_present,
-            LocationPicture.failed_norms,
-            LocationPicture.critical_norms,
-            LocationPicture.failing_since,
+            codes(LocationPicture.failed_norms),
+            codes(LocationPicture.critical_norms),
+            moment(LocationPicture.failing_since).label("failing_since"),
             NormSet.catalogue,
             NormSet.version,
         )

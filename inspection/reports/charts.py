@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import base64
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from html import escape
 
 import geopandas
@@ -59,7 +59,7 @@ def choropleth(
     title: str,
     legend_none: str,
     credit: str | None,
-    number: callable,
+    number: Callable[[float], str],
     width: float = 480.0,
 ) -> str:
     """An SVG map of ``regions`` (name, polygon geometry in EPSG:4326) shaded by ``values``."""
@@ -111,7 +111,9 @@ def choropleth(
     return "".join(parts)
 
 
-def _legend(breaks: list[float], x: float, y: float, none: str, number: callable) -> str:
+def _legend(
+    breaks: list[float], x: float, y: float, none: str, number: Callable[[float], str]
+) -> str:
     rows = [(NO_LOCATIONS_COLOUR, "0" if breaks != [0.0] else none)]
     lower = 0.0
     for colour, bound in zip(CLASS_COLOURS, breaks, strict=False):
@@ -132,7 +134,7 @@ def trend_chart(
     labels: Sequence[str],
     series: Sequence[tuple[str, Sequence[float], str]],
     *,
-    number: callable,
+    number: Callable[[float], str],
     width: float = 480.0,
     height: float = 140.0,
 ) -> str:

@@ -37,7 +37,7 @@ SHIPPED_TYPES = (
     "crisisnoodopvang", "nachtopvang", "kleinschalige-amv-opvang", "beschermde-opvang",
 )  # fmt: skip
 
-# Written out here, from NORMS.md, rather than imported: the test must catch a
+# Written out here, from docs/norms.md, rather than imported: the test must catch a
 # generator that forgets or misspells an item.
 ITEMS = [
     "residents_present", "children_present", "infants_present", "school_age_children",

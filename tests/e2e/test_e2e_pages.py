@@ -630,3 +630,54 @@ def test_the_form_says_which_groups_are_open_and_sends_only_when_confirmed(
     expect(page.locator("#result")).to_be_visible()
     assert len(inspections_of(world.emergency)) == 1
     check_page(page, "the form after sending an incomplete checklist")
+
+
+def test_every_page_speaks_english_when_asked(new_context, world, check_page):
+    page = new_context(**PHONE, service_workers="block").new_page()
+    page.goto(f"{world.url}/")
+    log_in(page, world, world.manager)
+    expect(page.locator("#overview-title")).to_have_text("Mijn locaties")
+    page.click(".lang-switch button[data-lang='en']")
+    expect(page.locator("#overview-title")).to_have_text("My locations")
+    expect(page).to_have_title("Overview · Supervision of children in asylum reception")
+    expect(page.locator("html")).to_have_attribute("lang", "en")
+    assert navigation(page) == ["Overview", "Map"]
+    expect(page.locator("label[for='filter-text']")).to_have_text(
+        "Search by name, code or municipality"
+    )
+    expect(page.locator(f"li[data-code='{world.azc}']")).to_contain_text("Latest visit")
+    check_page(page, "the overview in English")
+
+    page.goto(f"{world.url}/locations/{world.azc}")
+    expect(page.locator("#wrong-heading")).to_have_text("What is wrong, and since when")
+    expect(page.locator("#visits-state")).to_contain_text("the latest first")
+    expect(page.locator("#location-facts")).to_contain_text("Municipality")
+    check_page(page, "a location in English")
+
+    page.goto(f"{world.url}/map")
+    expect(page.locator("#map")).to_have_attribute("data-loaded", "true")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Map of the locations")
+    expect(page.locator("#map-state")).to_have_text("1 location")
+    check_page(page, "the map in English")
+
+    # The form follows the same choice, and back to Dutch everywhere.
+    page.goto(f"{world.url}/form")
+    expect(page.locator("#role-notice")).to_contain_text("This form is for inspectors")
+    page.click(".lang-switch button[data-lang='nl']")
+    page.goto(f"{world.url}/")
+    expect(page.locator("#overview-title")).to_have_text("Mijn locaties")
+
+
+def test_the_form_on_a_desktop(new_context, world, check_page):
+    page = new_context(
+        viewport={"width": 1280, "height": 900}, locale="nl-NL", service_workers="block"
+    ).new_page()
+    page.goto(f"{world.url}/form")
+    log_in(page, world, world.coordinator)
+    assert navigation(page) == ["Overzicht", "Kaart", "Rapporten", "Formulier"]
+    expect(page.locator("#session-user")).to_have_text("Ingelogd als coordinator (coördinator)")
+    page.fill("#location-search", "zwolle")
+    page.click(f"#location-results button[data-code='{world.crisis}']")
+    expect(page.locator("[name='answers.residents_present']")).to_be_visible()
+    screenshot(page, "form-desktop", full_page=False)
+    check_page(page, "the form on a desktop")

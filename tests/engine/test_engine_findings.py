@@ -1,4 +1,4 @@
-"""Findings as a pure function of a location's visits (NORMS.md, "Findings and follow-up")."""
+"""Findings as a pure function of a location's visits (docs/norms.md, "Findings and follow-up")."""
 
 from __future__ import annotations
 

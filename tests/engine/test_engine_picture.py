@@ -1,4 +1,4 @@
-"""A location's current picture per norm (NORMS.md, "The current picture of a location")."""
+"""A location's current picture per norm (docs/norms.md, "The current picture of a location")."""
 
 from __future__ import annotations
 

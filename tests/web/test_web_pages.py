@@ -6,6 +6,7 @@ import json
 from html.parser import HTMLParser
 
 import pytest
+from markupsafe import escape
 
 from app import create_app
 from geodata.colours import STATUS_COLOURS
@@ -290,8 +291,11 @@ def test_the_map_offers_every_location_type_to_filter_by(client):
     html = client.get("/map").get_data(as_text=True)
 
     for location_type in location_types():
-        assert f'<option value="{location_type.code}">{location_type.name_nl}</option>' in html
-    assert '<option value="asielhotel">Asielhotel</option>' in html
+        assert (
+            f'<option value="{location_type.code}" data-en="{escape(location_type.name_en)}">'
+            f"{escape(location_type.name_nl)}</option>"
+        ) in html
+    assert '<option value="asielhotel" data-en="Asylum hotel">Asielhotel</option>' in html
 
 
 @pytest.mark.parametrize("path", ["/static/web/js/form.js", "/static/leaflet/leaflet.js"])

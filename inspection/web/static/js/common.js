@@ -112,13 +112,54 @@ export function $(selector, root = document) {
   return root.querySelector(selector);
 }
 
+// ---- The pages' language: Dutch, or English when chosen (kept on the device). ----
+
+export const LANG_KEY = "inspection.lang";
+export const LANG = localStorage.getItem(LANG_KEY) === "en" ? "en" : "nl";
+
+/** The text in the pages' language. */
+export function tr(nl, en) {
+  return LANG === "en" ? en : nl;
+}
+
+// What the login and the header say when a page brings no texts of its own.
+const SESSION_EN = {
+  logged_in_as: "Logged in as", login_failed: "Unknown user or wrong password.",
+  login_offline: "No connection: logging in needs the network.", login_throttled: "Too many failed attempts; try again later.",
+  role_inspector: "inspector", role_manager: "location manager", role_coordinator: "coordinator", role_viewer: "viewer",
+};
+
+/** In English, the fixed texts of the page from the template (``data-en``, ``data-en-label``). */
+function translatePage() {
+  if (LANG !== "en") return;
+  document.documentElement.lang = "en";
+  for (const node of document.querySelectorAll("[data-en]")) node.textContent = node.dataset.en;
+  for (const node of document.querySelectorAll("[data-en-label]")) node.setAttribute("aria-label", node.dataset.enLabel);
+  if (document.body.dataset.titleEn) document.title = document.body.dataset.titleEn;
+}
+
+/** The NL/EN switch of the pages other than the form: keeps the choice and draws the page again. */
+function languageSwitch() {
+  for (const button of document.querySelectorAll(".lang-switch[data-reload] button")) {
+    button.setAttribute("aria-pressed", String(button.dataset.lang === LANG));
+    button.addEventListener("click", () => {
+      if (button.dataset.lang === LANG) return;
+      localStorage.setItem(LANG_KEY, button.dataset.lang);
+      window.location.reload();
+    });
+  }
+}
+
+translatePage();
+languageSwitch();
+
 // ---- The service's vocabulary (inspection/vocabulary.py), served with every page. ----
 
 export const VOCABULARY = JSON.parse(document.body.dataset.vocabulary || "{}");
 
 // A location type's name in the pages' language; the types are data, so an unknown code
 // (added since the page loaded) shows as itself.
-export function typeLabel(code, lang = "nl") {
+export function typeLabel(code, lang = LANG) {
   const labels = (VOCABULARY.location_type_labels || {})[lang] || {};
   return labels[code] || code;
 }
@@ -128,7 +169,7 @@ export function typeLabel(code, lang = "nl") {
 const STATUSES = JSON.parse(document.body.dataset.statuses || "[]");
 export const STATUS_ORDER = STATUSES.map((s) => s.code);
 
-export function statusLabel(code, lang = "nl") {
+export function statusLabel(code, lang = LANG) {
   const status = STATUSES.find((s) => s.code === code);
   return status ? status.label[lang] || status.label.nl : code;
 }
@@ -137,11 +178,11 @@ export function statusColours() {
   return Object.fromEntries(STATUSES.map((s) => [s.code, s]));
 }
 
-export function badge(code, lang = "nl") {
+export function badge(code, lang = LANG) {
   return el("span", { class: `badge status-${code}`, dataset: { status: code } }, statusLabel(code, lang));
 }
 
-export function formatScore(value, lang = "nl") {
+export function formatScore(value, lang = LANG) {
   if (value === null || value === undefined) return lang === "en" ? "no score" : "geen score";
   return value.toLocaleString(lang === "en" ? "en-GB" : "nl-NL", {
     minimumFractionDigits: 1,
@@ -150,7 +191,7 @@ export function formatScore(value, lang = "nl") {
 }
 
 /** The calendar day of an ISO timestamp as the phone recorded it (its own offset), e.g. "20 nov. 2026". */
-export function formatDay(iso, lang = "nl") {
+export function formatDay(iso, lang = LANG) {
   if (!iso) return "";
   const [year, month, day] = iso.slice(0, 10).split("-").map(Number);
   return new Date(Date.UTC(year, month - 1, day)).toLocaleDateString(lang === "en" ? "en-GB" : "nl-NL", {
@@ -174,7 +215,7 @@ export function sortFailed(results) {
  * A failed norm in a list: its code, its title and, when the failure was critical, "(kritiek)",
  * unless the title already speaks of its critical bound ("(kritiek onder 3,5 m²)").
  */
-export function failedNormItem(code, title, critical, lang = "nl") {
+export function failedNormItem(code, title, critical, lang = LANG) {
   const word = lang === "en" ? "critical" : "kritiek";
   const said = (title || "").toLowerCase().includes(word);
   return el("li", { dataset: { norm: code, severity: critical ? "critical" : null }, class: critical ? "critical" : null },
@@ -187,7 +228,7 @@ function number(value, lang) {
 }
 
 /** What a visit found against the norm: "gevonden 2,8 · norm ten minste 4 (kritiek onder 3,5)". */
-export function foundText(value, threshold, lang = "nl") {
+export function foundText(value, threshold, lang = LANG) {
   const en = lang === "en";
   const shown = (v) => {
     if (v === true) return en ? "yes" : "ja";
@@ -235,7 +276,7 @@ export function withSession(onSession, { onLogout, confirmLogout, texts, allowEx
   const login = $("#login");
   const content = $("#content");
   const box = $("#session");
-  const say = texts || ((key, fallback) => fallback);
+  const say = texts || ((key, fallback) => (LANG === "en" && SESSION_EN[key]) || fallback);
 
   function showLoggedIn(current) {
     login.hidden = true;

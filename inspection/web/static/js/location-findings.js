@@ -3,7 +3,7 @@
 // whether that has passed, the location's responses and (for its manager) a form
 // to respond, with a photo as evidence.
 
-import { ApiError, allPages, api, daysSince, el, foundText, formatDay } from "./common.js";
+import { ApiError, LANG, allPages, api, daysSince, el, formatDay, foundText, tr } from "./common.js";
 import { newId } from "./queue.js";
 
 // Outcomes older than this make the picture "old" (a year makes them count as unanswered).
@@ -22,7 +22,7 @@ async function openFindings(code) {
 }
 
 function percent(value) {
-  return `${Math.round(value).toLocaleString("nl-NL")}%`;
+  return `${Math.round(value).toLocaleString(LANG === "en" ? "en-GB" : "nl-NL")}%`;
 }
 
 /**
@@ -32,43 +32,47 @@ function percent(value) {
  */
 export function coverageNotice(location) {
   const latest = location.latest;
-  if (!latest) return el("p", { class: "muted" }, "Nog geen bezoek: er is geen beeld van deze locatie.");
+  if (!latest) return el("p", { class: "muted" }, tr("Nog geen bezoek: er is geen beeld van deze locatie.", "No visit yet: there is no picture of this location."));
   const coverage = location.coverage ?? latest.coverage;
   const assessed = (location.failed_norms || []).map((norm) => norm.last_assessed).filter(Boolean);
   const oldest = [...assessed, latest.observed_at].sort()[0];
   const reasons = [];
   const words = [];
   if (latest.coverage !== null && latest.coverage !== undefined && latest.coverage < 100) {
-    words.push("samengesteld");
-    reasons.push(`het laatste bezoek (${formatDay(latest.observed_at)}) controleerde ${percent(latest.coverage)} van de normen; de andere oordelen komen uit eerdere bezoeken`);
+    words.push(tr("samengesteld", "composed"));
+    reasons.push(tr(`het laatste bezoek (${formatDay(latest.observed_at)}) controleerde ${percent(latest.coverage)} van de normen; de andere oordelen komen uit eerdere bezoeken`,
+      `the latest visit (${formatDay(latest.observed_at)}) checked ${percent(latest.coverage)} of the norms; the other outcomes come from earlier visits`));
   }
-  if (daysSince(oldest) > OLD_AFTER_DAYS) {
-    words.push("verouderd");
-    reasons.push(`het oudste oordeel is van ${formatDay(oldest)}`);
+  const old = daysSince(oldest) > OLD_AFTER_DAYS;
+  if (old) {
+    words.push(tr("verouderd", "old"));
+    reasons.push(tr(`het oudste oordeel is van ${formatDay(oldest)}`, `the oldest outcome is from ${formatDay(oldest)}`));
   }
-  if (coverage !== null && coverage !== undefined && coverage < 100) {
-    words.push("onvolledig");
-    reasons.push(`${percent(100 - coverage)} van de normen heeft geen actueel oordeel`);
+  const incomplete = coverage !== null && coverage !== undefined && coverage < 100;
+  if (incomplete) {
+    words.push(tr("onvolledig", "incomplete"));
+    reasons.push(tr(`${percent(100 - coverage)} van de normen heeft geen actueel oordeel`, `${percent(100 - coverage)} of the norms have no current outcome`));
   }
   if (!words.length) {
     return el("p", { class: "coverage", dataset: { state: "complete" } },
-      `Volledig en actueel beeld: ${percent(coverage ?? 100)} van de normen beoordeeld, het laatst op ${formatDay(latest.observed_at)}.`);
+      tr(`Volledig en actueel beeld: ${percent(coverage ?? 100)} van de normen beoordeeld, het laatst op ${formatDay(latest.observed_at)}.`,
+        `A complete and current picture: ${percent(coverage ?? 100)} of the norms assessed, the latest on ${formatDay(latest.observed_at)}.`));
   }
-  const state = words.includes("onvolledig") ? "incomplete" : words.includes("verouderd") ? "old" : "partial";
+  const state = incomplete ? "incomplete" : old ? "old" : "partial";
   return el("p", { class: "coverage notice", dataset: { state } },
-    el("strong", {}, `Let op, ${words.join(" en ")} beeld: `),
-    `${reasons.join("; ")}. Dekking: ${coverage === null || coverage === undefined ? "onbekend" : percent(coverage)}.`);
+    el("strong", {}, tr(`Let op, ${words.join(" en ")} beeld: `, `Note: ${words.join(" and ")} picture: `)),
+    `${reasons.join("; ")}. ${tr("Dekking", "Coverage")}: ${coverage === null || coverage === undefined ? tr("onbekend", "not known") : percent(coverage)}.`);
 }
 
 function deadlineLine(finding) {
   if (!finding) return null;
   const overdue = finding.overdue;
   return el("p", { class: overdue ? "overdue" : "deadline", dataset: { overdue: String(Boolean(overdue)) } },
-    `Herstellen vóór ${formatDay(finding.deadline)}`,
+    `${tr("Herstellen vóór", "Repair before")} ${formatDay(finding.deadline)}`,
     overdue
-      ? ` — over de termijn (${daysSince(finding.deadline)} dagen)`
-      : ` — nog ${Math.max(0, daysUntil(finding.deadline))} dagen`,
-    finding.repeats ? ` · ${finding.repeats} keer opnieuw niet gehaald` : "");
+      ? tr(` — over de termijn (${daysSince(finding.deadline)} dagen)`, ` — overdue (${daysSince(finding.deadline)} days)`)
+      : tr(` — nog ${Math.max(0, daysUntil(finding.deadline))} dagen`, ` — ${Math.max(0, daysUntil(finding.deadline))} days left`),
+    finding.repeats ? tr(` · ${finding.repeats} keer opnieuw niet gehaald`, ` · not met again ${finding.repeats} time${finding.repeats === 1 ? "" : "s"}`) : "");
 }
 
 function daysUntil(iso) {
@@ -83,17 +87,17 @@ async function photoImage(photo, label) {
 }
 
 function responsesList(finding) {
-  if (!finding.responses.length) return el("p", { class: "muted small" }, "Nog geen reactie van de locatie.");
+  if (!finding.responses.length) return el("p", { class: "muted small" }, tr("Nog geen reactie van de locatie.", "No response from the location yet."));
   return el("ul", { class: "responses" }, finding.responses.map((response) => {
     const photos = el("ul", { class: "photos" });
     for (const photo of response.photos) {
-      photoImage(photo, `Foto bij de reactie van ${response.author} op ${finding.norm}`)
+      photoImage(photo, tr(`Foto bij de reactie van ${response.author} op ${finding.norm}`, `Photo with ${response.author}'s response to ${finding.norm}`))
         .then((img) => photos.append(el("li", {}, img)))
-        .catch(() => photos.append(el("li", { class: "small error" }, "Foto niet te laden")));
+        .catch(() => photos.append(el("li", { class: "small error" }, tr("Foto niet te laden", "The photo could not be loaded"))));
     }
     return el("li", { dataset: { response: response.id } },
       el("p", { class: "small muted" }, `${formatDay(response.created_at)} · ${response.author}`,
-        response.planned_date ? ` · gepland of gedaan op ${formatDay(response.planned_date)}` : ""),
+        response.planned_date ? ` · ${tr("gepland of gedaan op", "planned or done on")} ${formatDay(response.planned_date)}` : ""),
       el("p", {}, response.text),
       response.photos.length ? photos : null);
   }));
@@ -111,10 +115,10 @@ function responseForm(finding, onSaved) {
   const photo = el("input", { type: "file", id: `${prefix}-photo`, name: "photo", accept: "image/jpeg,image/png", "aria-describedby": `${prefix}-photo-error` });
   const state = el("p", { class: "small", role: "status" });
   const form = el("form", { class: "respond", novalidate: true, dataset: { finding: finding.id } },
-    el("label", { for: text.id }, "Wat is er gedaan of gepland?"), text, fieldProblem(text.id),
-    el("label", { for: date.id }, "Gedaan of gepland op (niet verplicht)"), date, fieldProblem(date.id),
-    el("label", { for: photo.id }, "Foto als bewijs (niet verplicht, JPEG of PNG)"), photo, fieldProblem(photo.id),
-    el("p", {}, el("button", { type: "submit", class: "primary" }, "Reactie versturen")),
+    el("label", { for: text.id }, tr("Wat is er gedaan of gepland?", "What was done or is planned?")), text, fieldProblem(text.id),
+    el("label", { for: date.id }, tr("Gedaan of gepland op (niet verplicht)", "Done or planned on (optional)")), date, fieldProblem(date.id),
+    el("label", { for: photo.id }, tr("Foto als bewijs (niet verplicht, JPEG of PNG)", "A photo as evidence (optional, JPEG or PNG)")), photo, fieldProblem(photo.id),
+    el("p", {}, el("button", { type: "submit", class: "primary" }, tr("Reactie versturen", "Send the response"))),
     state);
   // One id per response: sending twice (a double tap, a retry) records it once.
   let responseId = newId();
@@ -122,11 +126,11 @@ function responseForm(finding, onSaved) {
     event.preventDefault();
     for (const slot of form.querySelectorAll(".field-error")) slot.textContent = "";
     if (!text.value.trim()) {
-      form.querySelector(`#${text.id}-error`).textContent = "Schrijf wat er is gedaan of gepland.";
+      form.querySelector(`#${text.id}-error`).textContent = tr("Schrijf wat er is gedaan of gepland.", "Write what was done or is planned.");
       text.focus();
       return;
     }
-    state.textContent = "Versturen…";
+    state.textContent = tr("Versturen…", "Sending…");
     try {
       await api(`/findings/${finding.id}/responses`, {
         method: "POST",
@@ -139,7 +143,7 @@ function responseForm(finding, onSaved) {
         await api(`/findings/${finding.id}/responses/${responseId}/photos`, { method: "POST", form: body });
       }
       responseId = newId();
-      state.textContent = "Reactie opgeslagen.";
+      state.textContent = tr("Reactie opgeslagen.", "Response saved.");
       form.reset();
       await onSaved();
     } catch (error) {
@@ -156,7 +160,7 @@ function responseForm(finding, onSaved) {
         form.querySelector(`#${photo.id}-error`).textContent = error.message;
         placed = true;
       }
-      state.textContent = placed ? "Controleer de gemarkeerde velden." : `Niet verstuurd: ${error.message}`;
+      state.textContent = placed ? tr("Controleer de gemarkeerde velden.", "Check the marked fields.") : `${tr("Niet verstuurd", "Not sent")}: ${error.message}`;
     }
   });
   return form;
@@ -164,20 +168,21 @@ function responseForm(finding, onSaved) {
 
 function normItem(norm, finding, role, redraw) {
   const critical = norm.severity === "critical";
+  const title = norm.title ? norm.title[LANG] || norm.title.nl : "";
   const node = el("li", { class: critical ? "critical" : null, dataset: { norm: norm.norm } },
-    el("h3", {}, el("span", { class: "code" }, norm.norm), ` ${norm.title ? norm.title.nl : ""}`,
-      critical && !(norm.title && norm.title.nl.includes("kritiek")) ? el("span", { class: "severity-critical" }, " (kritiek)") : null),
+    el("h3", {}, el("span", { class: "code" }, norm.norm), ` ${title}`,
+      critical && !title.includes(tr("kritiek", "critical")) ? el("span", { class: "severity-critical" }, ` (${tr("kritiek", "critical")})`) : null),
     el("p", { class: "found" }, foundText(norm.value, norm.threshold)),
     norm.failing_since
-      ? el("p", { class: "since" }, `Niet gehaald sinds ${formatDay(norm.failing_since)}`,
-        norm.last_assessed ? ` · laatst beoordeeld ${formatDay(norm.last_assessed)}` : "")
+      ? el("p", { class: "since" }, `${tr("Niet gehaald sinds", "Not met since")} ${formatDay(norm.failing_since)}`,
+        norm.last_assessed ? ` · ${tr("laatst beoordeeld", "last assessed")} ${formatDay(norm.last_assessed)}` : "")
       : null,
     deadlineLine(finding));
   if (finding) {
-    const box = el("div", { class: "finding" }, el("h4", {}, "Reacties van de locatie"), responsesList(finding));
+    const box = el("div", { class: "finding" }, el("h4", {}, tr("Reacties van de locatie", "Responses of the location")), responsesList(finding));
     if (RESPONDERS.includes(role)) {
       box.append(el("details", { class: "respond-box" },
-        el("summary", {}, "Reageren op deze bevinding"),
+        el("summary", {}, tr("Reageren op deze bevinding", "Respond to this finding")),
         responseForm(finding, redraw)));
     }
     node.append(box);
@@ -192,7 +197,7 @@ export async function showWhatIsWrong(list, location, role) {
     try {
       findings = await openFindings(location.code);
     } catch (error) {
-      list.before(el("p", { class: "notice bad" }, `De bevindingen konden niet worden geladen (${error.message}).`));
+      list.before(el("p", { class: "notice bad" }, `${tr("De bevindingen konden niet worden geladen", "The findings could not be loaded")} (${error.message}).`));
     }
     const norms = [...(location.failed_norms || [])];
     // An open finding whose norm has no current failure (no recent outcome) still counts.
@@ -204,8 +209,8 @@ export async function showWhatIsWrong(list, location, role) {
     }
     if (!norms.length) {
       list.replaceChildren(el("li", { class: "none" }, location.latest
-        ? "Geen niet gehaalde normen in het huidige beeld."
-        : "Nog geen bezoek."));
+        ? tr("Geen niet gehaalde normen in het huidige beeld.", "No norms unmet in the current picture.")
+        : tr("Nog geen bezoek.", "No visit yet.")));
       return;
     }
     list.replaceChildren(...norms.map((norm) => normItem(norm, findings.get(norm.norm), role, draw)));

@@ -1,13 +1,16 @@
 // One location: its status and failed norms, the score history (an SVG made
 // on the server) and every visit with the norms it failed.
 
-import { $, ApiError, NetworkError, allPages, api, badge, el, failedNormItem, formatDay, formatScore, sortFailed, typeLabel, withSession } from "./common.js";
+import { $, ApiError, LANG, NetworkError, allPages, api, badge, el, failedNormItem, formatDay, formatScore, sortFailed, tr, typeLabel, withSession } from "./common.js";
 import { coverageNotice, showWhatIsWrong } from "./location-findings.js";
 import { reportButton } from "./report-links.js";
 
 const code = $("#location").dataset.code;
 const normSets = new Map();
-const UNITS = { m2: "m²", days: "dagen", persons: "personen", families: "gezinnen", toilets: "toiletten", showers: "douches", meals: "maaltijden", relocations: "verhuizingen" };
+const UNITS = {
+  nl: { m2: "m²", days: "dagen", persons: "personen", families: "gezinnen", toilets: "toiletten", showers: "douches", meals: "maaltijden", relocations: "verhuizingen" },
+  en: { m2: "m²", days: "days", persons: "persons", families: "families", toilets: "toilets", showers: "showers", meals: "meals", relocations: "relocations" },
+};
 let ui = null;
 let me = null;
 
@@ -29,7 +32,7 @@ async function normSet(ref) {
   if (!normSets.has(key)) {
     normSets.set(key, api(`/norm-sets/${encodeURIComponent(ref.catalogue)}/${encodeURIComponent(ref.version)}`)
       .then(({ data }) => ({
-        titles: Object.fromEntries(data.document.norms.map((n) => [n.code, n.title.nl])),
+        titles: Object.fromEntries(data.document.norms.map((n) => [n.code, n.title[LANG] || n.title.nl])),
         items: Object.fromEntries(data.document.items.map((i) => [i.code, i])),
       }))
       .catch(() => ({ titles: {}, items: {} })));
@@ -38,7 +41,7 @@ async function normSet(ref) {
 }
 
 function failedList(failed, titleOf) {
-  if (!failed.length) return el("p", {}, "Alle beoordeelde normen gehaald.");
+  if (!failed.length) return el("p", {}, tr("Alle beoordeelde normen gehaald.", "All assessed norms were met."));
   return el("ul", { class: "failed" }, failed.map((result) =>
     failedNormItem(result.norm, titleOf(result), result.severity === "critical")));
 }
@@ -55,21 +58,21 @@ async function showChart() {
     image.dataset.points = String(svg.querySelectorAll("circle.point").length);
     say("#chart-state", "");
   } catch (error) {
-    say("#chart-state", `De grafiek kon niet worden geladen (${error.message}).`, true);
+    say("#chart-state", `${tr("De grafiek kon niet worden geladen", "The chart could not be loaded")} (${error.message}).`, true);
   }
 }
 
 function answerText(item, value) {
-  if (value === true) return "ja";
-  if (value === false) return "nee";
+  if (value === true) return tr("ja", "yes");
+  if (value === false) return tr("nee", "no");
   if (item && item.choices && item.choices.length) {
     const choice = item.choices.find((c) => c.value === value);
-    if (choice) return choice.label.nl;
+    if (choice) return choice.label[LANG] || choice.label.nl;
   }
   if (typeof value === "number") {
-    const unit = item && item.unit ? UNITS[item.unit] || item.unit : "";
-    const label = item ? item.label.nl : "";
-    const text = value.toLocaleString("nl-NL");
+    const unit = item && item.unit ? UNITS[LANG][item.unit] || item.unit : "";
+    const label = item ? item.label[LANG] || item.label.nl : "";
+    const text = value.toLocaleString(LANG === "en" ? "en-GB" : "nl-NL");
     return unit && !label.includes(`(${unit})`) ? `${text} ${unit}` : text;
   }
   return String(value);
@@ -79,21 +82,21 @@ function answerText(item, value) {
 async function fillVisit(body, visit) {
   const set = await normSet(visit.norm_set);
   const failed = sortFailed(visit.results);
-  const parts = [el("h4", {}, "Niet gehaalde normen"), failedList(failed, (r) => set.titles[r.norm])];
+  const parts = [el("h4", {}, tr("Niet gehaalde normen", "Norms not met")), failedList(failed, (r) => set.titles[r.norm])];
   const notes = Object.entries(visit.notes || {});
-  parts.push(el("h4", {}, "Opmerkingen"));
+  parts.push(el("h4", {}, tr("Opmerkingen", "Notes")));
   parts.push(notes.length
     ? el("ul", { class: "notes" }, notes.map(([norm, text]) =>
       el("li", { dataset: { norm } }, el("strong", {}, norm), ` ${set.titles[norm] || ""}: `, el("q", {}, text))))
-    : el("p", { class: "muted" }, "Geen opmerkingen."));
+    : el("p", { class: "muted" }, tr("Geen opmerkingen.", "No notes.")));
   const photos = el("ul", { class: "photos visit-photos" });
-  parts.push(el("h4", {}, "Foto's"), photos);
+  parts.push(el("h4", {}, tr("Foto's", "Photos")), photos);
   const answers = Object.entries(visit.answers || {});
   parts.push(el("details", { class: "visit-answers" },
-    el("summary", {}, `Alle antwoorden (${answers.length})`),
+    el("summary", {}, `${tr("Alle antwoorden", "All answers")} (${answers.length})`),
     el("dl", { class: "facts-list" }, answers.flatMap(([code, value]) => {
       const item = set.items[code];
-      return [el("dt", {}, item ? item.label.nl : code), el("dd", {}, answerText(item, value))];
+      return [el("dt", {}, item ? item.label[LANG] || item.label.nl : code), el("dd", {}, answerText(item, value))];
     }))));
   body.replaceChildren(...parts);
   try {
@@ -104,7 +107,7 @@ async function fillVisit(body, visit) {
     }
     for (const photo of data) {
       const { data: blob } = await api(photo.url.replace(/^\/api\/v1/, ""));
-      const label = photo.norm ? `Foto bij ${photo.norm} ${set.titles[photo.norm] || ""}`.trim() : "Foto bij het bezoek";
+      const label = photo.norm ? `${tr("Foto bij", "Photo for")} ${photo.norm} ${set.titles[photo.norm] || ""}`.trim() : tr("Foto bij het bezoek", "Photo of the visit");
       photos.append(el("li", { dataset: { norm: photo.norm } },
         el("img", { src: URL.createObjectURL(blob), alt: label, width: 96, height: 96 }),
         el("span", {}, photo.norm || "algemeen")));
@@ -116,27 +119,29 @@ async function fillVisit(body, visit) {
 
 async function showVisits(role) {
   if (role === "viewer") {
-    say("#visits-state", "Met uw rol zijn de afzonderlijke bezoeken niet in te zien.");
+    say("#visits-state", tr("Met uw rol zijn de afzonderlijke bezoeken niet in te zien.", "Your role does not see the separate visits."));
     return;
   }
-  say("#visits-state", "Bezoeken laden…");
+  say("#visits-state", tr("Bezoeken laden…", "Loading visits…"));
   try {
     const visits = await allPages(`/inspections?location=${encodeURIComponent(code)}`, 100);
     say("#visits-state", visits.length
-      ? `${visits.length} bezoek${visits.length === 1 ? "" : "en"}, het laatste bovenaan. Open een bezoek voor de antwoorden, opmerkingen en foto's.`
-      : "Nog geen bezoeken.");
+      ? tr(`${visits.length} bezoek${visits.length === 1 ? "" : "en"}, het laatste bovenaan. Open een bezoek voor de antwoorden, opmerkingen en foto's.`,
+        `${visits.length} visit${visits.length === 1 ? "" : "s"}, the latest first. Open a visit for its answers, notes and photos.`)
+      : tr("Nog geen bezoeken.", "No visits yet."));
     const nodes = visits.map((visit, index) => {
       const failed = sortFailed(visit.results);
       const critical = failed.filter((r) => r.severity === "critical").length;
       const summary = failed.length
-        ? `${failed.length} niet gehaalde norm${failed.length === 1 ? "" : "en"}${critical ? `, waarvan ${critical} kritiek` : ""}`
-        : "alle beoordeelde normen gehaald";
-      const body = el("div", { class: "visit-body" }, el("p", { class: "muted" }, "Bezoek laden…"));
+        ? tr(`${failed.length} niet gehaalde norm${failed.length === 1 ? "" : "en"}${critical ? `, waarvan ${critical} kritiek` : ""}`,
+          `${failed.length} norm${failed.length === 1 ? "" : "s"} not met${critical ? `, ${critical} critical` : ""}`)
+        : tr("alle beoordeelde normen gehaald", "all assessed norms met");
+      const body = el("div", { class: "visit-body" }, el("p", { class: "muted" }, tr("Bezoek laden…", "Loading the visit…")));
       const details = el("details", { class: "visit" },
         el("summary", {},
           el("h3", {}, `${formatDay(visit.observed_at)} · score ${formatScore(visit.score.overall)}`),
           el("span", { class: "visit-line" }, badge(visit.score.status),
-            el("span", { class: "small" }, ` ${summary} · door ${visit.inspector}`))),
+            el("span", { class: "small" }, ` ${summary} · ${tr("door", "by")} ${visit.inspector}`))),
         body);
       let filled = false;
       details.addEventListener("toggle", () => {
@@ -151,39 +156,39 @@ async function showVisits(role) {
     });
     $("#visits").replaceChildren(...nodes);
   } catch (error) {
-    say("#visits-state", `De bezoeken konden niet worden geladen (${error.message}).`, true);
+    say("#visits-state", `${tr("De bezoeken konden niet worden geladen", "The visits could not be loaded")} (${error.message}).`, true);
   }
 }
 
 async function load(current) {
   me = current.user;
-  say("#location-state", "Locatie laden…");
+  say("#location-state", tr("Locatie laden…", "Loading the location…"));
   $("#location-body").hidden = true;
   let location;
   try {
     ({ data: location } = await api(`/locations/${encodeURIComponent(code)}`));
   } catch (error) {
     if (error instanceof ApiError && error.status === 404) {
-      $("#location-name").textContent = "Locatie niet gevonden";
-      return say("#location-state", "Geen toegang of onbekende locatie", true);
+      $("#location-name").textContent = tr("Locatie niet gevonden", "Location not found");
+      return say("#location-state", tr("Geen toegang of onbekende locatie", "No access or unknown location"), true);
     }
-    if (error instanceof ApiError && error.status === 401) return ui.showLogin("Uw sessie is verlopen. Log opnieuw in.");
-    return say("#location-state", error instanceof NetworkError ? "Geen verbinding met de server." : error.message, true);
+    if (error instanceof ApiError && error.status === 401) return ui.showLogin(tr("Uw sessie is verlopen. Log opnieuw in.", "Your session has expired. Log in again."));
+    return say("#location-state", error instanceof NetworkError ? tr("Geen verbinding met de server.", "No connection to the server.") : error.message, true);
   }
   say("#location-state", "");
-  document.title = `${location.name} · Toezicht kinderen in de asielopvang`;
+  document.title = `${location.name} · ${tr("Toezicht kinderen in de asielopvang", "Supervision of children in asylum reception")}`;
   $("#location-name").textContent = location.name;
   const latest = location.latest;
   const score = "overall" in location ? location.overall : latest && latest.overall;
   const below = ["critical", "below_norm"].includes(location.status);
   const facts = [
-    ["Code", location.code],
-    ["Type", typeLabel(location.type)],
-    ["Gemeente", `${location.municipality}, ${location.province}`],
-    ["Capaciteit", location.capacity ?? "onbekend"],
-    ["Score", score === null || score === undefined ? "–" : formatScore(score)],
-    below && location.failing_since ? ["Onder de norm sinds", formatDay(location.failing_since)] : null,
-    ["Laatste bezoek", latest ? `${formatDay(latest.observed_at)} (score van dat bezoek ${formatScore(latest.overall)})` : "nog geen"],
+    [tr("Code", "Code"), location.code],
+    [tr("Type", "Type"), typeLabel(location.type)],
+    [tr("Gemeente", "Municipality"), `${location.municipality}, ${location.province}`],
+    [tr("Capaciteit", "Capacity"), location.capacity ?? tr("onbekend", "not known")],
+    [tr("Score", "Score"), score === null || score === undefined ? "–" : formatScore(score)],
+    below && location.failing_since ? [tr("Onder de norm sinds", "Below the norms since"), formatDay(location.failing_since)] : null,
+    [tr("Laatste bezoek", "Latest visit"), latest ? `${formatDay(latest.observed_at)} (${tr("score van dat bezoek", "that visit's score")} ${formatScore(latest.overall)})` : tr("nog geen", "none yet")],
   ].filter(Boolean);
   $("#location-facts").replaceChildren(...facts.flatMap(([term, value]) => [el("dt", {}, term), el("dd", {}, String(value))]));
   $("#location-status").replaceChildren(badge(location.status));

@@ -2,7 +2,7 @@
 // status colours of the PNG map, filters, popups, and the province layer.
 /* global L */
 
-import { $, ApiError, STATUS_ORDER, allPages, api, badge, el, failedNormItem, formatDay, formatScore, statusColours, statusLabel, typeLabel, withSession } from "./common.js";
+import { $, ApiError, LANG, STATUS_ORDER, allPages, api, badge, el, failedNormItem, formatDay, formatScore, statusColours, statusLabel, tr, typeLabel, withSession } from "./common.js";
 
 const NETHERLANDS = [[50.75, 3.35], [53.55, 7.25]];
 const MAX_NORMS_SHOWN = 6;
@@ -62,7 +62,7 @@ async function titlesFor(normSet) {
   const key = ref.join("/");
   if (!normTitles.has(key)) {
     normTitles.set(key, api(`/norm-sets/${encodeURIComponent(ref[0])}/${encodeURIComponent(ref[1])}`)
-      .then(({ data }) => Object.fromEntries(data.document.norms.map((n) => [n.code, n.title.nl])))
+      .then(({ data }) => Object.fromEntries(data.document.norms.map((n) => [n.code, n.title[LANG] || n.title.nl])))
       .catch(() => ({})));
   }
   return normTitles.get(key);
@@ -83,17 +83,17 @@ function popupContent(p, titles) {
     el("p", { class: "small" }, `${p.code} · ${typeLabel(p.type)} · ${p.municipality}`),
     el("p", {}, badge(p.status)),
     p.failing_since && ["critical", "below_norm"].includes(p.status)
-      ? el("p", { class: "since" }, `Onder de norm sinds ${formatDay(p.failing_since)}`) : null,
+      ? el("p", { class: "since" }, `${tr("Onder de norm sinds", "Below the norms since")} ${formatDay(p.failing_since)}`) : null,
     overdueCounts[p.code]
-      ? el("p", { class: "overdue" }, `${overdueCounts[p.code]} bevinding${overdueCounts[p.code] === 1 ? "" : "en"} over de termijn`)
+      ? el("p", { class: "overdue" }, tr(`${overdueCounts[p.code]} bevinding${overdueCounts[p.code] === 1 ? "" : "en"} over de termijn`, `${overdueCounts[p.code]} finding${overdueCounts[p.code] === 1 ? "" : "s"} overdue`))
       : null,
-    el("p", {}, `Score: ${formatScore(p.overall)}`),
-    el("p", {}, `Laatste bezoek: ${p.observed_at ? formatDay(p.observed_at) : "nog geen"}`),
-    el("p", {}, `Kinderen aanwezig: ${p.children_present ?? "onbekend"}`),
-    failed.length ? el("p", { class: "small" }, el("strong", {}, "Niet gehaalde normen:")) : null,
+    el("p", {}, `${tr("Score", "Score")}: ${formatScore(p.overall)}`),
+    el("p", {}, `${tr("Laatste bezoek", "Latest visit")}: ${p.observed_at ? formatDay(p.observed_at) : tr("nog geen", "none yet")}`),
+    el("p", {}, `${tr("Kinderen aanwezig", "Children present")}: ${p.children_present ?? tr("onbekend", "not known")}`),
+    failed.length ? el("p", { class: "small" }, el("strong", {}, tr("Niet gehaalde normen:", "Norms not met:"))) : null,
     failed.length ? list : null,
     ordered.length > shown.length ? el("p", { class: "small" }, `en nog ${ordered.length - shown.length} andere`) : null,
-    linkable(p) ? el("p", {}, el("a", { href: `/locations/${encodeURIComponent(p.code)}` }, "Details en scoreverloop")) : null);
+    linkable(p) ? el("p", {}, el("a", { href: `/locations/${encodeURIComponent(p.code)}` }, tr("Details en scoreverloop", "Details and score over time"))) : null);
 }
 
 /**
@@ -181,7 +181,7 @@ function drawLocations(collection) {
     node.textContent = `(${counts[node.dataset.count] || 0})`;
   }
   $("#map-unplaced").textContent = unplaced
-    ? `${unplaced} locatie${unplaced === 1 ? "" : "s"} zonder positie op de kaart (vertrouwelijk adres).`
+    ? tr(`${unplaced} locatie${unplaced === 1 ? "" : "s"} zonder positie op de kaart (vertrouwelijk adres).`, `${unplaced} location${unplaced === 1 ? "" : "s"} without a position on the map (confidential address).`)
     : "";
   container.dataset.features = String(collection.features.length - unplaced);
   return bounds;
@@ -197,11 +197,11 @@ function fillProvinces(collection) {
 async function loadLocations(fit) {
   const { params, none } = filterQuery();
   const ticket = ++loading;
-  say("Locaties laden…");
+  say(tr("Locaties laden…", "Loading locations…"));
   if (none) {
     drawLocations({ features: [] });
     container.dataset.loaded = "true";
-    return say("Geen status gekozen.");
+    return say(tr("Geen status gekozen.", "No status chosen."));
   }
   try {
     const query = params.toString();
@@ -210,24 +210,24 @@ async function loadLocations(fit) {
     if (!query) fillProvinces(data);
     const bounds = drawLocations(data);
     if (fit && bounds.length) map.fitBounds(bounds, { padding: [24, 24], maxZoom: 10 });
-    say(`${data.features.length} locatie${data.features.length === 1 ? "" : "s"}`);
+    say(tr(`${data.features.length} locatie${data.features.length === 1 ? "" : "s"}`, `${data.features.length} location${data.features.length === 1 ? "" : "s"}`));
     container.dataset.loaded = "true";
   } catch (error) {
-    if (error instanceof ApiError && error.status === 401) return ui.showLogin("Uw sessie is verlopen. Log opnieuw in.");
+    if (error instanceof ApiError && error.status === 401) return ui.showLogin(tr("Uw sessie is verlopen. Log opnieuw in.", "Your session has expired. Log in again."));
     say(error instanceof ApiError && error.status === 403
-      ? "Met uw rol is de kaart niet beschikbaar."
-      : `De locaties konden niet worden geladen (${error.message}).`, true);
+      ? tr("Met uw rol is de kaart niet beschikbaar.", "The map is not available to your role.")
+      : `${tr("De locaties konden niet worden geladen", "The locations could not be loaded")} (${error.message}).`, true);
   }
 }
 
 function regionPopup(p) {
   return el("div", {},
     el("h3", {}, p.name),
-    el("p", {}, `Locaties: ${p.locations}`),
-    el("p", {}, `Onder de norm: ${p.below_norm} (waarvan kritiek: ${p.critical})`),
-    el("p", {}, `Niet geïnspecteerd: ${p.not_inspected}`),
-    el("p", {}, `Kinderen in locaties onder de norm: ${p.children_below_norm ?? 0}`),
-    el("p", {}, `Gemiddelde score: ${formatScore(p.mean_score)}`));
+    el("p", {}, `${tr("Locaties", "Locations")}: ${p.locations}`),
+    el("p", {}, tr(`Onder de norm: ${p.below_norm} (waarvan kritiek: ${p.critical})`, `Below the norms: ${p.below_norm} (critical: ${p.critical})`)),
+    el("p", {}, `${tr("Niet geïnspecteerd", "Not inspected")}: ${p.not_inspected}`),
+    el("p", {}, `${tr("Kinderen in locaties onder de norm", "Children in locations below the norms")}: ${p.children_below_norm ?? 0}`),
+    el("p", {}, `${tr("Gemiddelde score", "Mean score")}: ${formatScore(p.mean_score)}`));
 }
 
 async function loadRegions() {
@@ -239,7 +239,7 @@ async function loadRegions() {
       // Provinces without boundaries would be bare points: there is nothing to outline.
       toggle.checked = false;
       toggle.disabled = true;
-      $("#map-regions-note").textContent = "(geen provinciegrenzen geladen)";
+      $("#map-regions-note").textContent = tr("(geen provinciegrenzen geladen)", "(no province boundaries loaded)");
       return;
     }
     // Without tiles the provinces are the land on a sea-coloured background.

@@ -1,7 +1,7 @@
 // The manager's view: the locations the user may see, worst first, with the
 // latest status, score, date of the last visit and the failed norms.
 
-import { $, NetworkError, STATUS_ORDER, allPages, api, badge, el, failedNormItem, formatDay, formatScore, typeLabel, withSession } from "./common.js";
+import { $, LANG, NetworkError, STATUS_ORDER, allPages, api, badge, el, failedNormItem, formatDay, formatScore, tr, typeLabel, withSession } from "./common.js";
 
 const MAX_NORMS_SHOWN = 5;
 const PARALLEL = 6;
@@ -22,9 +22,15 @@ function rank(location) {
 /** Since when it is below the norms; the findings past their deadline follow (drawOverdue). */
 function trouble(location) {
   const since = location.failing_since && ["critical", "below_norm"].includes(location.status)
-    ? el("span", { class: "since" }, `Onder de norm sinds ${formatDay(location.failing_since)}`)
+    ? el("span", { class: "since" }, `${tr("Onder de norm sinds", "Below the norms since")} ${formatDay(location.failing_since)}`)
     : null;
   return el("p", { class: "facts trouble", hidden: !since }, since, el("span", { class: "overdue" }));
+}
+
+function overdueText(count) {
+  return count === 1
+    ? tr("1 bevinding over de termijn", "1 finding overdue")
+    : tr(`${count} bevindingen over de termijn`, `${count} findings overdue`);
 }
 
 /** The open findings past their deadline, counted per location (not for viewers). */
@@ -41,7 +47,7 @@ async function drawOverdue(items) {
     const count = counts[location.code] || 0;
     if (!count) continue;
     node.dataset.overdue = String(count);
-    node.querySelector(".overdue").textContent = `${count} bevinding${count === 1 ? "" : "en"} over de termijn`;
+    node.querySelector(".overdue").textContent = overdueText(count);
     node.querySelector(".trouble").hidden = false;
   }
 }
@@ -67,8 +73,8 @@ function card(location) {
     el("p", {}, badge(location.status), el("span", { class: "reason" })),
     trouble(location),
     el("p", { class: "facts" },
-      el("span", {}, `Score: ${scoreOf(location) === null ? "–" : formatScore(scoreOf(location))}`),
-      el("span", {}, `Laatste bezoek: ${latest ? formatDay(latest.observed_at) : "nog geen"}`)),
+      el("span", {}, `${tr("Score", "Score")}: ${scoreOf(location) === null ? "–" : formatScore(scoreOf(location))}`),
+      el("span", {}, `${tr("Laatste bezoek", "Latest visit")}: ${latest ? formatDay(latest.observed_at) : tr("nog geen", "none yet")}`)),
     el("div", { class: "failed-norms", "aria-live": "polite" }));
 }
 
@@ -77,7 +83,7 @@ function drawFailed(item, failed) {
   // A high score next to "Kritiek" needs its reason: the norms that made it critical.
   const critical = failed.filter((norm) => norm.severity === "critical").map((norm) => norm.norm);
   item.querySelector(".reason").textContent = item.dataset.status === "critical" && critical.length
-    ? ` kritiek door ${critical.join(", ")}`
+    ? ` ${tr("kritiek door", "critical because of")} ${critical.join(", ")}`
     : "";
   if (!failed.length) {
     box.replaceChildren();
@@ -85,10 +91,10 @@ function drawFailed(item, failed) {
   }
   const shown = failed.slice(0, MAX_NORMS_SHOWN);
   const list = el("ul", { class: "failed" }, shown.map((norm) =>
-    failedNormItem(norm.norm, norm.title.nl, norm.severity === "critical")));
+    failedNormItem(norm.norm, norm.title[LANG] || norm.title.nl, norm.severity === "critical")));
   const more = failed.length - shown.length;
-  box.replaceChildren(...[el("h4", {}, "Niet gehaalde normen"), list,
-    more > 0 ? el("p", { class: "small muted" }, `en nog ${more} andere`) : null].filter(Boolean));
+  box.replaceChildren(...[el("h4", {}, tr("Niet gehaalde normen", "Norms not met")), list,
+    more > 0 ? el("p", { class: "small muted" }, tr(`en nog ${more} andere`, `and ${more} more`)) : null].filter(Boolean));
 }
 
 /** One folding group per status, worst first, with its count; on a phone only the worst is open. */
@@ -115,7 +121,7 @@ async function loadFailedNorms(items) {
         const { data } = await api(`/locations/${encodeURIComponent(location.code)}`);
         drawFailed(node, data.failed_norms);
       } catch (error) {
-        if (error.status === 401) return ui.showLogin("Uw sessie is verlopen. Log opnieuw in.");
+        if (error.status === 401) return ui.showLogin(tr("Uw sessie is verlopen. Log opnieuw in.", "Your session has expired. Log in again."));
       }
     }
   }
@@ -141,26 +147,26 @@ function applyFilter() {
     if ((text || status) && inGroup) group.open = true;
     shown += inGroup;
   }
-  $("#overview-state").textContent = `${shown} van ${locations.length} locaties`;
+  $("#overview-state").textContent = tr(`${shown} van ${locations.length} locaties`, `${shown} of ${locations.length} locations`);
 }
 
 async function load(current) {
-  $("#overview-title").textContent = current.user.role === "manager" ? "Mijn locaties" : "Alle locaties";
+  $("#overview-title").textContent = current.user.role === "manager" ? tr("Mijn locaties", "My locations") : tr("Alle locaties", "All locations");
   $("#overview-intro").textContent = current.user.role === "manager"
-    ? "De locaties waarvoor u verantwoordelijk bent. De slechtste status staat bovenaan."
-    : "Alle locaties. De slechtste status staat bovenaan.";
-  $("#overview-state").textContent = "Locaties laden…";
+    ? tr("De locaties waarvoor u verantwoordelijk bent. De slechtste status staat bovenaan.", "The locations you are responsible for. The worst status comes first.")
+    : tr("Alle locaties. De slechtste status staat bovenaan.", "All locations. The worst status comes first.");
+  $("#overview-state").textContent = tr("Locaties laden…", "Loading locations…");
   try {
     locations = (await allPages("/locations")).sort(compare);
   } catch (error) {
-    if (error.status === 401) return ui.showLogin("Uw sessie is verlopen. Log opnieuw in.");
+    if (error.status === 401) return ui.showLogin(tr("Uw sessie is verlopen. Log opnieuw in.", "Your session has expired. Log in again."));
     $("#overview-state").textContent = error instanceof NetworkError
-      ? "Geen verbinding met de server."
-      : `De locaties konden niet worden geladen: ${error.message}`;
+      ? tr("Geen verbinding met de server.", "No connection to the server.")
+      : `${tr("De locaties konden niet worden geladen", "The locations could not be loaded")}: ${error.message}`;
     return;
   }
   if (!locations.length) {
-    $("#overview-state").textContent = "Er zijn geen locaties aan u toegewezen.";
+    $("#overview-state").textContent = tr("Er zijn geen locaties aan u toegewezen.", "No locations have been assigned to you.");
     $("#locations").replaceChildren();
     return;
   }
