@@ -4,9 +4,10 @@
 locations from their stored inspections, in the caller's transaction. Every
 write that changes a location's visits calls it before its commit: a
 submission (also one observed before visits already stored: a late phone),
-a rescoring. The stored state is therefore always what the visits, taken in
-``observed_at`` order, give (NORMS.md, "The current picture of a location"),
-whatever order they arrived in.
+a rescoring. The findings of those locations follow them
+(``inspection.findings.refresh_findings``). The stored state is therefore
+always what the visits, taken in ``observed_at`` order, give (NORMS.md, "The
+current picture of a location"), whatever order they arrived in.
 
 The picture of a day depends on the day too (outcomes go stale, another
 norm set version comes into force); ``picture_rows`` and ``picture_of`` make it
@@ -33,8 +34,16 @@ from inspection.engine import (
     picture_from_tracks,
     track_norms,
 )
-from inspection.locks import hold_exclusively
-from inspection.models import Inspection, Location, LocationNorm, LocationPicture, NormSet
+from inspection.findings import refresh_findings
+from inspection.locks import hold_locations
+from inspection.models import (
+    Inspection,
+    Location,
+    LocationNorm,
+    LocationPicture,
+    NormSet,
+    User,
+)
 from inspection.norm_sets import compiled, norm_set_on, versions
 from inspection.vocabulary import AMSTERDAM
 
@@ -53,19 +62,24 @@ def norm_set_for(day: date) -> NormSet | None:
     return norm_set_on(catalogue, day) or next(iter(versions(catalogue)), None)
 
 
-def refresh(session: Session, location_ids: Iterable[int]) -> None:
-    """Remake the stored picture of these locations from their inspections.
+def refresh(session: Session, location_ids: Iterable[int], actor: User | None = None) -> None:
+    """Remake the stored picture and findings of these locations from their inspections.
 
     Runs in the caller's transaction (it only flushes): call it after the
-    inspections are written and before the commit.
+    inspections are written and before the commit. ``actor`` is who changed
+    the visits, for the audit events of the findings.
     """
     ids = sorted(set(location_ids))
     if not ids:
         return
-    # One writer per location at a time, in id order (no deadlocks): a second
-    # submission for the same location waits, then reads both visits.
-    for location_id in ids:
-        hold_exclusively(f"location-state:{location_id}")
+    # One writer per location at a time (locks.hold_locations): a second submission
+    # for the same location waits, then reads both visits.
+    hold_locations(ids)
+    refresh_findings(ids, actor)
+    _remake_pictures(session, ids)
+
+
+def _remake_pictures(session: Session, ids: list[int]) -> None:
     day = today()
     norm_set = norm_set_for(day)
     if norm_set is None:
@@ -109,7 +123,10 @@ def bring_up_to_date(session: Session) -> None:
             (LocationPicture.stale_on <= day) | (LocationPicture.norm_set_id != norm_set.id)
         )
     ).all()
-    refresh(session, outdated)
+    if outdated:
+        # The date overtook the pictures, not the visits: the findings stand as they are.
+        hold_locations(outdated)
+        _remake_pictures(session, sorted(outdated))
 
 
 @dataclass(frozen=True, slots=True)

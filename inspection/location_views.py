@@ -23,6 +23,7 @@ from inspection.confidentiality import (
 )
 from inspection.db import db
 from inspection.engine import FAIL, Picture
+from inspection.findings import finding_counts
 from inspection.inspections import locations_with_picture, paginate
 from inspection.models import Inspection, Location, LocationPicture, User
 from inspection.scope import location_clause, visible_location
@@ -52,6 +53,8 @@ class LocationView:
     failing_since: datetime | None
     latest: Inspection | None
     failed_norms: list[dict[str, Any]] = field(default_factory=list)
+    open_findings: int = 0
+    overdue_findings: int = 0
 
 
 def present_location(
@@ -61,6 +64,7 @@ def present_location(
     latest: Inspection | None,
     positions: dict[str, tuple[float, float]],
     picture: Picture | None = None,
+    findings: tuple[int, int] | None = None,
 ) -> LocationView:
     """The location as ``user`` may see it.
 
@@ -68,8 +72,11 @@ def present_location(
     latest visit; ``picture``, when given, the picture made from its per-norm
     rows, whose failed norms are then listed. ``positions`` are the
     generalised positions per municipality (``scope.generalised_positions``),
-    used where the real point is secret.
+    used where the real point is secret. ``findings``: its open and overdue
+    findings, counted here when not given.
     """
+    if findings is None:
+        findings = finding_counts([location.id]).get(location.id, (0, 0))
     identity = knows_identity(user, location)
     if knows_position(user, location):
         latitude, longitude, generalised = location.latitude, location.longitude, False
@@ -96,6 +103,8 @@ def present_location(
         failing_since=_local(stored.failing_since) if stored else None,
         latest=latest,
         failed_norms=failed_norms(picture) if picture is not None and stored else [],
+        open_findings=findings[0],
+        overdue_findings=findings[1],
     )
 
 
@@ -126,7 +135,11 @@ def locations_for(
     query = locations_with_picture(where, status or (), order_by=listing_order(user))
     rows, total = paginate(query, page, per_page)
     positions = generalised_positions()
-    views = [present_location(user, loc, stored, latest, positions) for loc, stored, latest in rows]
+    counts = finding_counts(loc.id for loc, _, _ in rows)
+    views = [
+        present_location(user, loc, stored, latest, positions, findings=counts.get(loc.id, (0, 0)))
+        for loc, stored, latest in rows
+    ]
     return views, total
 
 

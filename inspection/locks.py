@@ -9,6 +9,7 @@ at its commit or rollback.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Iterable
 
 from inspection.db import db
 
@@ -24,6 +25,31 @@ def hold_exclusively(name: str) -> None:
         connection.exec_driver_sql("SELECT pg_advisory_xact_lock(%s)", (_key(name),))
     else:
         begin_writing()
+
+
+# Locations are locked in this many buckets: a transaction that writes what many locations'
+# visits add up to (a rescoring) takes at most this many locks (PostgreSQL keeps advisory
+# locks in a table of bounded size).
+LOCATION_BUCKETS = 64
+
+
+def hold_locations(location_ids: Iterable[int] | None = None) -> None:
+    """Hold the locks on what these locations' visits add up to (all locations: ``None``).
+
+    Whoever changes a location's visits takes this before anything else that
+    it holds to its commit (a submission before its insert, a rescoring before
+    it locks the norm set), and the refresh of the findings takes it again
+    (a transaction may hold a lock twice): two transactions never derive one
+    location's findings from visits the other has not committed yet. Taken in
+    one order, so that two writers never wait for each other.
+    """
+    buckets = (
+        range(LOCATION_BUCKETS)
+        if location_ids is None
+        else sorted({i % LOCATION_BUCKETS for i in location_ids})
+    )
+    for bucket in buckets:
+        hold_exclusively(f"location-state:{bucket}")
 
 
 def begin_writing() -> None:

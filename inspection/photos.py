@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import uuid
+from dataclasses import dataclass
 
 from flask import current_app
 from sqlalchemy import func, select
@@ -16,10 +17,32 @@ from inspection.errors import (
     PayloadTooLarge,
     ValidationFailed,
 )
-from inspection.images import clean_image
+from inspection.images import CleanImage, clean_image
 from inspection.locks import hold_exclusively
 from inspection.models import Inspection, Photo, User
 from inspection.norm_sets import compiled
+
+
+@dataclass(frozen=True)
+class CleanUpload:
+    """An uploaded photo made safe to keep, and the digest of the bytes as they came."""
+
+    image: CleanImage
+    # Of the upload, not of the clean image: a resend of the same file has the same.
+    sha256: str
+
+
+def check_size(data: bytes) -> None:
+    """Refuse a photo larger than ``PHOTO_MAX_BYTES`` (413)."""
+    limit = current_app.config["PHOTO_MAX_BYTES"]
+    if len(data) > limit:
+        raise PayloadTooLarge(f"A photo may be at most {_size(limit)}")
+
+
+def clean_upload(data: bytes) -> CleanUpload:
+    """Any uploaded photo (of an inspection or as evidence): size-checked, without metadata."""
+    check_size(data)
+    return CleanUpload(clean_image(data), hashlib.sha256(data).hexdigest())
 
 
 def add_photo(
@@ -39,9 +62,7 @@ def add_photo(
     inspection (and per id), so parallel uploads neither pass the limit
     together nor store one id twice.
     """
-    limit = current_app.config["PHOTO_MAX_BYTES"]
-    if len(data) > limit:
-        raise PayloadTooLarge(f"A photo may be at most {_size(limit)}")
+    check_size(data)
     digest = hashlib.sha256(data).hexdigest()
     if photo_id is not None:
         # Most resends find their photo at once, without decoding it again.

@@ -18,7 +18,7 @@ from inspection.engine import (
     score_answers,
 )
 from inspection.errors import NotFound, ValidationFailed
-from inspection.locks import begin_writing
+from inspection.locks import begin_writing, hold_locations
 from inspection.models import Inspection, Location, NormSet, User
 from inspection.norm_sets import compiled, document_digest, get_norm_set, json_ready
 
@@ -88,10 +88,13 @@ def rescore(catalogue: str, version: str, actor: User | None = None) -> RescoreR
     begin_writing()
     run = _Run(compiled(norm_set), norm_set.document_sha256, f"{catalogue}/{version}", actor)
     run.rescore(_stored(norm_set.id))
+    # Submissions in flight hold their location's lock and then a share lock on the norm
+    # set: waiting for the former first, the update lock on the latter is never starved.
+    hold_locations()
     db.session.execute(select(NormSet.id).where(NormSet.id == norm_set.id).with_for_update())
     run.rescore(_stored(norm_set.id, Inspection.norm_set_sha256 != norm_set.document_sha256))
     # The pictures of the locations whose visits changed, as if those visits had come in so.
-    location_state.refresh(db.session, run.locations)
+    location_state.refresh(db.session, run.locations, actor=actor)
     audit.record(
         "norm_set.rescored",
         "norm_set",

@@ -22,6 +22,7 @@ from inspection.engine import (
 )
 from inspection.errors import Conflict, ValidationFailed
 from inspection.locations import location_by_code
+from inspection.locks import hold_locations
 from inspection.models import Inspection, NormSet, User
 from inspection.norm_sets import compiled, versions
 
@@ -94,6 +95,8 @@ def submit_inspection(
         norm_set_sha256=norm_set.document_sha256,
     )
     apply_score(inspection, score)
+    # Before the insert and the share lock on the norm set: see locks.hold_locations.
+    hold_locations([location.id])
     try:
         # A savepoint: a refused insert undoes only itself, never the caller's earlier work.
         with db.session.begin_nested():
@@ -122,7 +125,7 @@ def submit_inspection(
     _score_by_current_document(inspection, norm_set)
     # The location's picture, in this transaction: also when the visit arrives after
     # later ones (a phone that synced late), it is remade from every visit in order.
-    location_state.refresh(db.session, [location.id])
+    location_state.refresh(db.session, [location.id], actor=inspector)
     # Answer with what the database keeps, as a resend will: PostgreSQL's JSONB
     # has no -0.0 and writes 1e2 as 100.
     db.session.refresh(inspection, ["answers", "results", "domain_scores"])

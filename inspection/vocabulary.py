@@ -15,10 +15,12 @@ from inspection.engine import (
     AMSTERDAM,
     BELOW_NORM,
     CRITICAL,
+    FINDING_STATES,
     INCOMPLETE,
     LOCATION_TYPES,
     MEETS_NORMS,
     NOT_INSPECTED,
+    SEVERITIES,
     STATUSES,
 )
 
@@ -29,6 +31,10 @@ __all__ = [
     "BELOW_STATUSES",
     "CRITICAL",
     "DRAW_ORDER",
+    "FINDING_READERS",
+    "FINDING_RECORD_STATES",
+    "FINDING_RESPONDERS",
+    "FINDING_STATES",
     "INCOMPLETE",
     "INSPECTION_READERS",
     "INSPECTION_STATUSES",
@@ -42,10 +48,12 @@ __all__ = [
     "ROLES",
     "REPORT_STATES",
     "ROLE_LABELS",
+    "SEVERITIES",
     "STATUS_LABELS",
     "STATUS_SHORT_LABELS",
     "SUBMITTERS",
     "TIME_ZONE",
+    "WITHDRAWN",
     "WORST_FIRST",
     "served",
 ]
@@ -127,6 +135,13 @@ ROLES = (INSPECTOR, MANAGER, COORDINATOR, VIEWER)
 # Who may send inspections (and their photos), and who may read them.
 SUBMITTERS = (INSPECTOR, COORDINATOR)
 INSPECTION_READERS = (INSPECTOR, MANAGER, COORDINATOR)
+# Findings: who reads them (viewers get counts only), and who answers them.
+FINDING_READERS = (INSPECTOR, MANAGER, COORDINATOR)
+FINDING_RESPONDERS = (MANAGER, COORDINATOR)
+# Besides the engine's open, resolved and lapsed: a finding that a rescoring showed was
+# none, kept because it had responses.
+WITHDRAWN = "withdrawn"
+FINDING_RECORD_STATES = (*FINDING_STATES, WITHDRAWN)
 ROLE_LABELS: dict[str, dict[str, str]] = {
     "nl": {
         INSPECTOR: "inspecteur",

@@ -39,11 +39,25 @@ def run_migrations_online() -> None:
     conf_args.setdefault("process_revision_directives", _skip_empty_revisions)
     conf_args.setdefault("compare_type", True)
     with target_db.engine.connect() as connection:
+        sqlite = connection.dialect.name == "sqlite"
         # SQLite can only change a table by copying it; batch mode does that.
-        conf_args.setdefault("render_as_batch", connection.dialect.name == "sqlite")
+        conf_args.setdefault("render_as_batch", sqlite)
+        if sqlite:
+            # The copy replaces the table by dropping it, which the foreign keys of other
+            # tables' rows refuse while they are enforced. Off for the migration (SQLite
+            # ignores this pragma inside a transaction, so before it), checked after it.
+            connection.exec_driver_sql("PRAGMA foreign_keys=OFF")
+            # Ends SQLAlchemy's implicit transaction, so that the migrations' own commits.
+            connection.commit()
         context.configure(connection=connection, target_metadata=target_metadata, **conf_args)
         with context.begin_transaction():
             context.run_migrations()
+        if sqlite:
+            broken = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+            connection.exec_driver_sql("PRAGMA foreign_keys=ON")
+            connection.commit()
+            if broken:
+                raise RuntimeError(f"The migration left rows without their parent: {broken[:5]}")
 
 
 if context.is_offline_mode():

@@ -22,6 +22,11 @@ class ErrorSchema(Schema):
     error = fields.Nested(ErrorDetailSchema, required=True)
 
 
+class NoBodySchema(Schema):
+    """The body of a move that takes none: absent, or ``{}``. Anything else is refused, so
+    that a client sending fields it believes mean something learns they do not."""
+
+
 class PageArgsSchema(Schema):
     page = fields.Integer(load_default=1, validate=validate.Range(min=1, max=100_000))
     per_page = fields.Integer(load_default=50, validate=validate.Range(min=1, max=500))

@@ -184,6 +184,12 @@ class LocationOutSchema(Schema):
         required=True,
         metadata={"description": "The latest visit, with its own score"},
     )
+    open_findings = fields.Integer(
+        required=True, metadata={"description": "Findings open at this location"}
+    )
+    overdue_findings = fields.Integer(
+        required=True, metadata={"description": "Of those, the ones past their deadline"}
+    )
 
 
 class PictureNormSchema(FailedNormSchema):

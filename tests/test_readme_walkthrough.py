@@ -116,6 +116,10 @@ def test_the_readme_walkthrough_prints_the_score_and_keeps_its_files_apart(serve
     ), run.stdout
     failures = [line for line in lines if re.match(r"  [A-Z]{3}-\d\d \w+ since \d{4}-", line)]
     assert any(line.startswith("  HYG-01 ") for line in failures), run.stdout
+    # The manager answers the open HYG-01 finding (201 with the answer); it stays open.
+    assert "201" in codes[2:], run.stdout
+    assert '"text": "Loodgieter besteld' in run.stdout or '"text":"Loodgieter besteld' in run.stdout
+    assert re.search(r"^HYG-01 \w+ since \d{4}-\d\d-\d\d deadline ", run.stderr, re.M), run.stderr
     # The files went to the walk-through's own temporary folder: the reader's is untouched.
     assert list(reader.iterdir()) == []
     listed = [line for line in lines if re.fullmatch(r"[\w.-]+\.(json|csv)", line)]

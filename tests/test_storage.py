@@ -48,6 +48,36 @@ def test_the_migrations_go_down_to_nothing_and_up_again(app, create_location):
     db.session.rollback()
 
 
+def test_an_upgrade_keeps_a_database_with_data_that_refers_to_its_locations(
+    app, create_location, create_user
+):
+    """Rows that refer to locations (a manager's scope) survive the migrations that rebuild
+    the locations table (SQLite copies a table to alter it, dropping the old one)."""
+    create_location(code="KEPT")
+    create_user("manager", locations=("KEPT",), username="beheerder-kept")
+    db.session.remove()
+
+    downgrade(revision="25d34bf87777")
+    upgrade()
+    db.engine.dispose()
+
+    assert stored_codes() == ["KEPT"]
+    scoped = (
+        db.session.execute(
+            text(
+                "SELECT l.code FROM user_locations AS ul"
+                " JOIN locations AS l ON l.id = ul.location_id"
+            )
+        )
+        .scalars()
+        .all()
+    )
+    assert scoped == ["KEPT"]
+    if db.engine.dialect.name == "sqlite":
+        with db.engine.connect() as connection:
+            assert connection.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
+
+
 def test_sqlite_runs_in_wal_mode_with_foreign_keys(app):
     if db.engine.dialect.name != "sqlite":
         pytest.skip("SQLite only")

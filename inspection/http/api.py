@@ -9,6 +9,7 @@ import flask_swagger_ui
 from flask import Flask, Response, jsonify, request, send_from_directory
 from flask_smorest import Api
 from werkzeug.exceptions import BadRequest, HTTPException
+from werkzeug.routing import IntegerConverter
 
 from inspection.http.bodies import check_request_body
 from inspection.http.errors import error_body, request_field_paths
@@ -17,6 +18,19 @@ from schemas.common import ErrorSchema
 
 API_PREFIX = "/api/v1"
 SWAGGER_ASSETS = os.path.join(os.path.dirname(flask_swagger_ui.__file__), "dist")
+
+
+# The largest id an INTEGER column holds on PostgreSQL; SQLite's are wider.
+LARGEST_ROW_ID = 2**31 - 1
+
+
+class RowIdConverter(IntegerConverter):
+    """``<int:...>`` in every route: an id beyond what a column holds is no such row (404),
+    where the database driver would otherwise fail on it (a 500)."""
+
+    def __init__(self, map: Any, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("max", LARGEST_ROW_ID)
+        super().__init__(map, *args, **kwargs)
 
 
 class InspectionApi(Api):
@@ -46,6 +60,8 @@ class InspectionApi(Api):
 
 
 def init_api(app: Flask) -> Api:
+    # Before any route is added: the pages' and OpenRosa's ids are bounded the same way.
+    app.url_map.converters["int"] = RowIdConverter
     app.config.update(
         API_TITLE="Inspections of children in asylum shelters",
         API_VERSION="v1",
@@ -74,6 +90,9 @@ def init_api(app: Flask) -> Api:
     api = InspectionApi(app, spec_kwargs={"extra_plugins": [ConventionsPlugin()]})
     register_components(api.spec)
     api.ma_plugin.converter.add_attribute_function(nullable_reference)
+    api.register_converter(
+        RowIdConverter, lambda _: {"type": "integer", "minimum": 0, "maximum": LARGEST_ROW_ID}
+    )
 
     @app.route(f"{API_PREFIX}/docs/assets/<path:filename>")
     def swagger_assets(filename: str) -> Response:
@@ -83,6 +102,7 @@ def init_api(app: Flask) -> Api:
         auth_routes,
         charts_routes,
         exports_routes,
+        findings_routes,
         inspections_routes,
         location_types_routes,
         locations_routes,
@@ -99,12 +119,14 @@ def init_api(app: Flask) -> Api:
         norm_sets_routes,
         inspections_routes,
         photos_routes,
+        findings_routes,
         charts_routes,
         exports_routes,
         reports_routes,
         users_routes,
     ):
         api.register_blueprint(module.blp)
+    api.register_blueprint(findings_routes.photos_blp)
 
     _configure_request_rules(app, api)
     return api

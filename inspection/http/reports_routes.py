@@ -32,7 +32,7 @@ from inspection.reports.workflow import (
     visible_report,
 )
 from inspection.vocabulary import COORDINATOR, MANAGER, SUBMITTERS, VIEWER
-from schemas.common import ErrorSchema
+from schemas.common import ErrorSchema, NoBodySchema
 from schemas.exports import BINARY, TEXT
 from schemas.reports import (
     AdoptSchema,
@@ -52,10 +52,11 @@ NOT_FOUND = "No such report in your scope"
 
 @blp.route("/inspections/<inspection_id>/report", methods=["POST"])
 @requires(blp, *SUBMITTERS)
+@blp.arguments(NoBodySchema, required=False)
 @blp.response(201, ReportOutSchema, description="The report, made now as a concept")
 @blp.alt_response(200, schema=ReportOutSchema, description="The visit's report already existed")
 @blp.alt_response(404, schema=ErrorSchema, description="No such inspection")
-def create_visit_report(inspection_id: str) -> Any:
+def create_visit_report(_: dict[str, Any], inspection_id: str) -> Any:
     """Write the report of a visit (its inspector or a coordinator); a second call finds it."""
     user = current_user()
     report, created = create_report(inspection_id, user)
@@ -89,10 +90,11 @@ def get_report(report_id: int) -> dict[str, Any]:
 
 @blp.route("/reports/<int:report_id>/send", methods=["POST"])
 @requires(blp, *SUBMITTERS)
+@blp.arguments(NoBodySchema, required=False)
 @blp.response(200, ReportOutSchema, description="In the hearing")
 @blp.alt_response(404, schema=ErrorSchema, description=NOT_FOUND)
 @blp.alt_response(409, schema=ErrorSchema, description=OUT_OF_ORDER)
-def send(report_id: int) -> dict[str, Any]:
+def send(_: dict[str, Any], report_id: int) -> dict[str, Any]:
     """concept -> hearing: the location's manager may react until ``reaction_due``."""
     user = current_user()
     return report_view(send_report(report_id, user), user)
@@ -127,10 +129,11 @@ def adopt(data: dict[str, Any], report_id: int) -> dict[str, Any]:
 
 @blp.route("/reports/<int:report_id>/publish", methods=["POST"])
 @requires(blp, COORDINATOR)
+@blp.arguments(NoBodySchema, required=False)
 @blp.response(200, ReportOutSchema, description="Published")
 @blp.alt_response(404, schema=ErrorSchema, description=NOT_FOUND)
 @blp.alt_response(409, schema=ErrorSchema, description=OUT_OF_ORDER)
-def publish(report_id: int) -> dict[str, Any]:
+def publish(_: dict[str, Any], report_id: int) -> dict[str, Any]:
     """adopted -> published: viewers can read it from now on."""
     user = current_user()
     return report_view(publish_report(report_id, user), user)

@@ -1,6 +1,7 @@
 """The SQLAlchemy models; importing this package registers every table on the metadata."""
 
 from inspection.models.audit import AuditEvent
+from inspection.models.finding import Finding, FindingPhoto, FindingResponse, finding_inspections
 from inspection.models.inspection import Inspection
 from inspection.models.location import Location
 from inspection.models.location_type import LocationType
@@ -17,6 +18,9 @@ __all__ = [
     "ApiToken",
     "AuditEvent",
     "FailedLogin",
+    "Finding",
+    "FindingPhoto",
+    "FindingResponse",
     "Inspection",
     "Location",
     "LocationType",
@@ -28,5 +32,6 @@ __all__ = [
     "Report",
     "ReportReaction",
     "User",
+    "finding_inspections",
     "user_locations",
 ]

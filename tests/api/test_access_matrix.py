@@ -34,6 +34,12 @@ PLACEHOLDERS = {
     "other_inspection": "inspection_id",
     "own_photo": "photo_id",
     "other_photo": "photo_id",
+    "own_finding": "finding_id",
+    "other_finding": "finding_id",
+    "own_response": "response_id",
+    "other_response": "response_id",
+    "own_evidence": "photo_id",
+    "other_evidence": "photo_id",
     "catalogue": "catalogue",
     "version": "version",
     "type": "location_type",
@@ -178,6 +184,44 @@ ACCESS: list[tuple[str, str, str | None, int]] = [
     ("GET", "/inspections/{other_inspection}/photos/{other_photo}", MGR, 404),
     ("GET", "/inspections/{other_inspection}/photos/{other_photo}", COORD, 200),
     ("GET", "/inspections/{other_inspection}/photos/{other_photo}", VIEW, 403),
+    # --- findings: read by all but viewers, answered by the manager or a coordinator ---
+    ("GET", "/findings", ANON, 401),
+    ("GET", "/findings", INSP, 200),
+    ("GET", "/findings", MGR, 200),
+    ("GET", "/findings", COORD, 200),
+    ("GET", "/findings", VIEW, 403),
+    ("GET", "/findings/{own_finding}", ANON, 401),
+    ("GET", "/findings/{own_finding}", INSP, 200),
+    ("GET", "/findings/{own_finding}", MGR, 200),
+    ("GET", "/findings/{own_finding}", COORD, 200),
+    ("GET", "/findings/{own_finding}", VIEW, 403),
+    ("GET", "/findings/{other_finding}", INSP, 200),
+    ("GET", "/findings/{other_finding}", MGR, 404),
+    ("GET", "/findings/{other_finding}", VIEW, 403),
+    ("POST", "/findings/{own_finding}/responses", ANON, 401),
+    ("POST", "/findings/{own_finding}/responses", INSP, 403),
+    ("POST", "/findings/{own_finding}/responses", MGR, 201),
+    ("POST", "/findings/{own_finding}/responses", COORD, 201),
+    ("POST", "/findings/{own_finding}/responses", VIEW, 403),
+    ("POST", "/findings/{other_finding}/responses", MGR, 404),
+    ("POST", "/findings/{other_finding}/responses", COORD, 201),
+    ("POST", "/findings/{own_finding}/responses/{own_response}/photos", ANON, 401),
+    ("POST", "/findings/{own_finding}/responses/{own_response}/photos", INSP, 403),
+    ("POST", "/findings/{own_finding}/responses/{own_response}/photos", MGR, 201),
+    ("POST", "/findings/{own_finding}/responses/{own_response}/photos", COORD, 201),
+    ("POST", "/findings/{own_finding}/responses/{own_response}/photos", VIEW, 403),
+    ("POST", "/findings/{other_finding}/responses/{other_response}/photos", MGR, 404),
+    ("GET", "/findings/{own_finding}/responses/{own_response}/photos/{own_evidence}", ANON, 401),
+    ("GET", "/findings/{own_finding}/responses/{own_response}/photos/{own_evidence}", INSP, 200),
+    ("GET", "/findings/{own_finding}/responses/{own_response}/photos/{own_evidence}", MGR, 200),
+    ("GET", "/findings/{own_finding}/responses/{own_response}/photos/{own_evidence}", COORD, 200),
+    ("GET", "/findings/{own_finding}/responses/{own_response}/photos/{own_evidence}", VIEW, 403),
+    (
+        "GET",
+        "/findings/{other_finding}/responses/{other_response}/photos/{other_evidence}",
+        MGR,
+        404,
+    ),
     # --- user accounts (coordinators only) --------------------------------------------
     ("GET", "/users", ANON, 401),
     ("GET", "/users", INSP, 403),
@@ -312,7 +356,11 @@ def new_norm_set_version() -> dict[str, Any]:
 
 @pytest.fixture
 def world(client, norm_set, create_location, create_user, login, make_submission):
-    """OWN (the manager's) and OTHER, each with an inspection and a photo; one user per role."""
+    """OWN (the manager's) and OTHER, each with an inspection and a photo; one user per role.
+
+    The inspections fail HYG-01 (too few toilets): each location has a
+    finding, with a coordinator's response and a photo as its evidence.
+    """
     create_location(code="OWN", name="Eigen locatie", municipality="Westerwolde")
     create_location(
         code="OTHER", name="Andere locatie", municipality="Zwolle", province="Overijssel"
@@ -325,8 +373,10 @@ def world(client, norm_set, create_location, create_user, login, make_submission
     }
     inspector = login(users["inspector"].username)
     ids: dict[str, str] = {}
+    coordinator = login(users["coordinator"].username)
     for key, code in (("own", "OWN"), ("other", "OTHER")):
         body = make_submission(location=code)
+        body["answers"]["toilets_working"] = 15
         response = client.post(f"{API}/inspections", json=body, headers=inspector)
         assert response.status_code == 201, response.get_json()
         ids[f"{key}_inspection"] = body["id"]
@@ -338,6 +388,21 @@ def world(client, norm_set, create_location, create_user, login, make_submission
         )
         assert photo.status_code == 201, photo.get_json()
         ids[f"{key}_photo"] = photo.get_json()["id"]
+        findings = client.get(f"{API}/findings?location={code}", headers=coordinator).get_json()
+        ids[f"{key}_finding"] = finding = findings["items"][0]["id"]
+        answer = client.post(
+            f"{API}/findings/{finding}/responses", json={"text": "Besteld"}, headers=coordinator
+        )
+        assert answer.status_code == 201, answer.get_json()
+        ids[f"{key}_response"] = answer.get_json()["id"]
+        evidence = client.post(
+            f"{API}/findings/{finding}/responses/{ids[f'{key}_response']}/photos",
+            data={"photo": (io.BytesIO(png_bytes()), "photo.png", "image/png")},
+            headers=coordinator,
+            content_type="multipart/form-data",
+        )
+        assert evidence.status_code == 201, evidence.get_json()
+        ids[f"{key}_evidence"] = evidence.get_json()["id"]
     return {"users": users, "ids": ids}
 
 
@@ -385,6 +450,8 @@ def request_kwargs(method: str, template: str, role: str | None, world, make_sub
         }
     if (method, template) == ("POST", "/norm-sets"):
         return {"json": new_norm_set_version()}
+    if method == "POST" and template.endswith("/responses"):
+        return {"json": {"text": "De toiletten zijn gerepareerd", "planned_date": "2026-12-01"}}
     if (method, template) == ("POST", "/inspections"):
         return {"json": make_submission(location="OWN", id=str(uuid.uuid4()))}
     if method == "POST" and template.endswith("/photos"):

@@ -32,6 +32,7 @@ CLIENT_CONFIG = {
             "image/png",
             "image/jpeg",
             "image/svg+xml",
+            "application/pdf",
         )
     },
 }
