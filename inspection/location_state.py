@@ -6,7 +6,7 @@ write that changes a location's visits calls it before its commit: a
 submission (also one observed before visits already stored: a late phone),
 a rescoring. The findings of those locations follow them
 (``inspection.findings.refresh_findings``). The stored state is therefore
-always what the visits, taken in ``observed_at`` order, give (NORMS.md, "The
+always what the visits, taken in ``observed_at`` order, give (``docs/norms.md``, "The
 current picture of a location"), whatever order they arrived in.
 
 The picture of a day depends on the day too (outcomes go stale, another

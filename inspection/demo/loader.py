@@ -23,6 +23,7 @@ from inspection.demo.answers import (
     quality_trajectory,
     visit_schedule,
 )
+from inspection.demo.responses import respond_to_findings
 from inspection.engine import NormSetDocument
 from inspection.locations import import_locations
 from inspection.models import Location, User
@@ -45,6 +46,14 @@ DEMO_USERS = {
 DEMO_MANAGER_LOCATIONS = ("TER-APEL", "AMSTERDAM-BOOT", "ZWOLLE-SPORTHAL")
 # Colleagues of the demo inspector; their passwords are random and never shown.
 DEMO_COLLEAGUES = ("inspecteur-noord", "inspecteur-oost", "inspecteur-zuid", "inspecteur-west")
+
+# Managers of other locations, with random passwords too.
+DEMO_COLLEAGUE_MANAGERS = {
+    "beheerder-noord": ("LEEK", "ASSEN-EXPO", "MUSSELKANAAL"),
+    "beheerder-midden": ("HARSKAMP", "ALMERE-AMV", "UTRECHT-HOTEL"),
+    "beheerder-zuid": ("EINDHOVEN", "BERGEN-OP-ZOOM", "BUDEL"),
+    "beheerder-west": ("DEN-HAAG", "ROTTERDAM", "DEN-HAAG-GEMEENTE"),
+}
 
 # Locations that closed: visits end on the day they closed (dates as reported).
 CLOSED_ON = {
@@ -106,6 +115,8 @@ def load_demo(seed: int = 2023, months: int = 18, today: date | None = None) -> 
             if first > last:
                 continue
         visits.location(location, first, last)
+    managers = [users["beheerder"], *_create_colleague_managers()]
+    respond_to_findings(rng, managers, visits.now)
     return DemoReport(
         locations=report.created + report.updated,
         inspections=visits.count,
@@ -254,6 +265,14 @@ def _next_working_day(day: date) -> date:
     while day.weekday() >= 5:
         day += timedelta(days=1)
     return day
+
+
+def _create_colleague_managers() -> list[User]:
+    """Managers of other locations, who answer their findings too; nobody logs in as them."""
+    return [
+        create_user(name, secrets.token_urlsafe(24), "manager", codes)
+        for name, codes in DEMO_COLLEAGUE_MANAGERS.items()
+    ]
 
 
 def _create_colleagues(rng: random.Random) -> list[User]:

@@ -148,3 +148,26 @@ def test_visits_are_scored_by_the_version_in_force_on_their_dutch_date(demo):
             day = visit.observed_at.astimezone(AMSTERDAM).date()
             expected = "2026.1" if day >= date(2026, 6, 12) else "2023.1"
             assert visit.norm_set.version == expected
+
+
+def test_managers_answer_findings_and_some_are_resolved_and_some_overdue(demo_findings):
+    findings = demo_findings
+    answered = [f for f in findings if f.responses]
+    assert len(answered) >= 10
+    for finding in answered:
+        for response in finding.responses:
+            assert response.author.role == "manager"
+            assert finding.location in response.author.locations
+            assert response.created_at >= finding.opened_at
+            if finding.closed_at is not None:
+                assert response.created_at <= finding.closed_at
+    states = {f.state for f in findings}
+    assert {"open", "resolved"} <= states
+    assert any(f.state == "open" and f.deadline < TODAY for f in findings)
+
+
+@pytest.fixture(scope="module")
+def demo_findings(demo):
+    from inspection.models import Finding
+
+    return db.session.scalars(db.select(Finding)).all()
