@@ -11,6 +11,8 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Iterable
 
+from sqlalchemy.exc import OperationalError
+
 from inspection.db import db
 
 
@@ -52,8 +54,13 @@ def hold_locations(location_ids: Iterable[int] | None = None) -> None:
         hold_exclusively(f"location-state:{bucket}")
 
 
-def begin_writing() -> None:
+def begin_writing(attempts: int = 1) -> None:
     """Make this transaction a writer now, on SQLite: take the database's write lock.
+
+    Each attempt waits up to SQLite's ``busy_timeout``. SQLite's waiting is not
+    fair: a steady stream of short writers (phones sending) can keep taking the
+    lock before a long one (a rescoring) gets it, so the latter asks for more
+    ``attempts``; a request answering a phone keeps one.
 
     SQLite lets one transaction write at a time. Taking the lock before
     reading (``BEGIN IMMEDIATE``) means the reads see every transaction
@@ -67,8 +74,15 @@ def begin_writing() -> None:
     # pysqlite starts a transaction only at the first write: none yet means no
     # write lock yet. The connection's own method skips the session's autoflush,
     # which would start that transaction first.
-    if not connection.connection.driver_connection.in_transaction:
-        connection.exec_driver_sql("BEGIN IMMEDIATE")
+    if connection.connection.driver_connection.in_transaction:
+        return
+    for attempt in range(1, attempts + 1):
+        try:
+            connection.exec_driver_sql("BEGIN IMMEDIATE")
+            return
+        except OperationalError as exc:
+            if attempt == attempts or "locked" not in str(exc.orig):
+                raise
 
 
 def _key(name: str) -> int:

@@ -31,6 +31,10 @@ class RescoreReport:
     changed: int
 
 
+# SQLite: how many times a rescoring waits its busy_timeout (10 s) for the write lock.
+WRITE_LOCK_ATTEMPTS = 6
+
+
 def correct_norm_set(norm_set: NormSet, document: dict[str, Any], actor: User | None) -> None:
     """Replace a version's document by a corrected one (an erratum).
 
@@ -52,6 +56,9 @@ def correct_norm_set(norm_set: NormSet, document: dict[str, Any], actor: User | 
                 ]
             },
         )
+    # The rescoring that follows holds SQLite's write lock from its start; take it before
+    # this first write, with the same patience.
+    begin_writing(attempts=WRITE_LOCK_ATTEMPTS)
     stored = json_ready(document)
     previous = norm_set.document_sha256
     norm_set.document = stored
@@ -84,8 +91,9 @@ def rescore(catalogue: str, version: str, actor: User | None = None) -> RescoreR
     norm_set = get_norm_set(catalogue, version)
     if norm_set is None:
         raise NotFound(f"No norm set {catalogue} {version}")
-    # SQLite: rows are read while batches are written, so hold the write lock from the start.
-    begin_writing()
+    # SQLite: rows are read while batches are written, so hold the write lock from the start,
+    # waiting up to a minute for it while phones keep sending.
+    begin_writing(attempts=WRITE_LOCK_ATTEMPTS)
     run = _Run(compiled(norm_set), norm_set.document_sha256, f"{catalogue}/{version}", actor)
     run.rescore(_stored(norm_set.id))
     # Submissions in flight hold their location's lock and then a share lock on the norm

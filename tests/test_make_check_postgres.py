@@ -24,9 +24,11 @@ def closed_port() -> int:
 
 
 def check_postgres(url: str) -> subprocess.CompletedProcess[str]:
+    # As a user's own make, also when the tests run under `make test` (no make[1] prefix).
+    env = {k: v for k, v in os.environ.items() if k not in ("MAKELEVEL", "MAKEFLAGS", "MFLAGS")}
     return subprocess.run(
         [*MAKE, "check-postgres", f"TEST_POSTGRES_URL={url}"],
-        cwd=ROOT, capture_output=True, text=True, timeout=60,
+        cwd=ROOT, capture_output=True, text=True, timeout=60, env=env,
     )  # fmt: skip
 
 
