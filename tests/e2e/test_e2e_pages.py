@@ -588,7 +588,15 @@ def test_a_location_name_is_shown_as_text_on_the_map(new_context, world, create_
     page.select_option("#map-province", "Noord-Brabant")
     expect(page.locator("path.status-marker")).to_have_count(1)
 
-    # Hovered again while a zoom of the map may still be moving the marker.
+    # The province filter zooms the map: hover once the marker has stopped moving.
+    marker = page.locator("path.status-marker")
+    box = None
+    for _ in range(40):
+        now = marker.bounding_box()
+        if now is not None and now == box:
+            break
+        box = now
+        page.wait_for_timeout(250)
     tooltip = page.locator(".leaflet-tooltip")
     for _ in range(5):
         page.mouse.move(0, 0)
