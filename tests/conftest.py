@@ -103,6 +103,28 @@ def app(database_url: str, tmp_path: Path) -> Iterator[Flask]:
 
 
 @pytest.fixture
+def another_app(database_url: str) -> Iterator[Callable[..., Flask]]:
+    """Make further apps on this test's database: another worker, or other settings.
+
+    Their pooled connections are closed after the test; left to the garbage collector
+    they would warn (an error under ``filterwarnings``) in whichever test runs then.
+    """
+    made: list[Flask] = []
+
+    def make(**settings: Any) -> Flask:
+        made.append(
+            create_app({"SQLALCHEMY_DATABASE_URI": database_url, "TESTING": True, **settings})
+        )
+        return made[-1]
+
+    yield make
+    for other in made:
+        with other.app_context():
+            db.session.remove()
+            db.engine.dispose()
+
+
+@pytest.fixture
 def cli(app: Flask):
     return app.test_cli_runner()
 

@@ -9,7 +9,6 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy import event
 
-from app import create_app
 from inspection.db import db
 from inspection.errors import Conflict, ValidationFailed
 from inspection.locations import create_location as add_location
@@ -190,7 +189,7 @@ def test_a_late_submission_is_scored_by_the_norms_of_its_visit_day(
 
 
 def test_a_duplicate_stored_in_parallel_leaves_the_callers_earlier_work(
-    database_url, norm_set, ter_apel, inspector, passing_answers
+    another_app, norm_set, ter_apel, inspector, passing_answers
 ):
     """Another worker stores the same submission between our check and our insert.
 
@@ -202,7 +201,7 @@ def test_a_duplicate_stored_in_parallel_leaves_the_callers_earlier_work(
     submission = Submission(
         id=str(uuid.uuid4()), location="TER-APEL", observed_at=VISIT, answers=passing_answers
     )
-    other_worker = create_app({"SQLALCHEMY_DATABASE_URI": database_url, "TESTING": True})
+    other_worker = another_app()
     engine = db.engine
     stored_in_parallel = []
 
@@ -216,7 +215,6 @@ def test_a_duplicate_stored_in_parallel_leaves_the_callers_earlier_work(
             submit_inspection(submission, db.session.get(User, inspector.id))
             db.session.commit()
             db.session.remove()
-            db.engine.dispose()
 
     add_location(
         {

@@ -178,15 +178,8 @@ def test_cors_is_off_by_default(client, places, headers_for):
 
 
 @pytest.fixture
-def cors_client(database_url):
-    app = create_app(
-        {
-            "SQLALCHEMY_DATABASE_URI": database_url,
-            "TESTING": True,
-            "CORS_ORIGINS": f"{DASHBOARD}, http://localhost:8080",
-        }
-    )
-    return app.test_client()
+def cors_client(another_app):
+    return another_app(CORS_ORIGINS=f"{DASHBOARD}, http://localhost:8080").test_client()
 
 
 def test_cors_lets_the_configured_origins_call_the_api(cors_client):

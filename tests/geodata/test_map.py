@@ -10,7 +10,6 @@ from geo_helpers import API, CRITICAL, MAP_URL, SECRET, municipality_boundaries,
 from PIL import Image
 from sqlalchemy import event
 
-from app import create_app
 from geodata.colours import STATUS_COLOURS, WATER_COLOUR
 from geodata.maps import share_colourmap
 from inspection.db import db
@@ -107,10 +106,10 @@ def test_an_unchanged_map_is_304(client, world):
     assert other_size.status_code == 200
 
 
-def test_a_known_map_is_304_before_anything_is_drawn(client, world, database_url):
+def test_a_known_map_is_304_before_anything_is_drawn(client, world, another_app):
     """Another worker, with nothing cached, answers the ETag without reading the picture."""
     first = client.get(MAP_URL, query_string={"size": "phone"}, headers=world["viewer"])
-    other_worker = create_app({"SQLALCHEMY_DATABASE_URI": database_url, "TESTING": True})
+    other_worker = another_app()
     statements: list[str] = []
 
     def record(conn, cursor, statement, parameters, context, executemany) -> None:
@@ -123,8 +122,6 @@ def test_a_known_map_is_304_before_anything_is_drawn(client, world, database_url
             headers={**world["viewer"], "If-None-Match": first.headers["ETag"]},
         )  # fmt: skip
         event.remove(db.engine, "before_cursor_execute", record)
-        db.session.remove()
-        db.engine.dispose()
 
     assert again.status_code == 304
     assert again.headers["ETag"] == first.headers["ETag"]

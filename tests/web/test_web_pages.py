@@ -8,7 +8,6 @@ from html.parser import HTMLParser
 import pytest
 from markupsafe import escape
 
-from app import create_app
 from geodata.colours import STATUS_COLOURS
 from inspection.db import db
 from inspection.location_types import add_location_type, location_types
@@ -176,14 +175,10 @@ def test_without_a_tile_url_the_map_has_no_tiles_and_no_other_image_host(client)
     assert "http" not in policy(client.get("/map").headers["Content-Security-Policy"])["img-src"]
 
 
-def test_a_tile_url_adds_its_host_to_the_image_sources(database_url):
-    app = create_app(
-        {
-            "SQLALCHEMY_DATABASE_URI": database_url,
-            "TESTING": True,
-            "MAP_TILE_URL": "https://{s}.tile.example.org/{z}/{x}/{y}.png",
-            "MAP_TILE_ATTRIBUTION": "© Example & co",
-        }
+def test_a_tile_url_adds_its_host_to_the_image_sources(another_app):
+    app = another_app(
+        MAP_TILE_URL="https://{s}.tile.example.org/{z}/{x}/{y}.png",
+        MAP_TILE_ATTRIBUTION="© Example & co",
     )
     response = app.test_client().get("/map")
 
