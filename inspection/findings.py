@@ -54,6 +54,7 @@ from inspection.models import (
 from inspection.norm_sets import compiled
 from inspection.photos import clean_upload
 from inspection.scope import location_clause, visible_location
+from inspection.visit_letters import LETTERS, NormCodes, letter_visits
 from inspection.vocabulary import WITHDRAWN
 
 # Locations refreshed per round of queries when many change at once (a rescoring).
@@ -97,33 +98,35 @@ def refresh_findings(location_ids: Iterable[int], actor: User | None = None) -> 
 def _visits(
     location_ids: Sequence[int], documents: dict[int, dict[str, dict[str, int]]]
 ) -> dict[int, list[Visit]]:
-    rows = db.session.execute(
-        select(
-            Inspection.location_id,
-            Inspection.id,
-            Inspection.observed_at,
-            Inspection.norm_set_id,
-            Inspection.results,
-        ).where(Inspection.location_id.in_(location_ids))
-    )
+    """The visits of these locations with their assessments, read from the outcome letters."""
+    codes = NormCodes(db.session)
+    # Visits often share their outcomes: one mapping per norm set and letters.
+    shared: dict[tuple[int, str], dict[str, Assessment]] = {}
     visits: dict[int, list[Visit]] = defaultdict(list)
-    for location_id, inspection_id, observed_at, norm_set_id, results in rows:
-        days = documents.get(norm_set_id)
-        if days is None:
-            days = documents[norm_set_id] = _follow_up_days(
-                compiled(db.session.get(NormSet, norm_set_id))
-            )
-        outcomes = {
-            r["norm"]: Assessment(
-                r["outcome"],
-                r["severity"] if r["outcome"] == FAIL else None,
-                days.get(r["norm"], {}),
-            )
-            for r in results
-            if r["outcome"] in _ASSESSED
-        }
-        visits[location_id].append(Visit(inspection_id, observed_at, outcomes))
+    for location_id, listed in letter_visits(db.session, location_ids).items():
+        for visit, _ in listed:
+            key = (visit.norm_set_id, visit.letters)
+            outcomes = shared.get(key)
+            if outcomes is None:
+                days = documents.get(visit.norm_set_id)
+                if days is None:
+                    days = documents[visit.norm_set_id] = _follow_up_days(
+                        compiled(db.session.get(NormSet, visit.norm_set_id))
+                    )
+                outcomes = shared[key] = _assessments(codes(visit.norm_set_id), visit.letters, days)
+            visits[location_id].append(Visit(visit.id, visit.observed_at, outcomes))
     return visits
+
+
+def _assessments(
+    codes: Sequence[str], letters: str, days: dict[str, dict[str, int]]
+) -> dict[str, Assessment]:
+    outcomes = {}
+    for code, letter in zip(codes, letters, strict=True):
+        outcome, severity = LETTERS[letter]
+        if outcome in _ASSESSED:
+            outcomes[code] = Assessment(outcome, severity, days.get(code, {}))
+    return outcomes
 
 
 def _follow_up_days(document: NormSetDocument) -> dict[str, dict[str, int]]:

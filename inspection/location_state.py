@@ -16,14 +16,13 @@ for any day from the per-norm rows, which do not depend on it.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-import orjson
 from flask import current_app
-from sqlalchemy import Text, cast, delete, insert, select
+from sqlalchemy import delete, insert, select
 from sqlalchemy.orm import Session
 
 from inspection.engine import (
@@ -45,6 +44,7 @@ from inspection.models import (
     User,
 )
 from inspection.norm_sets import compiled, norm_set_on, versions
+from inspection.visit_letters import LatestOutcomes, NormCodes, letter_visits, results_of
 from inspection.vocabulary import AMSTERDAM
 
 # Locations remade per round of queries: bounds the visits held in memory at once.
@@ -92,9 +92,9 @@ def _remake_pictures(session: Session, ids: list[int]) -> None:
         )
         norm_rows: list[dict[str, Any]] = []
         picture_rows_: list[dict[str, Any]] = []
-        for location_id, visits in _visits(session, chunk):
+        for location_id, visits, tracks in _tracks(session, chunk):
             norms, picture = state_rows(
-                location_id, types[location_id], visits, document, norm_set.id, day
+                location_id, types[location_id], visits, document, norm_set.id, day, tracks
             )
             norm_rows.extend(norms)
             if picture is not None:
@@ -139,26 +139,25 @@ class StoredVisit:
     children_present: int | None
 
 
-def _visits(session: Session, location_ids: list[int]) -> Iterator[tuple[int, list[StoredVisit]]]:
-    """Each location's visits in picture order (locations without any included, empty)."""
-    rows = session.execute(
-        select(
-            Inspection.location_id,
-            Inspection.id,
-            Inspection.observed_at,
-            cast(Inspection.results, Text),
-            Inspection.answers["children_present"].as_float(),
-        )
-        .where(Inspection.location_id.in_(location_ids))
-        .order_by(Inspection.location_id, Inspection.observed_at, Inspection.id)
-    )
-    by_location: dict[int, list[StoredVisit]] = {location_id: [] for location_id in location_ids}
-    for location_id, key, observed_at, results, children in rows:
-        children = int(children) if children is not None else None
-        by_location[location_id].append(
-            StoredVisit(key, observed_at, orjson.loads(results), children)
-        )
-    yield from by_location.items()
+def _tracks(
+    session: Session, location_ids: list[int]
+) -> Iterator[tuple[int, list[StoredVisit], dict[str, NormTrack]]]:
+    """Each location's visits in picture order and its tracks, made from the outcome letters.
+
+    Only the results of the visits that established a norm's outcome are read
+    (``visit_letters``): after a rescoring that changed every visit, a few per
+    location rather than all of them.
+    """
+    codes = NormCodes(session)
+    stored = letter_visits(session, location_ids, Inspection.answers["children_present"].as_float())
+    latest = {i: LatestOutcomes([v for v, _ in stored.get(i, [])], codes) for i in location_ids}
+    results = dict(results_of(session, set().union(*(o.needed for o in latest.values()))))
+    for location_id in location_ids:
+        visits = [
+            StoredVisit(v.id, v.observed_at, (), int(c) if c is not None else None)
+            for v, (c,) in stored.get(location_id, [])
+        ]
+        yield location_id, visits, latest[location_id].tracks(results)
 
 
 def state_rows(
@@ -168,13 +167,16 @@ def state_rows(
     document: NormSetDocument,
     norm_set_id: int,
     day: date,
+    tracks: Mapping[str, NormTrack] | None = None,
 ) -> tuple[list[dict[str, Any]], dict[str, Any] | None]:
     """The rows of ``location_norms`` and ``location_pictures`` for one location.
 
     ``visits`` in picture order (observed_at, then id); the picture row is
-    None without visits.
+    None without visits. ``tracks``, when the caller made them already, are
+    those of ``engine.track_norms(visits)``; the visits' results are not read then.
     """
-    tracks = track_norms(visits)
+    if tracks is None:
+        tracks = track_norms(visits)
     norms = [
         {
             "location_id": location_id,
