@@ -68,6 +68,8 @@ def _configure_settings(app: Flask, config: dict[str, Any]) -> None:
         SERVICE_AREA=NETHERLANDS,
         # What a 503 during a database outage asks clients to wait before trying again.
         DATABASE_RETRY_AFTER_SECONDS=30,
+        # Processes that score batches during a rescoring; None: one per CPU (1: no others).
+        RESCORE_PROCESSES=None,
     )
     if os.environ.get("DATABASE_URL"):
         app.config["SQLALCHEMY_DATABASE_URI"] = os.environ["DATABASE_URL"]
@@ -79,6 +81,10 @@ def _configure_settings(app: Flask, config: dict[str, Any]) -> None:
         )
     if os.environ.get("TRUSTED_PROXIES"):
         app.config["TRUSTED_PROXIES"] = _count("TRUSTED_PROXIES", os.environ["TRUSTED_PROXIES"])
+    if os.environ.get("RESCORE_PROCESSES"):
+        app.config["RESCORE_PROCESSES"] = _count(
+            "RESCORE_PROCESSES", os.environ["RESCORE_PROCESSES"]
+        )
     app.config.update(config)
 
 

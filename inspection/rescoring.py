@@ -2,27 +2,30 @@
 
 from __future__ import annotations
 
+import multiprocessing
+import os
+from collections import deque
+from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
 from typing import Any
 
-import orjson
-from sqlalchemy import ColumnElement, Result, Text, cast, select, update
+from flask import current_app
+from sqlalchemy import ColumnElement, Result, Text, cast, select
 
 from inspection import audit, location_state
 from inspection.db import db
-from inspection.engine import (
-    NormSetDocument,
-    NormSetError,
-    outcome_letters,
-    parse_norm_set,
-    score_answers,
-)
+from inspection.engine import NormSetError, parse_norm_set
 from inspection.errors import NotFound, ValidationFailed
 from inspection.locks import begin_writing, hold_locations
 from inspection.models import Inspection, Location, NormSet, User
+from inspection.models.location_type import location_type_codes
 from inspection.norm_sets import compiled, document_digest, get_norm_set, json_ready
+from inspection.rescore_batches import Batch, Scorer, StoredRow, score_in_worker
+from inspection.rescore_batches import start as start_worker
 
 BATCH = 1000
+# Batches handed to each worker process ahead of the one being written.
+AHEAD = 2
 
 
 @dataclass(frozen=True)
@@ -73,13 +76,17 @@ def correct_norm_set(norm_set: NormSet, document: dict[str, Any], actor: User | 
     )
 
 
-def rescore(catalogue: str, version: str, actor: User | None = None) -> RescoreReport:
+def rescore(
+    catalogue: str, version: str, actor: User | None = None, processes: int | None = None
+) -> RescoreReport:
     """Score every stored inspection of a norm set version again.
 
     Each inspection whose verdict changes gets an audit event with its previous
     and its new score, so no earlier verdict is lost. Rows are streamed and
     written back in batches, without loading ORM objects: a version can hold
-    hundreds of thousands of inspections.
+    hundreds of thousands of inspections. Batches are scored in ``processes``
+    worker processes (``RESCORE_PROCESSES``, by default one per CPU) while this
+    one reads and writes; with one, or a single batch, all happens here.
 
     Submissions keep arriving meanwhile, scored by the document committed
     when they read it. A last pass, with the norm set row locked for update,
@@ -94,19 +101,24 @@ def rescore(catalogue: str, version: str, actor: User | None = None) -> RescoreR
     # SQLite: rows are read while batches are written, so hold the write lock from the start,
     # waiting up to a minute for it while phones keep sending.
     begin_writing(attempts=WRITE_LOCK_ATTEMPTS)
-    run = _Run(compiled(norm_set), norm_set.document_sha256, f"{catalogue}/{version}", actor)
-    run.rescore(_stored(norm_set.id))
-    # Submissions in flight hold their location's lock and then a share lock on the norm
-    # set: waiting for the former first, the update lock on the latter is never starved.
-    hold_locations()
-    db.session.execute(select(NormSet.id).where(NormSet.id == norm_set.id).with_for_update())
-    run.rescore(_stored(norm_set.id, Inspection.norm_set_sha256 != norm_set.document_sha256))
+    if processes is None:
+        processes = current_app.config.get("RESCORE_PROCESSES") or os.cpu_count() or 1
+    label = f"{catalogue}/{version}"
+    scorer = Scorer(compiled(norm_set), norm_set.document_sha256, label)
+    start = (norm_set.document, location_type_codes(), norm_set.document_sha256, label)
+    with _Run(scorer, start, processes, actor) as run:
+        run.rescore(_stored(norm_set.id))
+        # Submissions in flight hold their location's lock and then a share lock on the norm
+        # set: waiting for the former first, the update lock on the latter is never starved.
+        hold_locations()
+        db.session.execute(select(NormSet.id).where(NormSet.id == norm_set.id).with_for_update())
+        run.rescore(_stored(norm_set.id, Inspection.norm_set_sha256 != norm_set.document_sha256))
     # The pictures of the locations whose visits changed, as if those visits had come in so.
     location_state.refresh(db.session, run.locations, actor=actor)
     audit.record(
         "norm_set.rescored",
         "norm_set",
-        f"{catalogue}/{version}",
+        label,
         actor,
         rescored=run.rescored,
         changed=run.changed,
@@ -115,24 +127,25 @@ def rescore(catalogue: str, version: str, actor: User | None = None) -> RescoreR
 
 
 def _stored(norm_set_id: int, *where: ColumnElement[bool]) -> Result[Any]:
-    """The stored inspections of a version, streamed.
+    """The stored inspections of a version, streamed (``StoredRow``).
 
-    The stored results and domain scores come as text: when the new score
-    serialises to the same text (the usual case on SQLite, which keeps the
-    text as written), the row is unchanged and nothing is decoded or written.
+    The answers, stored results and domain scores come as text: they are
+    decoded where the batch is scored, and when the new score serialises to
+    the same text (the usual case on SQLite, which keeps the text as
+    written), not at all.
     """
     return db.session.execute(
         select(
             Inspection.id,
             Inspection.location_id,
-            Inspection.answers,
+            cast(Inspection.answers, Text),
             Location.type,
             Inspection.overall,
             Inspection.coverage,
             Inspection.status,
             Inspection.norm_set_sha256,
-            cast(Inspection.domain_scores, Text).label("domains_text"),
-            cast(Inspection.results, Text).label("results_text"),
+            cast(Inspection.domain_scores, Text),
+            cast(Inspection.results, Text),
         )
         .join(Location, Inspection.location_id == Location.id)
         .where(Inspection.norm_set_id == norm_set_id, *where)
@@ -142,103 +155,112 @@ def _stored(norm_set_id: int, *where: ColumnElement[bool]) -> Result[Any]:
 
 
 class _Run:
-    """One rescoring: the document, the counts, and the batches not yet written."""
+    """One rescoring: the scorer, its worker processes, the counts, and the writes.
+
+    The worker processes start with the second batch (a small version is
+    scored here, without their start-up cost); at most ``AHEAD`` batches per
+    process are out at a time, so memory stays bounded.
+    """
 
     def __init__(
-        self, document: NormSetDocument, digest: str, label: str, actor: User | None
+        self, scorer: Scorer, start: tuple[Any, ...], processes: int, actor: User | None
     ) -> None:
-        self.document = document
-        self.digest = digest
-        self.label = label
+        self.scorer = scorer
+        self.start = start
+        self.processes = processes
         self.actor = actor
+        self.pool: ProcessPoolExecutor | None = None
         self.rescored = self.changed = 0
-        self.updates: list[dict[str, Any]] = []
-        # Rows whose score stays as it is but that now record the current document.
-        self.digest_only: list[dict[str, Any]] = []
-        self.events: list[tuple[str, dict[str, Any]]] = []
         # Locations with a visit whose results changed: their pictures are remade.
         self.locations: set[int] = set()
+        self.write = _Writes(self.scorer.digest)
+
+    def __enter__(self) -> _Run:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self.pool is not None:
+            self.pool.shutdown(cancel_futures=True)
 
     def rescore(self, stored: Result[Any]) -> None:
-        for row in stored:
-            self.rescored += 1
-            self._rescore_row(row)
-            if len(self.updates) + len(self.digest_only) >= BATCH:
-                self._write()
-        self._write()
+        pending: deque[Future[Batch]] = deque()
+        for rows in stored.partitions():
+            batch = [StoredRow(*row) for row in rows]
+            self.rescored += len(batch)
+            pool = self._pool() if len(batch) == BATCH or pending else None
+            if pool is None:
+                self._written(self.scorer.score(batch))
+                continue
+            pending.append(pool.submit(score_in_worker, batch))
+            while len(pending) > AHEAD * self.processes:
+                self._written(pending.popleft().result())
+        while pending:
+            self._written(pending.popleft().result())
 
-    def _rescore_row(self, row: Any) -> None:
-        score = score_answers(row.answers, self.document, row.type)
-        # orjson writes the result dataclasses exactly as NormResult.to_dict would.
-        results_text = orjson.dumps(list(score.results)).decode()
-        recorded = row.norm_set_sha256 == self.digest
-        if (
-            results_text == row.results_text
-            and orjson.dumps(score.domains_dict()).decode() == row.domains_text
-        ):
-            if not recorded:
-                self.digest_only.append({"id": row.id, "norm_set_sha256": self.digest})
-            return
-        new = score.stored()
-        previous_results = orjson.loads(row.results_text)
-        previous_domains = orjson.loads(row.domains_text)
-        if new["results"] == previous_results and new["domain_scores"] == previous_domains:
-            # The same content, only written differently (JSONB key order).
-            if not recorded:
-                self.digest_only.append({"id": row.id, "norm_set_sha256": self.digest})
-            return
-        self.updates.append(
-            {
-                "id": row.id,
-                **new,
-                "outcomes": outcome_letters(new["results"]),
-                "norm_set_sha256": self.digest,
-            }
-        )
-        self.locations.add(row.location_id)
-        before = _verdict(row.overall, row.coverage, row.status, previous_domains, previous_results)
-        after = _verdict(
-            new["overall"], new["coverage"], new["status"], new["domain_scores"], new["results"]
-        )
-        if before != after:
-            self.changed += 1
-            self.events.append(
-                (
-                    row.id,
-                    {
-                        "norm_set": self.label,
-                        "previous": before,
-                        "previous_results": previous_results,
-                        "current": after,
-                    },
-                )
+    def _pool(self) -> ProcessPoolExecutor | None:
+        if self.processes < 2:
+            return None
+        if self.pool is None:
+            # spawn, not fork: this process holds database connections and perhaps threads.
+            self.pool = ProcessPoolExecutor(
+                self.processes,
+                mp_context=multiprocessing.get_context("spawn"),
+                initializer=start_worker,
+                initargs=self.start,
+            )
+        return self.pool
+
+    def _written(self, batch: Batch) -> None:
+        self.changed += len(batch.events)
+        self.locations |= batch.locations
+        self.write(batch)
+        audit.record_many("inspection.rescored", "inspection", batch.events, self.actor)
+
+
+class _Writes:
+    """Writes a batch's rows: one statement per batch on PostgreSQL, one prepared one on SQLite.
+
+    The JSON columns are written as the text the scorer made, not encoded again.
+    """
+
+    def __init__(self, digest: str) -> None:
+        self.digest = digest
+
+    def __call__(self, batch: Batch) -> None:
+        connection = db.session.connection()
+        if connection.dialect.name == "postgresql":
+            self._postgresql(connection, batch)
+        else:
+            self._sqlite(connection, batch)
+
+    def _sqlite(self, connection: Any, batch: Batch) -> None:
+        if batch.rewritten:
+            connection.exec_driver_sql(
+                "UPDATE inspections SET overall = ?, coverage = ?, status = ?, domain_scores = ?, "
+                "results = ?, outcomes = ?, norm_set_sha256 = ? WHERE id = ?",
+                [(*new[:6], self.digest, new.id) for new in batch.rewritten],
+            )
+        if batch.digest_only:
+            connection.exec_driver_sql(
+                "UPDATE inspections SET norm_set_sha256 = ? WHERE id = ?",
+                [(self.digest, key) for key in batch.digest_only],
             )
 
-    def _write(self) -> None:
-        for batch in (self.updates, self.digest_only):
-            if batch:
-                db.session.execute(update(Inspection), batch)
-            batch.clear()
-        audit.record_many("inspection.rescored", "inspection", self.events, self.actor)
-        self.events.clear()
-
-
-def _verdict(
-    overall: float | None,
-    coverage: float | None,
-    status: str,
-    domains: dict[str, Any],
-    results: list[dict[str, Any]],
-) -> dict[str, Any]:
-    """What counts as the verdict: the scores and each norm's outcome and severity.
-
-    A threshold that changes without changing any outcome is recorded once,
-    with the erratum, not for every inspection.
-    """
-    return {
-        "overall": overall,
-        "coverage": coverage,
-        "status": status,
-        "domains": domains,
-        "outcomes": {r["norm"]: [r["outcome"], r["severity"]] for r in results},
-    }
+    def _postgresql(self, connection: Any, batch: Batch) -> None:
+        if batch.rewritten:
+            columns = list(zip(*batch.rewritten, strict=True))
+            connection.exec_driver_sql(
+                "UPDATE inspections AS i SET overall = v.overall, coverage = v.coverage, "
+                "status = v.status, domain_scores = v.domain_scores::jsonb, "
+                "results = v.results::jsonb, outcomes = v.outcomes, norm_set_sha256 = %s "
+                "FROM unnest(%s::float8[], %s::float8[], %s::text[], %s::text[], %s::text[], "
+                "%s::text[], %s::text[]) "
+                "AS v(overall, coverage, status, domain_scores, results, outcomes, id) "
+                "WHERE i.id = v.id",
+                (self.digest, *(list(column) for column in columns)),
+            )
+        if batch.digest_only:
+            connection.exec_driver_sql(
+                "UPDATE inspections SET norm_set_sha256 = %s WHERE id = ANY(%s::text[])",
+                (self.digest, batch.digest_only),
+            )

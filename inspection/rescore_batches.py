@@ -1,0 +1,156 @@
+"""Scoring a batch of stored inspections again: the pure part of a rescoring.
+
+No database and no Flask: a batch goes in as the stored texts of its rows
+and comes out as what to write, so that batches can be scored in other
+processes (``inspection.rescoring`` starts them) while the rescoring's own
+process reads the next rows and writes the previous ones. Each process
+compiles the norm set document once (``start``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, NamedTuple
+
+import orjson
+
+from inspection.engine import NormSetDocument, outcome_letters, parse_norm_set, score_answers
+
+
+class StoredRow(NamedTuple):
+    """One stored inspection as the rescoring reads it: its score as stored, JSON as text."""
+
+    id: str
+    location_id: int
+    answers: str
+    location_type: str
+    overall: float | None
+    coverage: float | None
+    status: str
+    norm_set_sha256: str
+    domains_text: str
+    results_text: str
+
+
+class NewScore(NamedTuple):
+    """The columns of a rescored inspection whose results changed, JSON as text."""
+
+    overall: float | None
+    coverage: float | None
+    status: str
+    domain_scores: str
+    results: str
+    outcomes: str
+    id: str
+
+
+@dataclass
+class Batch:
+    """What a batch comes to: rows to rewrite, rows to mark as scored by this document,
+    audit events of changed verdicts, and the locations whose visits changed."""
+
+    rewritten: list[NewScore] = field(default_factory=list)
+    digest_only: list[str] = field(default_factory=list)
+    events: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
+    locations: set[int] = field(default_factory=set)
+
+
+@dataclass(frozen=True)
+class Scorer:
+    """A compiled document, its digest and the label (``catalogue/version``) of the events."""
+
+    document: NormSetDocument
+    digest: str
+    label: str
+
+    def score(self, rows: list[StoredRow]) -> Batch:
+        batch = Batch()
+        for row in rows:
+            self._score_row(row, batch)
+        return batch
+
+    def _score_row(self, row: StoredRow, batch: Batch) -> None:
+        score = score_answers(orjson.loads(row.answers), self.document, row.location_type)
+        # orjson writes the result dataclasses exactly as NormResult.to_dict would; SQLite keeps
+        # the text as written, so an unchanged row is found without decoding anything.
+        results_text = orjson.dumps(list(score.results)).decode()
+        domains_text = orjson.dumps(score.domains_dict()).decode()
+        recorded = row.norm_set_sha256 == self.digest
+        if results_text == row.results_text and domains_text == row.domains_text:
+            if not recorded:
+                batch.digest_only.append(row.id)
+            return
+        new = score.stored()
+        previous_results = orjson.loads(row.results_text)
+        previous_domains = orjson.loads(row.domains_text)
+        if new["results"] == previous_results and new["domain_scores"] == previous_domains:
+            # The same content, only written differently (JSONB key order).
+            if not recorded:
+                batch.digest_only.append(row.id)
+            return
+        batch.rewritten.append(
+            NewScore(
+                new["overall"],
+                new["coverage"],
+                new["status"],
+                domains_text,
+                # to_dict's text: an infinite value is null, as orjson writes it too.
+                results_text,
+                outcome_letters(new["results"]),
+                row.id,
+            )
+        )
+        batch.locations.add(row.location_id)
+        before = verdict(row.overall, row.coverage, row.status, previous_domains, previous_results)
+        after = verdict(
+            new["overall"], new["coverage"], new["status"], new["domain_scores"], new["results"]
+        )
+        if before != after:
+            batch.events.append(
+                (
+                    row.id,
+                    {
+                        "norm_set": self.label,
+                        "previous": before,
+                        "previous_results": previous_results,
+                        "current": after,
+                    },
+                )
+            )
+
+
+def verdict(
+    overall: float | None,
+    coverage: float | None,
+    status: str,
+    domains: dict[str, Any],
+    results: list[dict[str, Any]],
+) -> dict[str, Any]:
+    """What counts as the verdict: the scores and each norm's outcome and severity.
+
+    A threshold that changes without changing any outcome is recorded once,
+    with the erratum, not for every inspection.
+    """
+    return {
+        "overall": overall,
+        "coverage": coverage,
+        "status": status,
+        "domains": domains,
+        "outcomes": {r["norm"]: [r["outcome"], r["severity"]] for r in results},
+    }
+
+
+# --- in a worker process ---------------------------------------------------------------
+
+_scorer: Scorer | None = None
+
+
+def start(document: dict[str, Any], location_types: tuple[str, ...], digest: str, label: str):
+    """Compile the document once in this worker process (the pool's initializer)."""
+    global _scorer
+    _scorer = Scorer(parse_norm_set(document, location_types), digest, label)
+
+
+def score_in_worker(rows: list[StoredRow]) -> Batch:
+    assert _scorer is not None, "start() runs first in every worker"
+    return _scorer.score(rows)
