@@ -1,0 +1,186 @@
+"""A rescoring in batches, in worker processes or in one, ends where scoring afresh does.
+
+The stored results, the pictures and the findings after an erratum equal
+what the engine makes of the same visits under the corrected document.
+"""
+
+from __future__ import annotations
+
+import copy
+import random
+import uuid
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from sqlalchemy import select
+
+from inspection import rescoring
+from inspection.db import db
+from inspection.engine import (
+    FAIL,
+    Assessment,
+    Visit,
+    VisitResults,
+    current_picture,
+    derive_findings,
+    outcome_letters,
+    parse_norm_set,
+    score_answers,
+)
+from inspection.location_state import picture_of, today
+from inspection.models import AuditEvent, Finding, Inspection, Location
+from inspection.norm_sets import DEFAULT_NORM_SET_FILE, read_document
+from inspection.rescoring import correct_norm_set, rescore
+from inspection.submissions import Submission, submit_inspection
+
+BASE = (datetime.now(UTC) - timedelta(days=60)).replace(hour=9, minute=0, second=0, microsecond=0)
+VISITS = 14
+
+
+def erratum() -> dict:
+    document = copy.deepcopy(read_document(DEFAULT_NORM_SET_FILE))
+    hyg01 = next(n for n in document["norms"] if n["code"] == "HYG-01")
+    hyg01["rule"]["max"] = {"default": 20, "azc": 15}
+    return document
+
+
+@pytest.fixture
+def visits(norm_set, create_location, create_user, passing_answers):
+    """Partial visits at two locations, some failing HYG-01 only by the original threshold."""
+    places = [create_location(code="TER-APEL", type="azc"), create_location(code="BUDEL")]
+    inspector = create_user("inspector")
+    rng = random.Random(7)
+    for n in range(VISITS):
+        # 200 residents: 9 to 20 toilets is 22 to 10 residents per toilet.
+        answers = {**passing_answers, "toilets_working": rng.choice((9, 12, 14, 20))}
+        if n % 3 == 1:  # a follow-up visit that checks the toilets only
+            answers = {"toilets_working": answers["toilets_working"], "residents_present": 200}
+        if n % 4 == 2:
+            answers["staff_on_site_24h"] = False
+        submission = Submission(
+            id=str(uuid.uuid4()),
+            location=places[n % 2].code,
+            observed_at=BASE + timedelta(days=3 * n, hours=rng.randint(0, 5)),
+            answers=answers,
+        )
+        submit_inspection(submission, inspector)
+        db.session.commit()
+    return places
+
+
+@pytest.mark.parametrize("processes", [1, 2])
+def test_a_rescoring_in_batches_gives_what_scoring_afresh_gives(
+    visits, norm_set, monkeypatch, processes
+):
+    # Batches of 3: several in flight at once, the last one short.
+    monkeypatch.setattr(rescoring, "BATCH", 3)
+    corrected = erratum()
+    correct_norm_set(norm_set, corrected, None)
+    report = rescore("nl-children", "2023.1", processes=processes)
+    db.session.commit()
+    db.session.expire_all()
+
+    document = parse_norm_set(corrected)
+    inspections = db.session.scalars(select(Inspection).order_by(Inspection.observed_at)).all()
+    assert report.rescored == VISITS
+    for inspection in inspections:
+        fresh = score_answers(inspection.answers, document, inspection.location.type).stored()
+        assert inspection.results == fresh["results"]
+        assert (inspection.overall, inspection.coverage, inspection.status) == (
+            fresh["overall"],
+            fresh["coverage"],
+            fresh["status"],
+        )
+        assert inspection.domain_scores == fresh["domain_scores"]
+        assert inspection.outcomes == outcome_letters(fresh["results"])
+        assert inspection.norm_set_sha256 == norm_set.document_sha256
+
+    # The erratum changed verdicts (HYG-01 at 14 and 12 toilets), each audited once.
+    events = db.session.scalars(
+        select(AuditEvent).where(AuditEvent.action == "inspection.rescored")
+    ).all()
+    assert report.changed == len(events) > 0
+    assert len({e.subject_id for e in events}) == len(events)
+
+    days = {norm.code: norm.follow_up_days for norm in document.norms}
+    for place in visits:
+        mine = [i for i in inspections if i.location_id == place.id]
+        expected = current_picture(
+            [VisitResults(i.id, i.observed_at, i.results) for i in mine],
+            document,
+            place.type,
+            today(),
+        )
+        picture, _ = picture_of(db.session, db.session.get(Location, place.id))
+        assert picture == expected
+
+        derived = derive_findings(
+            Visit(
+                i.id,
+                i.observed_at,
+                {
+                    r["norm"]: Assessment(
+                        r["outcome"],
+                        r["severity"] if r["outcome"] == FAIL else None,
+                        days[r["norm"]],
+                    )
+                    for r in i.results
+                    if r["outcome"] != "unanswered"
+                },
+            )
+            for i in mine
+        )
+        findings = db.session.scalars(
+            select(Finding)
+            .where(Finding.location_id == place.id)
+            .order_by(Finding.opened_at, Finding.norm)
+        ).all()
+        assert [
+            (f.norm, f.state, f.severity, f.opened_at, f.repeats, f.deadline) for f in findings
+        ] == [(d.norm, d.state, d.severity, d.opened_at, d.repeats, d.deadline) for d in derived]
+
+
+def test_a_rescoring_in_processes_stores_what_one_process_stores(visits, norm_set, monkeypatch):
+    monkeypatch.setattr(rescoring, "BATCH", 2)
+    correct_norm_set(norm_set, erratum(), None)
+    rescore("nl-children", "2023.1", processes=2)
+    db.session.commit()
+    after = db.session.execute(
+        select(Inspection.id, Inspection.results, Inspection.status).order_by(Inspection.id)
+    ).all()
+
+    # Again in one process: nothing is left to change.
+    report = rescore("nl-children", "2023.1", processes=1)
+    db.session.commit()
+    assert report.changed == 0
+    again = db.session.execute(
+        select(Inspection.id, Inspection.results, Inspection.status).order_by(Inspection.id)
+    ).all()
+    assert again == after
+
+
+def test_a_failing_rescoring_leaves_everything_as_it_was(visits, norm_set, monkeypatch):
+    monkeypatch.setattr(rescoring, "BATCH", 3)
+    before = db.session.execute(
+        select(Inspection.id, Inspection.results, Inspection.status).order_by(Inspection.id)
+    ).all()
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("the pictures could not be remade")
+
+    monkeypatch.setattr(rescoring.location_state, "refresh", broken)
+    correct_norm_set(norm_set, erratum(), None)
+    with pytest.raises(RuntimeError):
+        rescore("nl-children", "2023.1", processes=2)
+    db.session.rollback()
+    db.session.expire_all()
+
+    assert (
+        db.session.execute(
+            select(Inspection.id, Inspection.results, Inspection.status).order_by(Inspection.id)
+        ).all()
+        == before
+    )
+    assert not db.session.scalars(
+        select(AuditEvent).where(AuditEvent.action == "inspection.rescored")
+    ).all()
