@@ -10,26 +10,23 @@ Run: .venv/bin/python bench/bench_exports.py [--locations 10000] [--inspections 
 
 from __future__ import annotations
 
-import argparse
 import json
 import statistics
 import tempfile
-import time
-import urllib.request
 from pathlib import Path
 
-import orjson
-from common import gunicorn, machine, prepare_database, store_inspections
+from common import (
+    COORDINATOR,
+    fetch,
+    gunicorn,
+    large_database,
+    login,
+    machine,
+    orjson_floor,
+    sized_arguments,
+)
 
 WARM_RUNS = 7
-
-
-def fetch(url: str, token: str) -> tuple[float, bytes]:
-    request = urllib.request.Request(url, headers={"Authorization": f"Bearer {token}"})
-    started = time.perf_counter()
-    with urllib.request.urlopen(request, timeout=120) as response:
-        body = response.read()
-    return time.perf_counter() - started, body
 
 
 def worker_rss_mb(server_pid_hint: str) -> float | None:
@@ -49,38 +46,14 @@ def worker_rss_mb(server_pid_hint: str) -> float | None:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--locations", type=int, default=10_000)
-    parser.add_argument("--inspections", type=int, default=200_000)
-    args = parser.parse_args()
+    args = sized_arguments(__doc__)
     print(f"machine: {machine()}")
 
-    from app import create_app
-
     with tempfile.TemporaryDirectory() as tmp:
-        database = Path(tmp) / "exports.sqlite3"
-        url = f"sqlite:///{database}"
-        print(f"storing {args.locations} locations, {args.inspections} inspections ...", flush=True)
-        started = time.perf_counter()
-        prepare_database(url, locations=args.locations)
-        with create_app({"SQLALCHEMY_DATABASE_URI": url}).app_context():
-            store_inspections(args.inspections)
-        print(
-            f"  stored in {time.perf_counter() - started:.0f} s "
-            f"({database.stat().st_size / 1e6:.0f} MB)"
-        )
-
-        # A coordinator: the whole picture, no masking.
-        with create_app({"SQLALCHEMY_DATABASE_URI": url}).app_context():
-            from inspection.db import db
-            from inspection.users import create_user
-
-            create_user("bench.coordinator", "benchmark-password", "coordinator")
-            db.session.commit()
-
+        url = large_database(tmp, "exports", args.locations, args.inspections)
         env = {"DATABASE_URL": url, "INSTANCE_PATH": tmp}
         with gunicorn("app:create_app()", env, workers=1) as base:
-            token = _login(base)
+            token = login(base, COORDINATOR)  # the whole picture, no masking
             api = f"{base}/api/v1"
             figures = {}
             for name, path in (
@@ -99,12 +72,7 @@ def main() -> None:
 
     # The floor: the same features as prepared dicts, serialised once.
     features = collection["features"]
-    timings = []
-    for _ in range(WARM_RUNS):
-        started = time.perf_counter()
-        orjson.dumps({"type": "FeatureCollection", "features": features})
-        timings.append(time.perf_counter() - started)
-    reference = statistics.median(timings)
+    reference = orjson_floor(features, WARM_RUNS)
 
     print(f"{'export':20s} {'cold ms':>9s} {'warm ms':>9s} {'bytes':>11s}")
     for name, (cold, warm, size) in figures.items():
@@ -116,18 +84,6 @@ def main() -> None:
     )
     if rss is not None:
         print(f"worker resident memory after the exports: {rss:.0f} MB")
-
-
-def _login(base: str) -> str:
-    request = urllib.request.Request(
-        f"{base}/api/v1/auth/tokens",
-        data=json.dumps(
-            {"username": "bench.coordinator", "password": "benchmark-password"}
-        ).encode(),
-        headers={"Content-Type": "application/json"},
-    )
-    with urllib.request.urlopen(request) as response:
-        return json.load(response)["token"]
 
 
 if __name__ == "__main__":

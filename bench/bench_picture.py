@@ -13,29 +13,27 @@ Run: .venv/bin/python bench/bench_picture.py [--locations 10000] [--inspections 
 
 from __future__ import annotations
 
-import argparse
 import json
 import statistics
 import tempfile
-import time
 import urllib.request
 import uuid
 from datetime import date, timedelta
-from pathlib import Path
 
-import orjson
-from common import gunicorn, login, machine, prepare_database, store_inspections, submissions
+from common import (
+    COORDINATOR,
+    fetch,
+    gunicorn,
+    large_database,
+    login,
+    machine,
+    orjson_floor,
+    sized_arguments,
+    submissions,
+)
 
 ROUNDS = 9
 YEAR_BACK_ROUNDS = 5
-
-
-def fetch(url: str, token: str) -> tuple[float, bytes]:
-    request = urllib.request.Request(url, headers={"Authorization": f"Bearer {token}"})
-    started = time.perf_counter()
-    with urllib.request.urlopen(request, timeout=300) as response:
-        body = response.read()
-    return time.perf_counter() - started, body
 
 
 def post(url: str, token: str, body: dict) -> None:
@@ -49,44 +47,20 @@ def post(url: str, token: str, body: dict) -> None:
 
 
 def reference(body: bytes) -> float:
-    features = json.loads(body)["features"]
-    timings = []
-    for _ in range(ROUNDS):
-        started = time.perf_counter()
-        orjson.dumps({"type": "FeatureCollection", "features": features})
-        timings.append(time.perf_counter() - started)
-    return statistics.median(timings)
+    return orjson_floor(json.loads(body)["features"], ROUNDS)
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--locations", type=int, default=10_000)
-    parser.add_argument("--inspections", type=int, default=200_000)
-    args = parser.parse_args()
+    args = sized_arguments(__doc__)
     print(f"machine: {machine()}")
 
-    from app import create_app
-
     with tempfile.TemporaryDirectory() as tmp:
-        database = Path(tmp) / "picture.sqlite3"
-        url = f"sqlite:///{database}"
-        print(f"storing {args.locations} locations, {args.inspections} inspections ...", flush=True)
-        started = time.perf_counter()
-        prepare_database(url, locations=args.locations)
-        with create_app({"SQLALCHEMY_DATABASE_URI": url}).app_context():
-            store_inspections(args.inspections)
-            from inspection.db import db
-            from inspection.users import create_user
-
-            create_user("bench.coordinator", "benchmark-password", "coordinator")
-            db.session.commit()
-        print(f"  stored in {time.perf_counter() - started:.0f} s", flush=True)
-
+        url = large_database(tmp, "picture", args.locations, args.inspections)
         bodies = submissions(ROUNDS + YEAR_BACK_ROUNDS + 2, locations=args.locations)
         env = {"DATABASE_URL": url, "INSTANCE_PATH": tmp}
         with gunicorn("app:create_app()", env, workers=1) as base:
             inspector = login(base)
-            coordinator = _login_coordinator(base)
+            coordinator = login(base, COORDINATOR)
             api = f"{base}/api/v1"
             export = f"{api}/exports/locations.geojson"
             year_back = f"{export}?as_of={(date.today() - timedelta(days=365)).isoformat()}"
@@ -111,18 +85,6 @@ def main() -> None:
     print(f"as_of a year back after a submission {past_ms:8.1f} ms (median of {YEAR_BACK_ROUNDS})")
     print(f"  orjson of the same features              {past_reference:8.1f} ms")
     print(f"  ratio {past_ms / past_reference:.1f}, target < 1500 ms")
-
-
-def _login_coordinator(base: str) -> str:
-    request = urllib.request.Request(
-        f"{base}/api/v1/auth/tokens",
-        data=json.dumps(
-            {"username": "bench.coordinator", "password": "benchmark-password"}
-        ).encode(),
-        headers={"Content-Type": "application/json"},
-    )
-    with urllib.request.urlopen(request) as response:
-        return json.load(response)["token"]
 
 
 if __name__ == "__main__":

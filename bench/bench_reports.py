@@ -12,22 +12,13 @@ Run: .venv/bin/python bench/bench_reports.py [--locations 10000] [--inspections 
 
 from __future__ import annotations
 
-import argparse
 import statistics
 import tempfile
-import time
 from datetime import date, datetime
-from pathlib import Path
 
-from common import machine, prepare_database, store_inspections
+from common import COORDINATOR, PASSWORD, large_database, machine, sized_arguments, timed
 
 WARM_RUNS = 3
-
-
-def timed(call) -> tuple[float, float, object]:
-    wall, cpu = time.perf_counter(), time.process_time()
-    result = call()
-    return time.perf_counter() - wall, time.process_time() - cpu, result
 
 
 def line(name: str, cold: tuple[float, float], warm: list[tuple[float, float]], size: int) -> None:
@@ -41,31 +32,20 @@ def line(name: str, cold: tuple[float, float], warm: list[tuple[float, float]], 
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--locations", type=int, default=10_000)
-    parser.add_argument("--inspections", type=int, default=200_000)
-    args = parser.parse_args()
+    args = sized_arguments(__doc__)
     print(f"machine: {machine()}")
 
     from app import create_app
 
     with tempfile.TemporaryDirectory() as tmp:
-        database = Path(tmp) / "reports.sqlite3"
-        url = f"sqlite:///{database}"
-        print(f"storing {args.locations} locations, {args.inspections} inspections ...", flush=True)
-        started = time.perf_counter()
-        prepare_database(url, locations=args.locations)
+        url = large_database(tmp, "reports", args.locations, args.inspections)
         app = create_app({"SQLALCHEMY_DATABASE_URI": url, "INSTANCE_PATH": tmp})
         with app.app_context():
-            store_inspections(args.inspections)
             from sqlalchemy import select
 
             from inspection.db import db
             from inspection.models import Inspection
-            from inspection.users import create_user
 
-            create_user("bench.coordinator", "benchmark-password", "coordinator")
-            db.session.commit()
             # The visit report of the latest visit that failed norms.
             visit = db.session.scalars(
                 select(Inspection.id)
@@ -73,16 +53,11 @@ def main() -> None:
                 .order_by(Inspection.observed_at.desc())
                 .limit(1)
             ).one()
-        print(
-            f"  stored in {time.perf_counter() - started:.0f} s "
-            f"({database.stat().st_size / 1e6:.0f} MB)",
-            flush=True,
-        )
 
         client = app.test_client()
         token = client.post(
             "/api/v1/auth/tokens",
-            json={"username": "bench.coordinator", "password": "benchmark-password"},
+            json={"username": COORDINATOR, "password": PASSWORD},
         ).get_json()["token"]
         headers = {"Authorization": f"Bearer {token}"}
         report_id = client.post(f"/api/v1/inspections/{visit}/report", headers=headers).get_json()[

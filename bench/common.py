@@ -6,6 +6,7 @@ in the same run.
 
 from __future__ import annotations
 
+import argparse
 import contextlib
 import json
 import os
@@ -13,6 +14,7 @@ import platform
 import random
 import shutil
 import socket
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -29,6 +31,7 @@ sys.path.insert(0, str(ROOT))
 from inspection.vocabulary import LOCATION_TYPES  # noqa: E402  (after the path is set)
 
 PASSWORD = "benchmark-password"
+COORDINATOR = "bench.coordinator"
 
 
 def machine() -> str:
@@ -147,6 +150,73 @@ def store_inspections(count: int, seed: int = 3, distinct: int = 2000) -> list[t
     return stored
 
 
+def sized_arguments(description: str) -> argparse.Namespace:
+    """The command line of a benchmark on the large database: its two sizes."""
+    parser = argparse.ArgumentParser(description=description)
+    parser.add_argument("--locations", type=int, default=10_000)
+    parser.add_argument("--inspections", type=int, default=200_000)
+    return parser.parse_args()
+
+
+def large_database(directory: str, name: str, locations: int, inspections: int) -> str:
+    """A SQLite database in ``directory`` with scored inspections and a coordinator.
+
+    The coordinator (``COORDINATOR``) sees the whole picture, unmasked.
+    Prints how long storing took and the file's size. Returns its URL.
+    """
+    from app import create_app
+    from inspection.db import db
+    from inspection.users import create_user
+
+    database = Path(directory) / f"{name}.sqlite3"
+    url = f"sqlite:///{database}"
+    print(f"storing {locations} locations, {inspections} inspections ...", flush=True)
+    started = time.perf_counter()
+    prepare_database(url, locations=locations)
+    with create_app({"SQLALCHEMY_DATABASE_URI": url, "INSTANCE_PATH": directory}).app_context():
+        store_inspections(inspections)
+        create_user(COORDINATOR, PASSWORD, "coordinator")
+        db.session.commit()
+        db.engine.dispose()
+    print(
+        f"  stored in {time.perf_counter() - started:.0f} s "
+        f"({database.stat().st_size / 1e6:.0f} MB)",
+        flush=True,
+    )
+    return url
+
+
+def timed(call) -> tuple[float, float, object]:
+    """Wall and CPU seconds of ``call()``, and what it returned."""
+    wall, cpu = time.perf_counter(), time.process_time()
+    result = call()
+    return time.perf_counter() - wall, time.process_time() - cpu, result
+
+
+def fetch(url: str, token: str, timeout: float = 300) -> tuple[float, bytes]:
+    """GET ``url`` with a bearer token: the seconds until the whole body was read, and the body."""
+    request = urllib.request.Request(url, headers={"Authorization": f"Bearer {token}"})
+    started = time.perf_counter()
+    with urllib.request.urlopen(request, timeout=timeout) as response:
+        body = response.read()
+    return time.perf_counter() - started, body
+
+
+def orjson_floor(features: list[dict], rounds: int) -> float:
+    """Median seconds for orjson to serialise a FeatureCollection of prepared dicts.
+
+    The reference for the exports: no query, no frame, no masking.
+    """
+    import orjson
+
+    timings = []
+    for _ in range(rounds):
+        started = time.perf_counter()
+        orjson.dumps({"type": "FeatureCollection", "features": features})
+        timings.append(time.perf_counter() - started)
+    return statistics.median(timings)
+
+
 def submissions(count: int, locations: int = 20, seed: int = 7) -> list[dict]:
     """Realistic, distinct, full checklists (ids left for the caller to fill in)."""
     from inspection.demo.answers import generate_answers
@@ -207,10 +277,11 @@ def gunicorn(app_spec: str, env: dict[str, str], workers: int = 2) -> Iterator[s
         process.wait(timeout=20)
 
 
-def login(base: str) -> str:
+def login(base: str, username: str = "bench") -> str:
+    """A bearer token for one of the benchmark users (the inspector unless named)."""
     request = urllib.request.Request(
         f"{base}/api/v1/auth/tokens",
-        data=json.dumps({"username": "bench", "password": PASSWORD}).encode(),
+        data=json.dumps({"username": username, "password": PASSWORD}).encode(),
         headers={"Content-Type": "application/json"},
     )
     with urllib.request.urlopen(request) as response:

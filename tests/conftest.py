@@ -12,8 +12,15 @@ from __future__ import annotations
 import itertools
 import os
 import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
 import uuid
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -25,6 +32,7 @@ from sqlalchemy.engine import make_url
 from app import create_app
 from inspection.db import db
 
+ROOT = Path(__file__).resolve().parent.parent
 SERVER_URL = os.environ.get("DATABASE_URL", "")
 USE_POSTGRES = SERVER_URL.startswith("postgresql")
 RUN_ID = uuid.uuid4().hex[:8]
@@ -122,6 +130,75 @@ def another_app(database_url: str) -> Iterator[Callable[..., Flask]]:
         with other.app_context():
             db.session.remove()
             db.engine.dispose()
+
+
+@dataclass
+class Server:
+    """The app under gunicorn: its address, its master process and the log it writes."""
+
+    url: str
+    process: subprocess.Popen[bytes]
+    log: Path
+
+    def workers(self) -> list[int]:
+        """The worker processes: the children of gunicorn's master."""
+        children = []
+        for stat in Path("/proc").glob("[0-9]*/stat"):
+            try:
+                fields = stat.read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            if int(fields[1]) == self.process.pid:
+                children.append(int(stat.parent.name))
+        return children
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@pytest.fixture
+def start_gunicorn(database_url: str, tmp_path: Path) -> Iterator[Callable[..., Server]]:
+    """Serve the app on this test's database under gunicorn, on a free loopback port.
+
+    Call it with gunicorn's options (``"--workers", "2"``, ...) once the test's data is
+    in place: it returns when the API answers, failing with gunicorn's log if it never
+    does. Every server started is stopped after the test.
+    """
+    started: list[Server] = []
+
+    def start(*options: str) -> Server:
+        port = free_port()
+        log = tmp_path / "gunicorn.log"
+        env = {**os.environ, "DATABASE_URL": database_url, "INSTANCE_PATH": str(tmp_path)}
+        with log.open("wb") as output:
+            process = subprocess.Popen(
+                [sys.executable, "-m", "gunicorn", *options, "--bind", f"127.0.0.1:{port}",
+                 "app:create_app()"],
+                cwd=ROOT, env=env, stdout=output, stderr=subprocess.STDOUT,
+            )  # fmt: skip
+        server = Server(f"http://127.0.0.1:{port}", process, log)
+        started.append(server)
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                urllib.request.urlopen(f"{server.url}/api/v1/openapi.json", timeout=5).read()
+                return server
+            except OSError:
+                assert process.poll() is None, log.read_text()
+                assert time.monotonic() < deadline, log.read_text()
+                time.sleep(0.2)
+
+    yield start
+    for server in started:
+        server.process.send_signal(signal.SIGTERM)
+        try:
+            server.process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            server.process.kill()
+            server.process.wait()
 
 
 @pytest.fixture

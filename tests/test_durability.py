@@ -14,16 +14,12 @@ import json
 import os
 import random
 import signal
-import subprocess
-import sys
 import threading
 import time
 import urllib.error
 import urllib.request
 import uuid
-from collections.abc import Iterator
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -34,72 +30,17 @@ from inspection.models import AuditEvent, Inspection
 
 pytestmark = pytest.mark.slow
 
-ROOT = Path(__file__).resolve().parent.parent
 PHONES = 4
 QUEUE = 20
 KILL_AFTER = 15  # acknowledged submissions before a worker is killed
 PASSWORD = "correct horse battery"
 
 
-@dataclass
-class Server:
-    url: str
-    process: subprocess.Popen[bytes]
-    log: Path
-
-    def workers(self) -> list[int]:
-        """The worker processes: the children of gunicorn's master."""
-        children = []
-        for stat in Path("/proc").glob("[0-9]*/stat"):
-            try:
-                fields = stat.read_text().rsplit(")", 1)[1].split()
-            except OSError:
-                continue
-            if int(fields[1]) == self.process.pid:
-                children.append(int(stat.parent.name))
-        return children
-
-
-def free_port() -> int:
-    import socket
-
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
 @pytest.fixture
-def server(database_url, norm_set, create_location, create_user, tmp_path) -> Iterator[Server]:
+def server(norm_set, create_location, create_user, start_gunicorn):
     create_location(code="TER-APEL", type="azc")
     create_user("inspector", username="inspecteur", password=PASSWORD)
-    port = free_port()
-    log = tmp_path / "gunicorn.log"
-    env = {**os.environ, "DATABASE_URL": database_url, "INSTANCE_PATH": str(tmp_path)}
-    with log.open("wb") as output:
-        process = subprocess.Popen(
-            [sys.executable, "-m", "gunicorn", "--workers", "2", "--preload",
-             "--bind", f"127.0.0.1:{port}", "--timeout", "60", "app:create_app()"],
-            cwd=ROOT, env=env, stdout=output, stderr=subprocess.STDOUT,
-        )  # fmt: skip
-    served = Server(f"http://127.0.0.1:{port}", process, log)
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                urllib.request.urlopen(f"{served.url}/api/v1/openapi.json", timeout=5).read()
-                break
-            except OSError:
-                assert process.poll() is None, log.read_text()
-                assert time.monotonic() < deadline, log.read_text()
-                time.sleep(0.2)
-        yield served
-    finally:
-        process.send_signal(signal.SIGTERM)
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+    return start_gunicorn("--workers", "2", "--preload", "--timeout", "60")
 
 
 def post(url: str, body: dict[str, Any], token: str | None = None) -> tuple[int, Any]:

@@ -8,15 +8,9 @@ files in a temporary folder of its own, not in the reader's directory.
 
 from __future__ import annotations
 
-import os
 import re
 import shutil
-import signal
 import subprocess
-import sys
-import time
-import urllib.request
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -36,46 +30,11 @@ def walkthrough() -> str:
     return block.group(1)
 
 
-def free_port() -> int:
-    import socket
-
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
 @pytest.fixture
-def served_demo(app, cli, database_url, tmp_path) -> Iterator[str]:
+def served_demo(app, cli, start_gunicorn) -> str:
     loaded = cli.invoke(args=["demo", "load", "--months", "1"])
     assert loaded.exit_code == 0, loaded.output
-    port = free_port()
-    log = tmp_path / "gunicorn.log"
-    env = {**os.environ, "DATABASE_URL": database_url, "INSTANCE_PATH": str(tmp_path)}
-    with log.open("wb") as output:
-        process = subprocess.Popen(
-            [sys.executable, "-m", "gunicorn", "--workers", "1", "--bind", f"127.0.0.1:{port}",
-             "--timeout", "120", "app:create_app()"],
-            cwd=ROOT, env=env, stdout=output, stderr=subprocess.STDOUT,
-        )  # fmt: skip
-    url = f"http://127.0.0.1:{port}/api/v1"
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                urllib.request.urlopen(f"{url}/openapi.json", timeout=5).read()
-                break
-            except OSError:
-                assert process.poll() is None, log.read_text()
-                assert time.monotonic() < deadline, log.read_text()
-                time.sleep(0.2)
-        yield url
-    finally:
-        process.send_signal(signal.SIGTERM)
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+    return start_gunicorn("--workers", "1", "--timeout", "120").url + "/api/v1"
 
 
 def test_the_readme_walkthrough_prints_the_score_and_keeps_its_files_apart(served_demo, tmp_path):
