@@ -308,7 +308,8 @@ def test_a_palette_png_keeps_its_transparency(client, setup):
 def test_anything_but_a_readable_jpeg_or_png_is_415(client, setup, data, filename, mimetype):
     response = upload(client, setup["inspector"], setup["inspection"], data, filename, mimetype)
 
-    assert_error(response, 415, "unsupported_media_type")
+    error = assert_error(response, 415, "unsupported_media_type")
+    assert "JPEG or PNG" in error["fields"]["photo"][0]
     assert listed(client, setup) == []
 
 
@@ -373,6 +374,7 @@ def test_the_413_message_states_the_real_limit(app, client, setup):
 
     error = assert_error(response, 413, "payload_too_large")
     assert not re.search(r"\b0 MB", error["message"]), error["message"]
+    assert error["fields"] == {"photo": [error["message"]]}
 
 
 def test_the_norm_must_be_a_norm_of_the_inspections_norm_set(client, setup):
