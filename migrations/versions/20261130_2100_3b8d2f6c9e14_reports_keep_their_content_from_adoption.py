@@ -5,8 +5,8 @@ late visit, a renamed location). Reports adopted before this column existed
 get their content the first time their document is read.
 
 Revision ID: 3b8d2f6c9e14
-Revises: 89da9fc56a86
-Create Date: 2026-11-30 20:30:00
+Revises: 8cfb270b84dc
+Create Date: 2026-11-30 21:00:00
 
 """
 
@@ -16,7 +16,7 @@ from sqlalchemy.dialects import postgresql
 
 # revision identifiers, used by Alembic.
 revision = "3b8d2f6c9e14"
-down_revision = "89da9fc56a86"
+down_revision = "8cfb270b84dc"
 branch_labels = None
 depends_on = None
 
