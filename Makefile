@@ -9,8 +9,8 @@ TEST_POSTGRES_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
 BIND ?= 127.0.0.1:8000
 WORKERS ?= $(shell echo $$(( $$(nproc 2>/dev/null || echo 1) * 2 + 1 )))
 
-.PHONY: run serve test test-tools test-sqlite test-postgres check-postgres lint-imports db install lock \
-	lock-upgrade export-lock lint bench clean
+.PHONY: run serve test test-tools test-sqlite test-postgres check-postgres lint-imports lint-js test-js db \
+	install lock lock-upgrade export-lock lint bench clean
 
 # Installs come from the lock files (exact versions, checked against their hashes):
 # requirements.txt holds what the service runs on, requirements-dev.txt adds the
@@ -60,14 +60,22 @@ serve: $(VENV)/.runtime
 	$(FLASK) check production
 	$(BIN)/gunicorn --workers $(WORKERS) --bind $(BIND) --access-logfile - 'app:create_app()'
 
-test: check-postgres db lint-imports test-tools test-sqlite test-postgres
+test: check-postgres db lint-imports test-tools lint-js test-js test-sqlite test-postgres
 
-# The npm tools the tests drive (axe-core, Redocly), pinned by tests/tools/package-lock.json,
+# The npm tools the tests drive (axe-core, Redocly, ESLint), pinned by tests/tools/package-lock.json,
 # installed once before the test processes start rather than by each of them.
 TOOLS := tests/tools
 test-tools: $(TOOLS)/node_modules/.package-lock.json
 $(TOOLS)/node_modules/.package-lock.json: $(TOOLS)/package-lock.json
 	cd $(TOOLS) && npm ci --no-audit --no-fund --loglevel=error
+
+# The pages' JavaScript: ESLint (eslint.config.js), then node's unit tests in tests/js
+# (the phone's outbox as a state machine).
+lint-js: test-tools
+	cd $(TOOLS) && npm run --silent lint
+
+test-js: test-tools
+	cd $(TOOLS) && npm test --silent
 
 # Tests run in as many processes as the machine has CPUs (pytest-xdist); each process
 # builds its own database template. PYTEST_WORKERS=0 runs them in this process.

@@ -30,8 +30,10 @@ pages = Blueprint("pages", __name__, template_folder="templates")
 SHELL_FILES = (
     "css/app.css",
     "js/common.js",
+    "js/api-errors.js",
     "js/store.js",
     "js/queue.js",
+    "js/outbox-state.js",
     "js/form.js",
     "js/form-texts.js",
     "js/form-outbox.js",

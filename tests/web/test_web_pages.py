@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from html.parser import HTMLParser
 
 import pytest
@@ -166,6 +167,24 @@ def test_the_service_worker_may_control_the_form_and_lists_files_that_exist(clie
     assert "/form" in shell and "/static/web/js/form.js" in shell
     for url in shell:
         assert fetch(client, url)[0] == 200, url
+
+
+def test_the_service_worker_keeps_every_module_the_form_imports(client):
+    """Offline, a module the worker did not keep fails to load and the form stays blank."""
+    script = client.get("/form/sw.js").get_data(as_text=True)
+    start = script.index("const SHELL = ") + len("const SHELL = ")
+    shell = set(json.loads(script[start : script.index(";", start)]))
+    imports = re.compile(r'from "\./([\w.-]+\.js)"')
+    seen, todo = set(), ["form.js"]
+    while todo:
+        name = todo.pop()
+        if name in seen:
+            continue
+        seen.add(name)
+        todo.extend(imports.findall(fetch(client, f"/static/web/js/{name}")[2].decode()))
+
+    assert len(seen) > 5
+    assert {f"/static/web/js/{name}" for name in seen} <= shell
 
 
 def test_without_a_tile_url_the_map_has_no_tiles_and_no_other_image_host(client):

@@ -1,22 +1,12 @@
 // Shared by every page: the session (bearer token in localStorage), API calls,
 // the login form, status labels and small DOM helpers. No cookies are used.
 
+import { ApiError, NetworkError } from "./api-errors.js";
+
+export { ApiError, NetworkError };
+
 export const API = "/api/v1";
 const SESSION_KEY = "inspection.session";
-
-export class ApiError extends Error {
-  constructor(status, body, headers) {
-    const detail = (body && body.error) || {};
-    super(detail.message || `HTTP ${status}`);
-    this.status = status;
-    this.code = detail.code || null;
-    this.fields = detail.fields || {};
-    this.retryAfter = Number(headers && headers.get("Retry-After")) || 0;
-  }
-}
-
-/** The network itself failed (offline, server unreachable): worth retrying later. */
-export class NetworkError extends Error {}
 
 /** The stored login, also when its token has expired (the phone form works on offline). */
 export function storedSession() {
@@ -63,7 +53,7 @@ export async function api(path, { method = "GET", json, form } = {}) {
   }
   if (response.status === 204) return { status: 204, data: null };
   const type = response.headers.get("Content-Type") || "";
-  let data = null;
+  let data;
   if (type.includes("json")) {
     try {
       data = await response.json();

@@ -1,34 +1,34 @@
 // The outbox: submissions wait here (in IndexedDB, with their photos) until the
 // API has them. Each keeps the id made on the phone, so a resend after a lost
-// answer is recognised by the server (200) and never stored twice.
+// answer is recognised by the server (200) and never stored twice. The states and
+// what moves an item between them are in outbox-state.js; this class stores the
+// items, calls the API, and schedules the retries.
 
-import { ApiError, NetworkError, api, session } from "./common.js";
+import { api, session } from "./common.js";
+import {
+  DONE,
+  LOGIN,
+  QUEUED,
+  accepted,
+  asNew,
+  attempted,
+  byQueuedAt,
+  newId,
+  newestSentFirst,
+  notAccepted,
+  overflow,
+  pending,
+  photoFailed,
+  photoUploaded,
+  queuedItem,
+  retryDelay,
+  sendsAs,
+  sentRecord,
+  waitingPhotos,
+} from "./outbox-state.js";
 import { store } from "./store.js";
 
-const FIRST_DELAY_MS = 2000;
-const MAX_DELAY_MS = 5 * 60 * 1000;
-const KEEP_SENT = 20;
-
-export function newId() {
-  if (crypto.randomUUID) return crypto.randomUUID();
-  const bytes = crypto.getRandomValues(new Uint8Array(16));
-  bytes[6] = (bytes[6] & 0x0f) | 0x40;
-  bytes[8] = (bytes[8] & 0x3f) | 0x80;
-  const hex = [...bytes].map((b) => b.toString(16).padStart(2, "0")).join("");
-  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
-}
-
-/** Now, in ISO 8601 with the phone's own UTC offset (2026-11-20T10:15:00+01:00). */
-export function localTimestamp(date = new Date()) {
-  const pad = (n) => String(Math.abs(Math.trunc(n))).padStart(2, "0");
-  const offset = -date.getTimezoneOffset();
-  const sign = offset >= 0 ? "+" : "-";
-  return (
-    `${date.getFullYear()}-${pad(date.getMonth() + 1)}-${pad(date.getDate())}` +
-    `T${pad(date.getHours())}:${pad(date.getMinutes())}:${pad(date.getSeconds())}` +
-    `${sign}${pad(offset / 60)}:${pad(offset % 60)}`
-  );
-}
+export { localTimestamp, newId } from "./outbox-state.js";
 
 export class Outbox extends EventTarget {
   constructor() {
@@ -48,18 +48,7 @@ export class Outbox extends EventTarget {
 
   /** Keep a submission (and its photos: [{id, norm, blob, name}]) and try to send it. */
   async add(body, photos, meta) {
-    const item = {
-      id: body.id,
-      body,
-      meta,
-      photos: photos.map((p) => ({ ...p, state: "waiting" })),
-      state: "queued",
-      queuedAt: new Date().toISOString(),
-      attempts: 0,
-      problem: null,
-      fields: null,
-      result: null,
-    };
+    const item = queuedItem(body, photos, meta);
     await store.put("outbox", item);
     this.changed({ id: item.id });
     this.flush();
@@ -67,11 +56,11 @@ export class Outbox extends EventTarget {
   }
 
   items() {
-    return store.all("outbox").then((items) => items.sort((a, b) => a.queuedAt.localeCompare(b.queuedAt)));
+    return store.all("outbox").then((items) => items.sort(byQueuedAt));
   }
 
   sent() {
-    return store.all("sent").then((items) => items.sort((a, b) => b.sentAt.localeCompare(a.sentAt)));
+    return store.all("sent").then((items) => items.sort(newestSentFirst));
   }
 
   async remove(id) {
@@ -84,8 +73,8 @@ export class Outbox extends EventTarget {
     const item = await store.get("outbox", id);
     if (!item) return;
     await store.delete("outbox", id);
-    const fresh = { ...item.body, id: newId() };
-    await this.add(fresh, item.photos.map(({ state, problem, ...photo }) => photo), item.meta);
+    const { body, photos } = asNew(item, newId());
+    await this.add(body, photos, item.meta);
   }
 
   /** Try again now: after logging in, after "retry", on page load and when the network returns. */
@@ -115,17 +104,16 @@ export class Outbox extends EventTarget {
     let retry = false;
     let retryAfter = 0;
     const current = session();
-    const pending = (await this.items()).filter((i) => i.state === "queued" || i.state === "photos");
-    if (!pending.length) return;
+    const waiting = pending(await store.all("outbox"));
+    if (!waiting.length) return;
     if (!current) {
       this.dispatchEvent(new CustomEvent("unauthorized"));
       return;
     }
-    for (const item of pending) {
-      // Sent only by the inspector who filled it in: the API records the sender as inspector.
-      if (item.meta && item.meta.user && item.meta.user !== current.user.username) continue;
+    for (const item of waiting) {
+      if (!sendsAs(item, current.user.username)) continue;
       const outcome = await this.send(item);
-      if (outcome === "login") {
+      if (outcome === LOGIN) {
         this.dispatchEvent(new CustomEvent("unauthorized"));
         return;
       }
@@ -136,8 +124,7 @@ export class Outbox extends EventTarget {
     }
     if (retry) {
       this.failures += 1;
-      const backoff = Math.min(FIRST_DELAY_MS * 2 ** (this.failures - 1), MAX_DELAY_MS);
-      const delay = Math.max(backoff, retryAfter * 1000) * (0.8 + Math.random() * 0.4);
+      const delay = retryDelay(this.failures, retryAfter);
       this.nextTry = Date.now() + delay;
       this.timer = setTimeout(() => this.flush(), delay);
       this.changed();
@@ -149,82 +136,49 @@ export class Outbox extends EventTarget {
 
   /** One item: "done", "kept" (needs the user), "login", or seconds to wait before retrying. */
   async send(item) {
-    item.attempts += 1;
-    if (item.state === "queued") {
+    item = attempted(item);
+    if (item.state === QUEUED) {
       try {
         const { data } = await api("/inspections", { method: "POST", json: item.body });
-        item.result = data;
-        item.state = "photos";
-        item.problem = null;
+        item = accepted(item, data);
       } catch (error) {
-        return this.failed(item, error);
+        const { item: kept, outcome } = notAccepted(item, error);
+        await store.put("outbox", kept);
+        this.changed(kept.state === QUEUED ? { id: kept.id } : { id: kept.id, rejected: true });
+        return outcome;
       }
       await store.put("outbox", item);
       this.changed({ id: item.id, sent: true });
     }
-    for (const photo of item.photos) {
-      if (photo.state !== "waiting") continue;
+    for (const photo of waitingPhotos(item)) {
       const form = new FormData();
       form.append("photo", photo.blob, photo.name || "foto.jpg");
       form.append("id", photo.id);
       if (photo.norm) form.append("norm", photo.norm);
       try {
         await api(`/inspections/${item.id}/photos`, { method: "POST", form });
-        photo.state = "uploaded";
-        photo.blob = null;
+        item = photoUploaded(item, photo.id);
       } catch (error) {
-        if (error instanceof NetworkError || error.status >= 500 || error.status === 429) {
-          await store.put("outbox", item);
-          return error.retryAfter || 0;
+        const { item: kept, outcome } = photoFailed(item, photo.id, error);
+        if (outcome === LOGIN) return LOGIN;
+        if (typeof outcome === "number") {
+          await store.put("outbox", kept);
+          return outcome;
         }
-        if (error.status === 401) return "login";
-        photo.state = "refused";
-        photo.problem = error.message;
+        item = kept;
       }
       await store.put("outbox", item);
       this.changed({ id: item.id });
     }
     await this.finish(item);
-    return "done";
-  }
-
-  async failed(item, error) {
-    if (error instanceof NetworkError || !(error instanceof ApiError) || error.status >= 500 || error.status === 429) {
-      item.problem = error instanceof NetworkError ? "network" : `HTTP ${error.status || "?"}`;
-      await store.put("outbox", item);
-      this.changed({ id: item.id });
-      return error.retryAfter || 0;
-    }
-    if (error.status === 401) {
-      item.problem = "login";
-      await store.put("outbox", item);
-      this.changed({ id: item.id });
-      return "login";
-    }
-    // 409: the id was used for other content; 422 and others: the content needs the user.
-    item.state = error.status === 409 ? "conflict" : "rejected";
-    item.problem = error.message;
-    item.status = error.status;
-    item.fields = error.fields;
-    await store.put("outbox", item);
-    this.changed({ id: item.id, rejected: true });
-    return "kept";
+    return DONE;
   }
 
   async finish(item) {
-    const refused = item.photos.filter((p) => p.state === "refused").map((p) => ({ name: p.name, problem: p.problem }));
-    const done = {
-      id: item.id,
-      meta: item.meta,
-      result: item.result,
-      photos: item.photos.filter((p) => p.state === "uploaded").length,
-      refusedPhotos: refused,
-      sentAt: new Date().toISOString(),
-    };
+    const done = sentRecord(item);
     await store.put("sent", done);
     await store.delete("outbox", item.id);
-    const all = await this.sent();
-    for (const old of all.slice(KEEP_SENT)) await store.delete("sent", old.id);
+    for (const old of overflow(await store.all("sent"))) await store.delete("sent", old.id);
     this.changed({ id: item.id, done: true, result: done });
   }
 }
