@@ -12,12 +12,10 @@ import threading
 import urllib.error
 import urllib.request
 import uuid
-from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 from PIL import Image, PngImagePlugin
-from werkzeug.serving import make_server
 
 INSPECTIONS = "/api/v1/inspections"
 
@@ -699,16 +697,6 @@ def test_decoding_a_7070_pixel_jpeg_costs_a_bounded_amount_of_memory(
 # --- racing uploads (a real threaded server) ----------------------------------------------
 
 
-@pytest.fixture
-def server(app) -> Iterator[str]:
-    http = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=http.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{http.server_port}"
-    http.shutdown()
-    thread.join(timeout=10)
-
-
 def post_multipart(url: str, headers: dict[str, str], photo: bytes, **fields: str):
     boundary = uuid.uuid4().hex
     parts = [
@@ -745,8 +733,8 @@ def race(calls: list) -> list:
         return list(pool.map(run, calls))
 
 
-def test_simultaneous_resends_of_one_photo_store_it_once(server, setup, client):
-    url = f"{server}{photos_url(setup['inspection'])}"
+def test_simultaneous_resends_of_one_photo_store_it_once(threaded_server, setup, client):
+    url = f"{threaded_server}{photos_url(setup['inspection'])}"
     photo_id = str(uuid.uuid4())
     data = png()
 
@@ -760,9 +748,9 @@ def test_simultaneous_resends_of_one_photo_store_it_once(server, setup, client):
     assert [p["id"] for p in listed(client, setup)] == [photo_id]
 
 
-def test_parallel_uploads_never_pass_the_photo_limit(app, server, setup, client):
+def test_parallel_uploads_never_pass_the_photo_limit(app, threaded_server, setup, client):
     app.config["PHOTOS_PER_INSPECTION"] = 4
-    url = f"{server}{photos_url(setup['inspection'])}"
+    url = f"{threaded_server}{photos_url(setup['inspection'])}"
     photos = [png(gradient((8 + n, 8))) for n in range(10)]
 
     results = race(
