@@ -9,6 +9,7 @@ same run: ``orjson.dumps`` of the same FeatureCollection from its list of
 feature dicts.
 
 Run: .venv/bin/python bench/bench_picture.py [--locations 10000] [--inspections 200000]
+     [--database kept.sqlite3]
 """
 
 from __future__ import annotations
@@ -55,7 +56,7 @@ def main() -> None:
     print(f"machine: {machine()}")
 
     with tempfile.TemporaryDirectory() as tmp:
-        url = large_database(tmp, "picture", args.locations, args.inspections)
+        url = large_database(tmp, "picture", args.locations, args.inspections, args.database)
         bodies = submissions(ROUNDS + YEAR_BACK_ROUNDS + 2, locations=args.locations)
         env = {"DATABASE_URL": url, "INSTANCE_PATH": tmp}
         with gunicorn("app:create_app()", env, workers=1) as base:

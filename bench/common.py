@@ -155,21 +155,43 @@ def sized_arguments(description: str) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=description)
     parser.add_argument("--locations", type=int, default=10_000)
     parser.add_argument("--inspections", type=int, default=200_000)
+    parser.add_argument(
+        "--database",
+        help="keep the large database in this file: made there when missing, else copied "
+        "from it and migrated (building it takes tens of minutes on a busy machine)",
+    )
     return parser.parse_args()
 
 
-def large_database(directory: str, name: str, locations: int, inspections: int) -> str:
+def large_database(
+    directory: str, name: str, locations: int, inspections: int, kept: str | None = None
+) -> str:
     """A SQLite database in ``directory`` with scored inspections and a coordinator.
 
     The coordinator (``COORDINATOR``) sees the whole picture, unmasked.
     Prints how long storing took and the file's size. Returns its URL.
+    ``kept``: a file to copy the database from (then migrated to the current
+    schema, as a deployment would be) or, when missing, to save it to.
     """
+    from sqlalchemy import text
+
     from app import create_app
     from inspection.db import db
     from inspection.users import create_user
 
     database = Path(directory) / f"{name}.sqlite3"
     url = f"sqlite:///{database}"
+    if kept and Path(kept).exists():
+        from flask_migrate import upgrade
+
+        print(f"copying and migrating {kept} ...", flush=True)
+        started = time.perf_counter()
+        shutil.copyfile(kept, database)
+        with create_app({"SQLALCHEMY_DATABASE_URI": url, "INSTANCE_PATH": directory}).app_context():
+            upgrade()
+            db.engine.dispose()
+        print(f"  ready in {time.perf_counter() - started:.0f} s", flush=True)
+        return url
     print(f"storing {locations} locations, {inspections} inspections ...", flush=True)
     started = time.perf_counter()
     prepare_database(url, locations=locations)
@@ -177,7 +199,11 @@ def large_database(directory: str, name: str, locations: int, inspections: int) 
         store_inspections(inspections)
         create_user(COORDINATOR, PASSWORD, "coordinator")
         db.session.commit()
+        if kept:
+            db.session.execute(text("PRAGMA wal_checkpoint(TRUNCATE)"))
         db.engine.dispose()
+    if kept:
+        shutil.copyfile(database, kept)
     print(
         f"  stored in {time.perf_counter() - started:.0f} s "
         f"({database.stat().st_size / 1e6:.0f} MB)",

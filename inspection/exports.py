@@ -35,6 +35,7 @@ from inspection.picture import (
     shipped_credit,
     stored_regions,
 )
+from inspection.picture.features import geojson_of_today
 from inspection.scope import scoped_location_ids
 from inspection.vocabulary import AMSTERDAM, DRAW_ORDER, STATUS_SHORT_LABELS
 
@@ -96,6 +97,9 @@ def location_export(kind: str, args: dict[str, Any], user: User) -> Export:
     key = (kind, data_version(), *_reader(user), _filters_key(args), _day_key(args))
 
     def make() -> tuple[bytes, str]:
+        if kind == "geojson" and (args.get("as_of") is None or args["as_of"] >= today()):
+            # Today's picture: the features kept at write time, concatenated.
+            return geojson_of_today(user, PictureFilter.from_args(args))
         body = write(_picture(args, user))
         return body, _digest(body)
 

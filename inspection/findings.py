@@ -18,7 +18,6 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from flask import current_app
 from sqlalchemy import case, delete, func, insert, select
 from sqlalchemy.orm import selectinload
 
@@ -38,7 +37,7 @@ from inspection.engine import (
     local_date,
 )
 from inspection.engine import Finding as Derived
-from inspection.errors import Conflict, NotFound, ValidationFailed
+from inspection.errors import Conflict, NotFound
 from inspection.inspections import paginate
 from inspection.locks import hold_exclusively, hold_locations
 from inspection.models import (
@@ -52,7 +51,7 @@ from inspection.models import (
     finding_inspections,
 )
 from inspection.norm_sets import compiled
-from inspection.photos import clean_upload
+from inspection.photos import check_room, hold_for_upload, received, resent
 from inspection.scope import location_clause, visible_location
 from inspection.vocabulary import WITHDRAWN
 
@@ -437,39 +436,34 @@ def add_response_photo(
     response: FindingResponse, data: bytes, actor: User, photo_id: str | None = None
 ) -> tuple[FindingPhoto, bool]:
     """Store a JPEG or PNG as evidence for a response, by the rules of inspection photos."""
-    clean = clean_upload(data)
-    digest = clean.sha256
-    if photo_id is not None:
-        hold_exclusively(f"photo:{photo_id}")
-    hold_exclusively(f"photos-of-response:{response.id}")
-    if photo_id is not None:
-        existing = db.session.get(FindingPhoto, photo_id)
-        if existing is not None:
-            if (existing.response_id, existing.sha256) == (response.id, digest):
-                return existing, False
-            raise Conflict(f"Photo {photo_id} was already received with other content")
-    most = current_app.config["PHOTOS_PER_INSPECTION"]
-    count = db.session.scalar(
-        select(func.count())
-        .select_from(FindingPhoto)
-        .where(FindingPhoto.response_id == response.id)
+    upload = received(data)
+    existing = resent(FindingPhoto, photo_id, upload, response_id=response.id)
+    if existing is not None:
+        return existing, False
+    clean = upload.cleaned()
+    hold_for_upload(photo_id, f"photos-of-response:{response.id}")
+    existing = resent(FindingPhoto, photo_id, upload, response_id=response.id)
+    if existing is not None:
+        return existing, False
+    check_room(
+        db.session.scalar(
+            select(func.count())
+            .select_from(FindingPhoto)
+            .where(FindingPhoto.response_id == response.id)
+        ),
+        "response",
     )
-    if count >= most:
-        raise ValidationFailed(
-            "Too many photos",
-            {"photo": [f"at most {most} photos per response; this one has {count}"]},
-        )
     photo = FindingPhoto(
         id=photo_id or str(uuid.uuid4()),
         response_id=response.id,
-        content_type=clean.image.content_type,
-        width=clean.image.width,
-        height=clean.image.height,
-        size_bytes=len(clean.image.data),
-        sha256=digest,
+        content_type=clean.content_type,
+        width=clean.width,
+        height=clean.height,
+        size_bytes=len(clean.data),
+        sha256=upload.sha256,
         uploaded_at=utcnow(),
         uploaded_by_id=actor.id,
-        data=clean.image.data,
+        data=clean.data,
     )
     db.session.add(photo)
     db.session.flush()
@@ -480,7 +474,7 @@ def add_response_photo(
         actor,
         response=response.id,
         photo=photo.id,
-        bytes=len(clean.image.data),
+        bytes=len(clean.data),
     )
     return photo, True
 

@@ -19,6 +19,8 @@ from PIL import Image, ImageFile, ImageOps, UnidentifiedImageError
 
 from inspection.errors import UnsupportedMediaType, ValidationFailed
 
+# The multipart field of every photo upload, named by its errors.
+FIELD = "photo"
 CONTENT_TYPES = {"JPEG": "image/jpeg", "MPO": "image/jpeg", "PNG": "image/png"}
 # What an upload may declare at all: any phone camera, 50 megapixels.
 MAX_PIXELS = 50_000_000
@@ -42,7 +44,7 @@ def clean_image(data: bytes) -> CleanImage:
     """Decode an uploaded JPEG, MPO or PNG within bounds and encode it again without metadata.
 
     Raises ``UnsupportedMediaType`` for anything else or unreadable data and
-    ``ValidationFailed`` (field ``photo``) for too many pixels.
+    ``ValidationFailed`` for too many pixels, both naming the field ``photo``.
     """
     # WeasyPrint turns Pillow's process-wide LOAD_TRUNCATED_IMAGES on when it is
     # imported (for the reports), which would let a truncated upload through padded with
@@ -54,7 +56,7 @@ def clean_image(data: bytes) -> CleanImage:
             with Image.open(io.BytesIO(data)) as probe:
                 kind = probe.format or ""
                 if kind not in CONTENT_TYPES:
-                    raise UnsupportedMediaType("A photo must be a JPEG or PNG image")
+                    raise _unsupported("A photo must be a JPEG or PNG image")
                 scale = _reduction(kind, probe.width, probe.height)
                 probe.verify()
             with Image.open(io.BytesIO(data)) as image:
@@ -70,13 +72,17 @@ def clean_image(data: bytes) -> CleanImage:
         Image.DecompressionBombError,
         Image.DecompressionBombWarning,
     ) as exc:
-        raise UnsupportedMediaType("The photo is not a readable JPEG or PNG image") from exc
+        raise _unsupported("The photo is not a readable JPEG or PNG image") from exc
+
+
+def _unsupported(message: str) -> UnsupportedMediaType:
+    return UnsupportedMediaType(message, {FIELD: [message]})
 
 
 def _reduction(kind: str, width: int, height: int) -> int:
     """The JPEG draft scale that brings the longest side within MAX_SIDE (1: none)."""
     too_many = ValidationFailed(
-        "Image too large", {"photo": [f"at most {MAX_PIXELS:,} pixels".replace(",", " ")]}
+        "Image too large", {FIELD: [f"at most {MAX_PIXELS:,} pixels".replace(",", " ")]}
     )
     if width * height > MAX_PIXELS:
         raise too_many
@@ -84,7 +90,7 @@ def _reduction(kind: str, width: int, height: int) -> int:
         if width * height > MAX_PNG_PIXELS:
             raise ValidationFailed(
                 "Image too large",
-                {"photo": [f"a PNG may have at most {MAX_SIDE} x {MAX_SIDE} pixels; send a JPEG"]},
+                {FIELD: [f"a PNG may have at most {MAX_SIDE} x {MAX_SIDE} pixels; send a JPEG"]},
             )
         return 1
     longest = max(width, height)

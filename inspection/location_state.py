@@ -35,6 +35,7 @@ from inspection.engine import (
     track_norms,
 )
 from inspection.findings import refresh_findings
+from inspection.location_features import add_features
 from inspection.locks import hold_locations
 from inspection.models import (
     Inspection,
@@ -99,12 +100,32 @@ def _remake_pictures(session: Session, ids: list[int]) -> None:
             norm_rows.extend(norms)
             if picture is not None:
                 picture_rows_.append(picture)
+        write_pictures(session, chunk, norm_rows, picture_rows_)
+
+
+def write_pictures(
+    session: Session,
+    location_ids: Sequence[int],
+    norm_rows: list[dict[str, Any]],
+    picture_rows: list[dict[str, Any]],
+) -> None:
+    """Store these locations' pictures: replace their rows with those ``state_rows`` made.
+
+    The one place that writes ``location_norms`` and ``location_pictures``:
+    whatever is kept alongside a picture (the export feature of
+    ``location_features``) is written here too. Locations of ``location_ids``
+    without a picture row are left without (not inspected).
+    """
+    ids = list(location_ids)
+    add_features(session, picture_rows)
+    for start in range(0, len(ids), CHUNK):
+        chunk = ids[start : start + CHUNK]
         session.execute(delete(LocationNorm).where(LocationNorm.location_id.in_(chunk)))
         session.execute(delete(LocationPicture).where(LocationPicture.location_id.in_(chunk)))
-        if norm_rows:
-            session.execute(insert(LocationNorm), norm_rows)
-        if picture_rows_:
-            session.execute(insert(LocationPicture), picture_rows_)
+    if norm_rows:
+        session.execute(insert(LocationNorm), norm_rows)
+    if picture_rows:
+        session.execute(insert(LocationPicture), picture_rows)
 
 
 def bring_up_to_date(session: Session) -> None:

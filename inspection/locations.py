@@ -17,6 +17,7 @@ from sqlalchemy import select
 from inspection import audit, location_state
 from inspection.db import db
 from inspection.errors import Conflict, ValidationFailed, field_paths
+from inspection.location_features import refresh_features
 from inspection.models import Location, User
 from inspection.storable import printable
 from schemas.locations import LocationCreateSchema, LocationImportRowSchema, without_blanks
@@ -66,6 +67,8 @@ def update_location(
     if changes.get("type", location.type) != before.get("type", location.type):
         # Which norms apply follows the type: the picture is made again for it.
         location_state.refresh(db.session, [location.id])
+    # Its code, name, point and the like are part of its export feature.
+    refresh_features(db.session, [location.id])
     audit.record("location.updated", "location", location.code, actor, before=before, after=changes)
     return location
 
@@ -199,6 +202,7 @@ def import_locations(
             updated += 1
     db.session.flush()
     location_state.refresh(db.session, retyped)
+    refresh_features(db.session, [location.id for location, data in planned if location and data])
     report = ImportReport(
         created=created,
         updated=updated,

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import uuid
 from dataclasses import dataclass
+from typing import TypeVar
 
 from flask import current_app
 from sqlalchemy import func, select
@@ -17,32 +18,70 @@ from inspection.errors import (
     PayloadTooLarge,
     ValidationFailed,
 )
-from inspection.images import CleanImage, clean_image
+from inspection.images import FIELD, CleanImage, clean_image
 from inspection.locks import hold_exclusively
 from inspection.models import Inspection, Photo, User
 from inspection.norm_sets import compiled
 
+T = TypeVar("T")
+
 
 @dataclass(frozen=True)
-class CleanUpload:
-    """An uploaded photo made safe to keep, and the digest of the bytes as they came."""
+class Received:
+    """An uploaded photo within the size limit, as it came (not decoded yet)."""
 
-    image: CleanImage
+    data: bytes
     # Of the upload, not of the clean image: a resend of the same file has the same.
     sha256: str
 
+    def cleaned(self) -> CleanImage:
+        """Decoded within bounds and encoded again without metadata (415 or 422 otherwise)."""
+        return clean_image(self.data)
 
-def check_size(data: bytes) -> None:
-    """Refuse a photo larger than ``PHOTO_MAX_BYTES`` (413)."""
+
+def received(data: bytes) -> Received:
+    """Any uploaded photo (of an inspection or as evidence), refused when larger than
+    ``PHOTO_MAX_BYTES`` (413)."""
     limit = current_app.config["PHOTO_MAX_BYTES"]
     if len(data) > limit:
-        raise PayloadTooLarge(f"A photo may be at most {_size(limit)}")
+        message = f"A photo may be at most {_size(limit)}"
+        raise PayloadTooLarge(message, {FIELD: [message]})
+    return Received(data, hashlib.sha256(data).hexdigest())
 
 
-def clean_upload(data: bytes) -> CleanUpload:
-    """Any uploaded photo (of an inspection or as evidence): size-checked, without metadata."""
-    check_size(data)
-    return CleanUpload(clean_image(data), hashlib.sha256(data).hexdigest())
+def resent(model: type[T], photo_id: str | None, upload: Received, **owner: object) -> T | None:
+    """The stored photo an upload resends under the client's id, None if there is none.
+
+    The same bytes for the same owner (``inspection_id=...``) are a resend;
+    anything else under that id is a conflict.
+    """
+    if photo_id is None:
+        return None
+    existing = db.session.get(model, photo_id)
+    if existing is None:
+        return None
+    same_owner = all(getattr(existing, column) == value for column, value in owner.items())
+    if same_owner and existing.sha256 == upload.sha256:
+        return existing
+    raise Conflict(f"Photo {photo_id} was already received with other content")
+
+
+def hold_for_upload(photo_id: str | None, owners_photos: str) -> None:
+    """Lock the client's id and the owner's photos (a lock's name) until the transaction
+    ends, so that parallel uploads neither pass the limit together nor store one id twice."""
+    if photo_id is not None:
+        hold_exclusively(f"photo:{photo_id}")
+    hold_exclusively(owners_photos)
+
+
+def check_room(count: int, per: str) -> None:
+    """Refuse one more photo when ``count`` already reach ``PHOTOS_PER_INSPECTION`` (422)."""
+    most = current_app.config["PHOTOS_PER_INSPECTION"]
+    if count >= most:
+        raise ValidationFailed(
+            "Too many photos",
+            {FIELD: [f"at most {most} photos per {per}; this one has {count}"]},
+        )
 
 
 def add_photo(
@@ -62,35 +101,27 @@ def add_photo(
     inspection (and per id), so parallel uploads neither pass the limit
     together nor store one id twice.
     """
-    check_size(data)
-    digest = hashlib.sha256(data).hexdigest()
-    if photo_id is not None:
-        # Most resends find their photo at once, without decoding it again.
-        existing = _resent(photo_id, inspection, digest, norm)
-        if existing is not None:
-            return existing, False
+    upload = received(data)
+    # Most resends find their photo at once, without decoding it again.
+    existing = resent(Photo, photo_id, upload, inspection_id=inspection.id, norm=norm)
+    if existing is not None:
+        return existing, False
     if norm is not None and norm not in {n.code for n in compiled(inspection.norm_set).norms}:
         raise ValidationFailed(
             "Unknown norm", {"norm": [f"{norm} is not a norm of this inspection"]}
         )
-    clean = clean_image(data)
+    clean = upload.cleaned()
 
-    if photo_id is not None:
-        hold_exclusively(f"photo:{photo_id}")
-    hold_exclusively(f"photos-of:{inspection.id}")
-    if photo_id is not None:
-        existing = _resent(photo_id, inspection, digest, norm)
-        if existing is not None:
-            return existing, False
-    most = current_app.config["PHOTOS_PER_INSPECTION"]
-    count = db.session.scalar(
-        select(func.count()).select_from(Photo).where(Photo.inspection_id == inspection.id)
+    hold_for_upload(photo_id, f"photos-of:{inspection.id}")
+    existing = resent(Photo, photo_id, upload, inspection_id=inspection.id, norm=norm)
+    if existing is not None:
+        return existing, False
+    check_room(
+        db.session.scalar(
+            select(func.count()).select_from(Photo).where(Photo.inspection_id == inspection.id)
+        ),
+        "inspection",
     )
-    if count >= most:
-        raise ValidationFailed(
-            "Too many photos",
-            {"photo": [f"at most {most} photos per inspection; this one has {count}"]},
-        )
     photo = Photo(
         id=photo_id or str(uuid.uuid4()),
         inspection_id=inspection.id,
@@ -99,7 +130,7 @@ def add_photo(
         width=clean.width,
         height=clean.height,
         size_bytes=len(clean.data),
-        sha256=digest,
+        sha256=upload.sha256,
         uploaded_by_id=actor.id,
         data=clean.data,
     )
@@ -134,16 +165,6 @@ def photo_of(inspection: Inspection, photo_id: str) -> Photo:
     if photo is None:
         raise NotFound(f"No photo {photo_id}")
     return photo
-
-
-def _resent(photo_id: str, inspection: Inspection, digest: str, norm: str | None) -> Photo | None:
-    """The stored photo this upload resends, None if there is none; a conflict if it differs."""
-    existing = db.session.get(Photo, photo_id)
-    if existing is None:
-        return None
-    if (existing.inspection_id, existing.sha256, existing.norm) == (inspection.id, digest, norm):
-        return existing
-    raise Conflict(f"Photo {photo_id} was already received with other content")
 
 
 def _size(n_bytes: int) -> str:

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from flask_smorest.fields import Upload
 from marshmallow import Schema, ValidationError, fields, validate
 
 from inspection.storable import text_problem
 from inspection.vocabulary import FINDING_RECORD_STATES, SEVERITIES
 from schemas.common import PageArgsSchema, PageSchema
+from schemas.photos import ImageUploadSchema
 from schemas.scores import LabelSchema
 
 MAX_RESPONSE_LENGTH = 2000
@@ -123,8 +123,5 @@ class FindingPageSchema(PageSchema):
     items = fields.List(fields.Nested(FindingOutSchema), required=True)
 
 
-class ResponsePhotoUploadSchema(Schema):
-    photo = Upload(required=True, metadata={"description": "A JPEG or PNG image"})
-    id = fields.UUID(
-        load_default=None, metadata={"description": "Made by the client; makes resends safe"}
-    )
+class ResponsePhotoUploadSchema(ImageUploadSchema):
+    """A photo as evidence for a response."""

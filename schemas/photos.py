@@ -1,4 +1,4 @@
-"""Schemas of inspection photos."""
+"""Schemas of photos: of inspections, and what every photo upload sends."""
 
 from __future__ import annotations
 
@@ -6,11 +6,16 @@ from flask_smorest.fields import Upload
 from marshmallow import Schema, fields, validate
 
 
-class PhotoUploadSchema(Schema):
+class ImageUploadSchema(Schema):
+    """What every photo upload sends: the image and the client's id for it."""
+
     photo = Upload(required=True, metadata={"description": "A JPEG or PNG image"})
     id = fields.UUID(
-        load_default=None, metadata={"description": "Made on the phone; makes resends safe"}
+        load_default=None, metadata={"description": "Made by the client; makes resends safe"}
     )
+
+
+class PhotoUploadSchema(ImageUploadSchema):
     norm = fields.String(
         load_default=None, validate=validate.Length(max=32), metadata={"description": "A norm code"}
     )

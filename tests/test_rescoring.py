@@ -15,14 +15,12 @@ import time
 import urllib.error
 import urllib.request
 import uuid
-from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
 
 import pytest
 import yaml
 from sqlalchemy import insert, select
-from werkzeug.serving import make_server
 
 from inspection.db import db
 from inspection.models import AuditEvent, Inspection
@@ -159,16 +157,6 @@ class Sent:
 
 
 @pytest.fixture
-def server(app) -> Iterator[str]:
-    http = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=http.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{http.server_port}"
-    http.shutdown()
-    thread.join(timeout=10)
-
-
-@pytest.fixture
 def stored_many(norm_set, create_location, create_user, passing_answers) -> None:
     """STORED inspections of 2023.1 below the norm, copied from one real submission."""
     create_location(code="TER-APEL", type="azc")
@@ -204,10 +192,10 @@ def post(url: str, body: dict, headers: dict[str, str]) -> int:
 
 
 def test_submissions_during_a_rescore_are_scored_by_the_erratum(
-    cli, server, stored_many, headers_for, make_submission, passing_answers, tmp_path
+    cli, threaded_server, stored_many, headers_for, make_submission, passing_answers, tmp_path
 ):
     headers = headers_for("inspector")
-    url = f"{server}/api/v1/inspections"
+    url = f"{threaded_server}/api/v1/inspections"
     stop = threading.Event()
     sent: list[Sent] = []
 

@@ -37,14 +37,11 @@ from typing import Any
 from .model import NormSetDocument
 from .rules import FAIL, NOT_APPLICABLE, PASS, UNANSWERED
 from .scoring import (
-    BELOW_NORM,
     CRITICAL,
-    INCOMPLETE,
-    MEETS_NORMS,
-    MIN_COVERAGE,
     DomainScore,
     percentage,
     score_weight,
+    status_of,
 )
 from .versions import AMSTERDAM, local_date
 
@@ -281,16 +278,7 @@ def picture_from_tracks(
                 any_major = True
 
     coverage = percentage(answered, answered + unanswered)
-    if not visited:
-        status = NOT_INSPECTED
-    elif any_critical:
-        status = CRITICAL
-    elif any_major:
-        status = BELOW_NORM
-    elif coverage is None or coverage < MIN_COVERAGE:
-        status = INCOMPLETE
-    else:
-        status = MEETS_NORMS
+    status = status_of(any_critical, any_major, coverage) if visited else NOT_INSPECTED
     return Picture(
         day=day,
         overall=percentage(sum(passed), sum(assessed)),

@@ -141,6 +141,21 @@ def percentage(part: int | Decimal, whole: int | Decimal) -> float | None:
     return float(exact.quantize(_TENTH, rounding=ROUND_HALF_UP))
 
 
+def status_of(any_critical: bool, any_major: bool, coverage: float | None) -> str:
+    """The status of a visit, or of a location's picture: its worst failure, else whether
+    enough was answered.
+
+    Coverage is compared as reported (rounded), so that status and number agree.
+    """
+    if any_critical:
+        return CRITICAL
+    if any_major:
+        return BELOW_NORM
+    if coverage is None or coverage < MIN_COVERAGE:
+        return INCOMPLETE
+    return MEETS_NORMS
+
+
 # Building a frozen dataclass through its __init__ costs one
 # object.__setattr__ per field; scoring creates one NormResult per norm per
 # inspection, so results are built by setting their __dict__ in one go. The
@@ -275,15 +290,7 @@ def score_answers(
         append(_result(code, domain, outcome, severity, value, threshold, critical))
 
     coverage = percentage(answered, answered + unanswered)
-    if any_critical:
-        status = CRITICAL
-    elif any_major:
-        status = BELOW_NORM
-    elif coverage is None or coverage < MIN_COVERAGE:
-        # Compared on the reported (rounded) coverage so status and number agree.
-        status = INCOMPLETE
-    else:
-        status = MEETS_NORMS
+    status = status_of(any_critical, any_major, coverage)
     return Score(
         overall=percentage(sum(passed_by_domain), sum(assessed_by_domain)),
         coverage=coverage,

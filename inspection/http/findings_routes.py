@@ -21,6 +21,7 @@ from inspection.findings import (
 )
 from inspection.http.multipart import MultipartBlueprint
 from inspection.http.security import current_user, requires
+from inspection.http.uploads import IMAGE_RESPONSE, image_response, uploaded_photo
 from inspection.inspections import page_of
 from inspection.vocabulary import FINDING_READERS, FINDING_RESPONDERS
 from schemas.common import ErrorSchema
@@ -98,31 +99,16 @@ def post_response_photo(form: dict[str, Any], finding_id: int, response_id: str)
     """Add a photo as evidence to a response (multipart field `photo`)."""
     user = current_user()
     response = response_of(visible_finding(user, finding_id), response_id)
-    photo, created = add_response_photo(
-        response, form["photo"].read(), user, str(form["id"]) if form["id"] else None
-    )
+    data, photo_id = uploaded_photo(form)
+    photo, created = add_response_photo(response, data, user, photo_id)
     return present_photo(photo, finding_id), 201 if created else 200
-
-
-_IMAGE = {"schema": {"type": "string", "format": "binary"}}
 
 
 @photos_blp.route("/<int:finding_id>/responses/<response_id>/photos/<photo_id>", methods=["GET"])
 @requires(photos_blp, *FINDING_READERS)
-@photos_blp.doc(
-    responses={
-        "200": {
-            "description": "The image, metadata removed",
-            "content": {"image/jpeg": _IMAGE, "image/png": _IMAGE},
-        }
-    }
-)
+@photos_blp.doc(responses=IMAGE_RESPONSE)
 @photos_blp.alt_response(404, schema=ErrorSchema, description="No such photo in your scope")
 def get_response_photo(finding_id: int, response_id: str, photo_id: str) -> Response:
     """A photo of a response (JPEG or PNG, metadata removed)."""
     response = response_of(visible_finding(current_user(), finding_id), response_id)
-    photo = response_photo(response, photo_id)
-    image = Response(photo.data, mimetype=photo.content_type)
-    image.headers["X-Content-Type-Options"] = "nosniff"
-    image.headers["Cache-Control"] = "private, max-age=3600"
-    return image
+    return image_response(response_photo(response, photo_id))

@@ -8,6 +8,7 @@ from flask import Response
 
 from inspection.http.multipart import MultipartBlueprint
 from inspection.http.security import current_user, requires
+from inspection.http.uploads import IMAGE_RESPONSE, image_response, uploaded_photo
 from inspection.photos import add_photo, photo_of, photos_of
 from inspection.scope import visible_inspection
 from inspection.vocabulary import INSPECTION_READERS, SUBMITTERS
@@ -28,13 +29,8 @@ blp = MultipartBlueprint("photos", __name__, url_prefix="/api/v1/inspections", d
 def post_photo(form: dict[str, Any], inspection_id: str) -> Any:
     """Add a photo (multipart field `photo`), optionally for one norm (`norm`)."""
     inspection = visible_inspection(current_user(), inspection_id)
-    photo, created = add_photo(
-        inspection,
-        form["photo"].read(),
-        current_user(),
-        norm=form["norm"],
-        photo_id=str(form["id"]) if form["id"] else None,
-    )
+    data, photo_id = uploaded_photo(form)
+    photo, created = add_photo(inspection, data, current_user(), form["norm"], photo_id)
     return photo, 201 if created else 200
 
 
@@ -47,24 +43,10 @@ def list_photos(inspection_id: str) -> Any:
     return photos_of(visible_inspection(current_user(), inspection_id))
 
 
-_IMAGE = {"schema": {"type": "string", "format": "binary"}}
-
-
 @blp.route("/<inspection_id>/photos/<photo_id>", methods=["GET"])
 @requires(blp, *INSPECTION_READERS)
-@blp.doc(
-    responses={
-        "200": {
-            "description": "The image, metadata removed",
-            "content": {"image/jpeg": _IMAGE, "image/png": _IMAGE},
-        }
-    }
-)
+@blp.doc(responses=IMAGE_RESPONSE)
 @blp.alt_response(404, schema=ErrorSchema, description="No such photo in your scope")
 def get_photo(inspection_id: str, photo_id: str) -> Response:
     """The image itself (JPEG or PNG, metadata removed)."""
-    photo = photo_of(visible_inspection(current_user(), inspection_id), photo_id)
-    response = Response(photo.data, mimetype=photo.content_type)
-    response.headers["X-Content-Type-Options"] = "nosniff"
-    response.headers["Cache-Control"] = "private, max-age=3600"
-    return response
+    return image_response(photo_of(visible_inspection(current_user(), inspection_id), photo_id))

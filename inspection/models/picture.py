@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import ForeignKey, Index, String
+from sqlalchemy import ForeignKey, Index, LargeBinary, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from inspection.db import Base, JSONDocument, UTCDateTime
@@ -80,3 +80,10 @@ class LocationPicture(Base):
     latest_observed_at: Mapped[datetime] = mapped_column(UTCDateTime)
     # The children counted by the latest visit that counted them.
     children_present: Mapped[int | None]
+    # The location with this picture as its GeoJSON feature, serialised when either is
+    # written (``inspection.location_features``), so that an export only concatenates;
+    # with a digest of it for the export's ETag, and the location's ``updated_at`` it was
+    # made with (a feature older than its location is made again when read).
+    feature: Mapped[bytes | None] = mapped_column(LargeBinary)
+    feature_digest: Mapped[bytes | None] = mapped_column(LargeBinary(16))
+    location_updated_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

@@ -91,8 +91,18 @@ _DUTCH: list[tuple[re.Pattern[str], str]] = [
         (r"longer than (\d+) characters", "is langer dan {0} tekens"),
         (r"already used for a different submission", "is al gebruikt voor een andere inzending"),
         (r"too many pixels", "heeft te veel beeldpunten"),
+        (r"at most (.+) pixels", "hoogstens {0} beeldpunten"),
         (r"at most (\d+) photos per inspection", "hoogstens {0} foto's per inspectie"),
         (r"A photo may be at most (.+)", "Een foto mag hoogstens {0} groot zijn"),
+        (r"A photo must be a JPEG or PNG image", "Een foto moet een JPEG- of PNG-afbeelding zijn"),
+        (
+            r"The photo is not a readable JPEG or PNG image",
+            "De foto is geen leesbare JPEG- of PNG-afbeelding",
+        ),
+        (
+            r"a PNG may have at most (\d+) x (\d+) pixels; send a JPEG",
+            "een PNG mag hoogstens {0} x {1} beeldpunten hebben; stuur een JPEG",
+        ),
         (
             r"Send the instance as the multipart part (.+)",
             "Stuur het formulier mee als multipart-deel {0}",
@@ -141,9 +151,11 @@ def refusal(error: DomainError, lang: str, item_labels: Mapping[str, str]) -> st
             "en": f"Too many failed logins. Try again in {minutes} minutes.",
         }[lang]
     lines = [headline or error.message]
+    # The message itself, unless the headline or a field's line below says it already.
+    said = [problem for problems in error.fields.values() for problem in problems]
     if error.code in ("payload_too_large", "malformed_instance") or headline is None:
         detail = _problem(error.message, lang, item_labels)
-        if detail != lines[0]:
+        if detail != lines[0] and error.message not in said:
             lines.append(detail)
     for path, problems in sorted(error.fields.items()):
         field = _field_name(path, lang, item_labels)

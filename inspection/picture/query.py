@@ -89,8 +89,18 @@ def frame_of(query: Select[Any]) -> pd.DataFrame:
     query itself; the driver's plain tuples are taken apart column by column.
     The columns come as the driver gives them: ``picture_frame`` types them.
     """
+    keys, rows = driver_rows(query)
+    columns = list(zip(*rows, strict=True)) if rows else [()] * len(keys)
+    return pd.DataFrame({key: list(column) for key, column in zip(keys, columns, strict=True)})
+
+
+def driver_rows(query: Select[Any]) -> tuple[list[str], list[tuple[Any, ...]]]:
+    """A query's column names and rows as the driver gives them (no SQLAlchemy types applied)."""
     connection = db.session.connection()
-    compiled = query.compile(dialect=connection.dialect)
+    # Lists in IN (...) rendered as one parameter each: the driver knows no expanding ones.
+    compiled = query.compile(
+        dialect=connection.dialect, compile_kwargs={"render_postcompile": True}
+    )
     cursor = connection.connection.driver_connection.cursor()
     try:
         parameters = compiled.params
@@ -101,8 +111,7 @@ def frame_of(query: Select[Any]) -> pd.DataFrame:
         rows = cursor.fetchall()
     finally:
         cursor.close()
-    columns = list(zip(*rows, strict=True)) if rows else [()] * len(keys)
-    return pd.DataFrame({key: list(column) for key, column in zip(keys, columns, strict=True)})
+    return keys, rows
 
 
 def code_lists(texts: pd.Series) -> list[list[str] | None]:

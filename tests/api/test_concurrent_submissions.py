@@ -10,26 +10,14 @@ import json
 import threading
 import urllib.error
 import urllib.request
-from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
-from werkzeug.serving import make_server
 
 from inspection.db import db
 from inspection.models import AuditEvent, Inspection
 
 CLIENTS = 8
-
-
-@pytest.fixture
-def server(app) -> Iterator[str]:
-    http = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=http.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{http.server_port}"
-    http.shutdown()
-    thread.join(timeout=10)
 
 
 def post(url: str, body: dict, headers: dict[str, str]) -> tuple[int, bytes]:
@@ -63,10 +51,12 @@ def inspector(norm_set, create_location, headers_for):
     return headers_for("inspector")
 
 
-def test_identical_submissions_racing_store_exactly_one(server, inspector, make_submission):
+def test_identical_submissions_racing_store_exactly_one(
+    threaded_server, inspector, make_submission
+):
     body = make_submission()
 
-    results = race(f"{server}/api/v1/inspections", [body] * CLIENTS, inspector)
+    results = race(f"{threaded_server}/api/v1/inspections", [body] * CLIENTS, inspector)
 
     statuses = sorted(status for status, _ in results)
     assert statuses == [200] * (CLIENTS - 1) + [201], results
@@ -80,12 +70,12 @@ def test_identical_submissions_racing_store_exactly_one(server, inspector, make_
 
 
 def test_racing_an_id_with_other_content_stores_one_and_refuses_the_rest(
-    server, inspector, make_submission
+    threaded_server, inspector, make_submission
 ):
     first = make_submission()
     variants = [{**first, "notes": {"HYG-01": f"variant {n}"}} for n in range(CLIENTS)]
 
-    results = race(f"{server}/api/v1/inspections", variants, inspector)
+    results = race(f"{threaded_server}/api/v1/inspections", variants, inspector)
 
     statuses = sorted(status for status, _ in results)
     assert statuses == [201] + [409] * (CLIENTS - 1), results
@@ -93,10 +83,12 @@ def test_racing_an_id_with_other_content_stores_one_and_refuses_the_rest(
     assert db.session.scalar(db.select(db.func.count()).select_from(Inspection)) == 1
 
 
-def test_distinct_submissions_in_parallel_are_all_stored(server, inspector, make_submission):
+def test_distinct_submissions_in_parallel_are_all_stored(
+    threaded_server, inspector, make_submission
+):
     bodies = [make_submission() for _ in range(CLIENTS)]
 
-    results = race(f"{server}/api/v1/inspections", bodies, inspector)
+    results = race(f"{threaded_server}/api/v1/inspections", bodies, inspector)
 
     assert [status for status, _ in results] == [201] * CLIENTS
     db.session.expire_all()

@@ -402,7 +402,13 @@ def test_photos_as_evidence_for_a_response(client, app, headers_for, two_finding
     refused = client.post(
         url, data={"photo": (io.BytesIO(b"GIF89a not a photo"), "x.gif")}, headers=manager
     )
-    assert refused.status_code == 415
+    assert refused.status_code == 415 and "photo" in refused.get_json()["error"]["fields"]
+    app.config["PHOTO_MAX_BYTES"] = 100
+    too_large = client.post(
+        url, data={"photo": (io.BytesIO(jpeg_with_exif()), "t.jpg")}, headers=manager
+    )
+    assert too_large.status_code == 413 and "photo" in too_large.get_json()["error"]["fields"]
+    app.config["PHOTO_MAX_BYTES"] = 8 * 1024 * 1024
     assert (
         client.post(
             url, data={"photo": (io.BytesIO(jpeg_with_exif()), "t.jpg")}, headers=other_manager

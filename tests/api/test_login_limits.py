@@ -17,7 +17,6 @@ from typing import Any
 
 import pytest
 from argon2 import PasswordHasher, extract_parameters
-from werkzeug.serving import make_server
 
 from app import create_app
 from inspection.db import db
@@ -211,16 +210,6 @@ def test_behind_a_trusted_proxy_each_client_counts_by_its_own_address(behind_pro
 # --- racing -----------------------------------------------------------------------------------
 
 
-@pytest.fixture
-def server(app) -> Iterator[str]:
-    http = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=http.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{http.server_port}"
-    http.shutdown()
-    thread.join(timeout=10)
-
-
 def post_json(url: str, body: dict) -> int:
     request = urllib.request.Request(
         url,
@@ -235,14 +224,16 @@ def post_json(url: str, body: dict) -> int:
         return error.code
 
 
-def test_parallel_wrong_passwords_never_exceed_the_limit(server, create_user):
+def test_parallel_wrong_passwords_never_exceed_the_limit(threaded_server, create_user):
     create_user("inspector", username="inspecteur")
     attempts = 30
     start = threading.Barrier(attempts)
 
     def guess(n: int) -> int:
         start.wait()
-        return post_json(f"{server}{TOKENS}", {"username": "inspecteur", "password": f"gok {n}"})
+        return post_json(
+            f"{threaded_server}{TOKENS}", {"username": "inspecteur", "password": f"gok {n}"}
+        )
 
     with ThreadPoolExecutor(max_workers=attempts) as pool:
         statuses = list(pool.map(guess, range(attempts)))

@@ -12,12 +12,10 @@ import threading
 import urllib.error
 import urllib.request
 import uuid
-from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 from PIL import Image, PngImagePlugin
-from werkzeug.serving import make_server
 
 INSPECTIONS = "/api/v1/inspections"
 
@@ -308,7 +306,8 @@ def test_a_palette_png_keeps_its_transparency(client, setup):
 def test_anything_but_a_readable_jpeg_or_png_is_415(client, setup, data, filename, mimetype):
     response = upload(client, setup["inspector"], setup["inspection"], data, filename, mimetype)
 
-    assert_error(response, 415, "unsupported_media_type")
+    error = assert_error(response, 415, "unsupported_media_type")
+    assert "JPEG or PNG" in error["fields"]["photo"][0]
     assert listed(client, setup) == []
 
 
@@ -373,6 +372,7 @@ def test_the_413_message_states_the_real_limit(app, client, setup):
 
     error = assert_error(response, 413, "payload_too_large")
     assert not re.search(r"\b0 MB", error["message"]), error["message"]
+    assert error["fields"] == {"photo": [error["message"]]}
 
 
 def test_the_norm_must_be_a_norm_of_the_inspections_norm_set(client, setup):
@@ -697,16 +697,6 @@ def test_decoding_a_7070_pixel_jpeg_costs_a_bounded_amount_of_memory(
 # --- racing uploads (a real threaded server) ----------------------------------------------
 
 
-@pytest.fixture
-def server(app) -> Iterator[str]:
-    http = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=http.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{http.server_port}"
-    http.shutdown()
-    thread.join(timeout=10)
-
-
 def post_multipart(url: str, headers: dict[str, str], photo: bytes, **fields: str):
     boundary = uuid.uuid4().hex
     parts = [
@@ -743,8 +733,8 @@ def race(calls: list) -> list:
         return list(pool.map(run, calls))
 
 
-def test_simultaneous_resends_of_one_photo_store_it_once(server, setup, client):
-    url = f"{server}{photos_url(setup['inspection'])}"
+def test_simultaneous_resends_of_one_photo_store_it_once(threaded_server, setup, client):
+    url = f"{threaded_server}{photos_url(setup['inspection'])}"
     photo_id = str(uuid.uuid4())
     data = png()
 
@@ -758,9 +748,9 @@ def test_simultaneous_resends_of_one_photo_store_it_once(server, setup, client):
     assert [p["id"] for p in listed(client, setup)] == [photo_id]
 
 
-def test_parallel_uploads_never_pass_the_photo_limit(app, server, setup, client):
+def test_parallel_uploads_never_pass_the_photo_limit(app, threaded_server, setup, client):
     app.config["PHOTOS_PER_INSPECTION"] = 4
-    url = f"{server}{photos_url(setup['inspection'])}"
+    url = f"{threaded_server}{photos_url(setup['inspection'])}"
     photos = [png(gradient((8 + n, 8))) for n in range(10)]
 
     results = race(

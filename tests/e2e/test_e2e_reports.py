@@ -79,7 +79,9 @@ def test_a_report_goes_from_the_visit_through_the_hearing_to_publication(
     expect(page.locator("#report-list tbody tr")).to_contain_text("gepubliceerd")
     expect(page.locator("#national")).to_be_visible()
     check_page(page, "the reports for a viewer")
-    with page.expect_response(re.compile(r"/api/v1/reports/national\.pdf")) as answer:
+    # The first PDF of a worker loads pango and the fonts: seconds on a busy CI machine.
+    national_pdf = re.compile(r"/api/v1/reports/national\.pdf")
+    with page.expect_response(national_pdf, timeout=60_000) as answer:
         page.click("#national-form button[type=submit]")
     assert answer.value.status == 200
     assert answer.value.header_value("content-type") == "application/pdf"

@@ -1,0 +1,75 @@
+"""One location as a GeoJSON feature, byte for byte what ``exports.to_geojson`` writes for it.
+
+``to_geojson`` writes a whole picture at once. The service also keeps each
+location's feature serialised at write time, so that an export only
+concatenates them (``collection``); these functions make such a feature from
+plain values, and patch one for a reader who may not see it as it is
+(``masked``). Tests hold them to ``to_geojson``'s bytes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from datetime import datetime, tzinfo
+from typing import Any
+
+import numpy as np
+import orjson
+
+from geodata.exports import DECIMALS, PROPERTIES
+
+_HEAD = b'{"type":"FeatureCollection","features":['
+_TAIL = b"]}"
+# The properties that come from the location, and those of its picture, in PROPERTIES order.
+LOCATION_PROPERTIES = ("code", "name", "type", "municipality", "province", "capacity")
+PICTURE_PROPERTIES = tuple(p for p in PROPERTIES if p not in LOCATION_PROPERTIES)
+
+
+def rounded(value: float) -> float:
+    """A coordinate as the exports write it: numpy's rounding, which ``to_geojson`` uses."""
+    return float(np.round(np.float64(value), DECIMALS))
+
+
+def iso_time(moment: datetime | None, zone: tzinfo) -> str | None:
+    """``moment`` in ``zone`` to the second (``2026-11-20T10:15:00+01:00``), as ``iso_times``."""
+    if moment is None:
+        return None
+    return moment.astimezone(zone).replace(microsecond=0).isoformat()
+
+
+def feature(
+    point: tuple[float, float] | None,
+    location: Mapping[str, Any],
+    picture: Mapping[str, Any],
+) -> bytes:
+    """A location's feature: ``point`` (longitude, latitude; None: no geometry) and properties.
+
+    ``location`` holds ``LOCATION_PROPERTIES`` and ``picture`` the rest of
+    ``PROPERTIES`` as JSON values (times already as text, ``iso_time``).
+    """
+    geometry = None
+    if point is not None:
+        geometry = {"type": "Point", "coordinates": [rounded(point[0]), rounded(point[1])]}
+    properties = {name: location[name] for name in LOCATION_PROPERTIES}
+    properties.update((name, picture[name]) for name in PICTURE_PROPERTIES)
+    if tuple(properties) != PROPERTIES:
+        raise ValueError(f"feature properties out of order: {tuple(properties)}")
+    return orjson.dumps({"type": "Feature", "geometry": geometry, "properties": properties})
+
+
+def masked(stored: bytes, code: str, name: str, point: tuple[float, float] | None) -> bytes:
+    """A stored feature with another code, name and point (None: no geometry), all else kept."""
+    data = orjson.loads(stored)
+    data["properties"]["code"] = code
+    data["properties"]["name"] = name
+    data["geometry"] = (
+        None
+        if point is None
+        else {"type": "Point", "coordinates": [rounded(point[0]), rounded(point[1])]}
+    )
+    return orjson.dumps(data)
+
+
+def collection(features: Sequence[bytes] | Iterable[bytes]) -> bytes:
+    """A FeatureCollection of serialised features, as ``to_geojson`` writes it."""
+    return b"".join((_HEAD, b",".join(features), _TAIL))
