@@ -25,10 +25,6 @@ from geodata.picture import COLUMNS, CRS
 PROPERTIES = tuple(
     name for name in COLUMNS if name not in ("id", "confidential", "active", "generalised")
 )
-# GeoJSON also says which locations are shown masked (code and name): the picture's
-# ``generalised`` rows, so that a client need not recognise a masked code.
-MASKED = "masked"
-GEOJSON_PROPERTIES = (*PROPERTIES, MASKED)
 LIST_PROPERTIES = ("failed_norms", "critical_norms")
 TIME_PROPERTIES = ("observed_at", "failing_since")
 # RFC 7946 section 11.2: six decimals are about 10 cm, more only suggests precision.
@@ -43,10 +39,10 @@ GEOPACKAGE_LAYER_OPTIONS = {"DATETIME_PRECISION": "MILLISECOND"}
 CSV_DIALECTS = ("rfc4180", "excel-nl")
 
 
-def _check(frame: geopandas.GeoDataFrame, columns: tuple[str, ...] = PROPERTIES) -> None:
+def _check(frame: geopandas.GeoDataFrame) -> None:
     if frame.crs is None or not frame.crs.equals(CRS):
         raise ValueError(f"an export is written from {CRS}, got {frame.crs}")
-    missing = [p for p in columns if p not in frame.columns]
+    missing = [p for p in PROPERTIES if p not in frame.columns]
     if missing:
         raise ValueError(f"the picture lacks the columns {missing}")
 
@@ -103,27 +99,25 @@ def to_geojson(frame: geopandas.GeoDataFrame) -> bytes:
 
     Point geometry ``[longitude, latitude]`` in WGS84 with six decimals, or
     ``null`` where a location has no position to show; no ``crs`` member;
-    the properties of ``PROPERTIES`` as plain JSON values, then ``masked``
-    (the ``generalised`` column: its code and name are not its own).
+    the properties of ``PROPERTIES`` as plain JSON values.
 
     Raises
     ------
     ValueError
         When the frame is not in EPSG:4326 or lacks a property column.
     """
-    _check(frame, (*PROPERTIES, "generalised"))
+    _check(frame)
     longitude, latitude, present = coordinates(frame)
     geometries = [
         {"type": "Point", "coordinates": [x, y]} if has else None
         for x, y, has in zip(longitude.tolist(), latitude.tolist(), present.tolist(), strict=True)
     ]
     columns = [plain_values(frame[name]) for name in PROPERTIES]
-    columns.append(frame["generalised"].astype(bool).tolist())
     features = [
         {
             "type": "Feature",
             "geometry": geometry,
-            "properties": dict(zip(GEOJSON_PROPERTIES, row, strict=True)),
+            "properties": dict(zip(PROPERTIES, row, strict=True)),
         }
         for geometry, *row in zip(geometries, *columns, strict=True)
     ]

@@ -114,13 +114,6 @@ class LocationPropertiesSchema(Schema):
     norm_set = fields.String(
         required=True, allow_none=True, metadata={"description": "catalogue/version"}
     )
-    masked = fields.Boolean(
-        required=True,
-        metadata={
-            "description": "True when the code and name are masked: a confidential location "
-            "as every role but coordinator gets it in an export"
-        },
-    )
 
 
 class LocationFeatureSchema(Schema):

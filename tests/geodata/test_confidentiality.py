@@ -184,24 +184,6 @@ def test_a_secret_is_shown_at_its_municipalitys_mean_or_nowhere(client, world, r
         assert lonely["properties"]["status"] == "below_norm"
 
 
-@pytest.mark.parametrize("role", [*NON_COORDINATORS, "coordinator"])
-def test_the_export_says_which_locations_it_shows_masked(client, world, role):
-    """Clients show a masked location as such by its flag, not by recognising its code."""
-    document = strict_json(client.get(GEOJSON_URL, headers=world[role]).get_data())
-
-    flagged = {f["properties"]["code"]: f["properties"]["masked"] for f in document["features"]}
-    assert all(isinstance(value, bool) for value in flagged.values())
-    masked = sorted(code for code, value in flagged.items() if value)
-    named = {f["properties"]["name"] for f in document["features"] if f["properties"]["masked"]}
-    if role == "coordinator":
-        assert masked == []
-    else:
-        # Every role but coordinator gets every secret shelter masked in an export.
-        assert len(masked) == (1 if role == "manager" else 2)
-        assert named == {"Vertrouwelijke locatie"}
-        assert flagged["ZWOL-LOW"] is False
-
-
 def test_masked_rows_are_sorted_by_their_masked_code(client, world):
     """In the order of the real codes a masked row's place would hint at its code."""
     document = strict_json(client.get(GEOJSON_URL, headers=world["viewer"]).get_data())

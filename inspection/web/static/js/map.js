@@ -63,6 +63,15 @@ async function titlesFor(ref) {
   }
 }
 
+/**
+ * Whether a feature has a page of its own to open: not when its code and name are masked.
+ * The export's features are kept serialised at write time and do not say so yet (unlike
+ * the locations API's masked flag), so the masked code is recognised here.
+ */
+function linkable(p) {
+  return "masked" in p ? !p.masked : Boolean(p.code) && !p.code.startsWith("VERTROUWELIJK-");
+}
+
 function popupContent(p, titles) {
   const failed = p.failed_norms || [];
   const critical = new Set(p.critical_norms || []);
@@ -82,8 +91,7 @@ function popupContent(p, titles) {
     failed.length ? el("p", { class: "small" }, el("strong", {}, tr("Niet gehaalde normen:", "Norms not met:"))) : null,
     failed.length ? list : null,
     ordered.length > shown.length ? el("p", { class: "small" }, andMore(ordered.length - shown.length)) : null,
-    // A masked location has no page of its own to open.
-    p.masked ? null : el("p", {}, el("a", { href: `/locations/${encodeURIComponent(p.code)}` }, tr("Details en scoreverloop", "Details and score over time"))));
+    linkable(p) ? el("p", {}, el("a", { href: `/locations/${encodeURIComponent(p.code)}` }, tr("Details en scoreverloop", "Details and score over time"))) : null);
 }
 
 /**
