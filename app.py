@@ -3,21 +3,23 @@
 from __future__ import annotations
 
 import os
-import secrets
 from typing import Any
 
 import orjson
 from flask import Flask
 
 from inspection.http.json import OrjsonProvider
+from inspection.settings import NETHERLANDS
+from inspection.settings import configure as configure_settings
 
-# The Netherlands, with a margin for the coast and border towns:
-# (min_longitude, min_latitude, max_longitude, max_latitude).
-NETHERLANDS = (3.2, 50.7, 7.3, 53.6)
+__all__ = ["NETHERLANDS", "create_app"]
 
 
 def create_app(config: dict[str, Any] | None = None) -> Flask:
-    """Build the app: defaults, then the environment, then ``config`` (tests)."""
+    """Build the app: defaults, then the environment, then ``config`` (tests).
+
+    What the environment may set, and how, is in ``inspection.settings``.
+    """
     app = Flask("inspection", instance_path=_instance_path(), instance_relative_config=True)
     _configure_settings(app, config or {})
     _configure_proxies(app)
@@ -44,48 +46,12 @@ def _instance_path() -> str:
 
 def _configure_settings(app: Flask, config: dict[str, Any]) -> None:
     os.makedirs(app.instance_path, exist_ok=True)
-    sqlite_file = os.path.join(app.instance_path, "inspection.sqlite3")
-    app.config.update(
-        SQLALCHEMY_DATABASE_URI=f"sqlite:///{sqlite_file}",
-        SQLALCHEMY_ENGINE_OPTIONS={
-            "pool_pre_ping": True,
-            "json_serializer": json_dumps,
-            "json_deserializer": orjson.loads,
-        },
-        SECRET_KEY=secrets.token_hex(32),
-        JSON_MAX_BYTES=1024 * 1024,
-        PHOTO_MAX_BYTES=8 * 1024 * 1024,
-        PHOTOS_PER_INSPECTION=20,
-        OPENROSA_XML_MAX_BYTES=1024 * 1024,
-        TOKEN_TTL_SECONDS=24 * 3600,
-        LOGIN_WINDOW_SECONDS=15 * 60,
-        LOGIN_FAILURES_PER_USERNAME=5,
-        LOGIN_FAILURES_PER_ADDRESS=20,
-        # How many reverse proxies (load balancers) in front of the app append to
-        # X-Forwarded-For; the client address is read that many hops from the end.
-        TRUSTED_PROXIES=0,
-        NORM_CATALOGUE="nl-children",
-        SERVICE_AREA=NETHERLANDS,
-        # What a 503 during a database outage asks clients to wait before trying again.
-        DATABASE_RETRY_AFTER_SECONDS=30,
-    )
-    if os.environ.get("DATABASE_URL"):
-        app.config["SQLALCHEMY_DATABASE_URI"] = os.environ["DATABASE_URL"]
-    if os.environ.get("SECRET_KEY"):
-        app.config["SECRET_KEY"] = os.environ["SECRET_KEY"]
-    if os.environ.get("SERVICE_AREA"):
-        app.config["SERVICE_AREA"] = tuple(
-            float(part) for part in os.environ["SERVICE_AREA"].split(",")
-        )
-    if os.environ.get("TRUSTED_PROXIES"):
-        app.config["TRUSTED_PROXIES"] = _count("TRUSTED_PROXIES", os.environ["TRUSTED_PROXIES"])
-    app.config.update(config)
-
-
-def _count(name: str, value: str) -> int:
-    if not value.strip().isdigit():
-        raise ValueError(f"{name} must be a whole number of 0 or more, not {value!r}")
-    return int(value)
+    app.config["SQLALCHEMY_ENGINE_OPTIONS"] = {
+        "pool_pre_ping": True,
+        "json_serializer": json_dumps,
+        "json_deserializer": orjson.loads,
+    }
+    configure_settings(app, config)
 
 
 def _configure_proxies(app: Flask) -> None:

@@ -59,13 +59,15 @@ def main() -> None:
         url = large_database(tmp, "picture", args.locations, args.inspections, args.database)
         bodies = submissions(ROUNDS + YEAR_BACK_ROUNDS + 2, locations=args.locations)
         env = {"DATABASE_URL": url, "INSTANCE_PATH": tmp}
-        with gunicorn("app:create_app()", env, workers=1) as base:
+        with gunicorn("app:create_app()", env, workers=1, timeout=600) as base:
             inspector = login(base)
             coordinator = login(base, COORDINATOR)
             api = f"{base}/api/v1"
             export = f"{api}/exports/locations.geojson"
             year_back = f"{export}?as_of={(date.today() - timedelta(days=365)).isoformat()}"
-            fetch(export, coordinator)  # the worker's imports and first caches
+            # The worker's imports and first caches; a past day can take minutes on a loaded
+            # machine, past gunicorn's default timeout.
+            fetch(export, coordinator)
             fetch(year_back, coordinator)
 
             def after_a_submission(url: str) -> tuple[float, bytes]:

@@ -271,8 +271,13 @@ def submissions(count: int, locations: int = 20, seed: int = 7) -> list[dict]:
 
 
 @contextlib.contextmanager
-def gunicorn(app_spec: str, env: dict[str, str], workers: int = 2) -> Iterator[str]:
-    """Serve ``app_spec`` with gunicorn (sync workers) on a free loopback port."""
+def gunicorn(
+    app_spec: str, env: dict[str, str], workers: int = 2, timeout: int = 30
+) -> Iterator[str]:
+    """Serve ``app_spec`` with gunicorn (sync workers) on a free loopback port.
+
+    ``timeout``: seconds a request may take before gunicorn kills its worker.
+    """
     port = free_port()
     command = [
         str(Path(sys.executable).parent / "gunicorn"),
@@ -284,6 +289,8 @@ def gunicorn(app_spec: str, env: dict[str, str], workers: int = 2) -> Iterator[s
         "warning",
         "--backlog",
         "2048",
+        "--timeout",
+        str(timeout),
         app_spec,
     ]
     process = subprocess.Popen(command, cwd=ROOT, env={**os.environ, **env})

@@ -15,7 +15,7 @@ from typing import Any
 
 from flask import Flask, Response, g
 from flask_sqlalchemy import SQLAlchemy
-from sqlalchemy import JSON, DateTime, MetaData, event
+from sqlalchemy import JSON, DateTime, MetaData, Select, event
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import DBAPIError, DisconnectionError, OperationalError
@@ -198,3 +198,28 @@ def _begin_sqlite(
         and not statement.lstrip()[:6].upper().startswith(("SELECT", "PRAGMA", "BEGIN"))
     ):
         cursor.execute("BEGIN")
+
+
+def driver_rows(query: Select[Any]) -> tuple[list[str], list[tuple[Any, ...]]]:
+    """A query's column names and rows as the driver gives them (no SQLAlchemy types applied)."""
+    connection = db.session.connection()
+    # Lists in IN (...) rendered as one parameter each: the driver knows no expanding ones.
+    compiled = query.compile(
+        dialect=connection.dialect, compile_kwargs={"render_postcompile": True}
+    )
+    parameters: Any = {}
+    for name, value in compiled.params.items():
+        # As SQLAlchemy would bind them (times in UTC, as text on SQLite).
+        bind = compiled.binds.get(name)
+        processor = bind.type.bind_processor(connection.dialect) if bind is not None else None
+        parameters[name] = processor(value) if processor else value
+    cursor = connection.connection.driver_connection.cursor()
+    try:
+        if connection.dialect.paramstyle == "qmark":
+            parameters = tuple(parameters[name] for name in compiled.positiontup or ())
+        cursor.execute(str(compiled), parameters)
+        keys = [column[0] for column in cursor.description]
+        rows = cursor.fetchall()
+    finally:
+        cursor.close()
+    return keys, rows

@@ -1,4 +1,4 @@
-"""Reading inspections: the latest per location, lists and score series."""
+"""Reading inspections: the latest per location and lists."""
 
 from __future__ import annotations
 
@@ -103,17 +103,6 @@ def latest_inspection(location: Location) -> Inspection | None:
         )
         .limit(1)
     ).first()
-
-
-def score_series(location: Location) -> list[Inspection]:
-    """Every inspection of a location, oldest visit first."""
-    return list(
-        db.session.scalars(
-            select(Inspection)
-            .where(Inspection.location_id == location.id)
-            .order_by(Inspection.observed_at, Inspection.received_at)
-        )
-    )
 
 
 def paginate(query: Select, page: int, per_page: int) -> tuple[list, int]:

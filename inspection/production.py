@@ -9,8 +9,6 @@ app is imported.
 
 from __future__ import annotations
 
-import os
-
 import click
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -20,6 +18,7 @@ from sqlalchemy import select
 
 from inspection.db import db
 from inspection.models import User
+from inspection.settings import from_environment
 
 # 32 random bytes as hex are 64 characters; fewer than 32 characters is guessable.
 MIN_SECRET_KEY_LENGTH = 32
@@ -33,10 +32,11 @@ def production_problems() -> list[str]:
     Reads the users table in the current app context; changes nothing.
     """
     problems = []
-    secret = os.environ.get("SECRET_KEY", "")
+    secret = from_environment("SECRET_KEY") or ""
     if not secret:
         problems.append(
-            "SECRET_KEY is not set: set it in the environment to a long random value, e.g. "
+            "SECRET_KEY is not set: set it in the environment (SECRET_KEY or "
+            "INSPECTION_SECRET_KEY) to a long random value, e.g. "
             "the output of `python3 -c 'import secrets; print(secrets.token_hex(32))'`"
         )
     elif len(secret) < MIN_SECRET_KEY_LENGTH:

@@ -261,21 +261,75 @@ class LocationPageSchema(PageSchema):
     items = fields.List(fields.Nested(LocationListItemSchema), required=True)
 
 
+_DOMAIN_SCORES = {
+    "type": "object",
+    "additionalProperties": {"type": "number", "nullable": True},
+    "description": "Domain code -> score (0-100; null when nothing in it was assessed)",
+}
+
+
+class PicturePointSchema(Schema):
+    day = fields.Date(
+        required=True,
+        metadata={"description": "The local day at whose end the picture stood so"},
+    )
+    overall = fields.Float(allow_none=True, required=True)
+    coverage = fields.Float(allow_none=True, required=True)
+    status = fields.String(
+        required=True, validate=validate.OneOf(LOCATION_STATUSES), metadata={"example": "critical"}
+    )
+    domains = fields.Dict(
+        keys=fields.String(),
+        values=fields.Float(allow_none=True),
+        required=True,
+        metadata=_DOMAIN_SCORES,
+    )
+    failed_norms = fields.List(
+        fields.String(), required=True, metadata={"description": "The norms the picture fails"}
+    )
+    critical_norms = fields.List(
+        fields.String(),
+        required=True,
+        metadata={"description": "Of those, the ones failed with critical severity"},
+    )
+
+
 class ScorePointSchema(Schema):
     inspection = fields.String(attribute="id", required=True)
     observed_at = fields.DateTime(attribute="observed_at_local", required=True)
-    overall = fields.Float(allow_none=True, required=True)
-    coverage = fields.Float(allow_none=True, required=True)
-    status = fields.String(required=True)
+    overall = fields.Float(
+        allow_none=True, required=True, metadata={"description": "This visit's own score"}
+    )
+    coverage = fields.Float(
+        allow_none=True, required=True, metadata={"description": "This visit's own coverage"}
+    )
+    status = fields.String(required=True, metadata={"description": "This visit's own status"})
     domains = fields.Method(
         "domain_scores",
         required=True,
+        metadata={**_DOMAIN_SCORES, "description": "This visit's own score per domain"},
+    )
+    picture = fields.Nested(
+        PicturePointSchema,
+        attribute="picture_summary",
+        required=True,
         metadata={
-            "type": "object",
-            "additionalProperties": {"type": "number", "nullable": True},
-            "description": "Domain code -> score (0-100; null when nothing in it was assessed)",
+            "description": "The location's current picture as it stood at the end of this "
+            "visit's local day (per norm, the latest visit that assessed it): what the "
+            "location's status and score were then"
         },
     )
 
     def domain_scores(self, inspection: Any) -> dict[str, float | None]:
         return {code: d["score"] for code, d in inspection.domain_scores.items()}
+
+
+CHART_LANGUAGES = ("en", "nl")
+
+
+class ChartArgsSchema(Schema):
+    lang = fields.String(
+        load_default="nl",
+        validate=validate.OneOf(CHART_LANGUAGES),
+        metadata={"description": "Language of the chart's texts"},
+    )

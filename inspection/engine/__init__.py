@@ -62,6 +62,7 @@ from .scoring import (
     Score,
     score_answers,
 )
+from .series import SeriesPoint, picture_series, results_from_letters
 from .versions import AMSTERDAM, local_date, select_in_force
 
 __all__ = [
@@ -111,10 +112,13 @@ __all__ = [
     "NormSetDocument",
     "NormSetError",
     "Score",
+    "SeriesPoint",
     "Visit",
     "derive_findings",
     "local_date",
     "parse_norm_set",
+    "picture_series",
+    "results_from_letters",
     "score_answers",
     "select_in_force",
     "validate_answers",

@@ -14,8 +14,6 @@
 
 from __future__ import annotations
 
-import os
-
 from flask import Flask, Response, request
 from flask_compress import Compress
 from flask_cors import CORS
@@ -58,7 +56,7 @@ def init_http(app: Flask) -> None:
             response.headers["Cache-Control"] = "no-cache" if revalidate else "no-store"
         return response
 
-    origins = cors_origins(app.config.get("CORS_ORIGINS", os.environ.get("CORS_ORIGINS", "")))
+    origins = cors_origins(app.config.get("CORS_ORIGINS", ""))
     app.config["CORS_ORIGINS"] = origins
     if origins:
         CORS(

@@ -7,9 +7,10 @@ from typing import Any
 from flask_smorest import Blueprint
 
 from inspection.http.security import current_user, requires
-from inspection.inspections import page_of, score_series
+from inspection.inspections import page_of
 from inspection.location_views import location_for, location_view, locations_for
 from inspection.locations import create_location, update_location
+from inspection.picture import score_history
 from inspection.scope import visible_location
 from inspection.vocabulary import COORDINATOR
 from schemas.common import ErrorSchema
@@ -49,8 +50,13 @@ def get_location(code: str) -> Any:
 @blp.response(200, ScorePointSchema(many=True))
 @blp.alt_response(404, schema=ErrorSchema, description="No such location in your scope")
 def get_scores(code: str) -> Any:
-    """The score of every inspection of a location, oldest visit first."""
-    return score_series(visible_location(current_user(), code))
+    """Every visit of a location, oldest first: its own score, and the location's picture after it.
+
+    `overall`, `coverage`, `status` and `domains` are the visit's own; `picture`
+    is the location's current picture as it stood at the end of the visit's
+    local day, which a partial follow-up visit does not wipe clean.
+    """
+    return score_history(visible_location(current_user(), code))
 
 
 @blp.route("", methods=["POST"])

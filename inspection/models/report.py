@@ -47,6 +47,9 @@ class Report(Base):
     handling: Mapped[str | None] = mapped_column(Text)
     published_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     published_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    # What the document shows, per language, as it stood at adoption
+    # (``inspection.reports.visit``): an adopted report no longer follows the data.
+    content: Mapped[dict[str, Any] | None] = mapped_column(JSONDocument)
 
     inspection: Mapped[Inspection] = relationship()
     location: Mapped[Location] = relationship()

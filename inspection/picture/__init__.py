@@ -20,6 +20,7 @@ from inspection.picture.regions import (
     shipped_credit,
     stored_regions,
 )
+from inspection.picture.series import HistoryPoint, score_history
 from inspection.picture.service import (
     PictureFilter,
     location_picture,
@@ -28,6 +29,7 @@ from inspection.picture.service import (
 )
 
 __all__ = [
+    "HistoryPoint",
     "PictureFilter",
     "boundaries_version",
     "data_version",
@@ -36,6 +38,7 @@ __all__ = [
     "picture_query",
     "real_picture",
     "region_summary",
+    "score_history",
     "scoped_picture",
     "share_below_by_region",
     "shipped_credit",

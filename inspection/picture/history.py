@@ -20,7 +20,7 @@ import numpy as np
 import pandas as pd
 from sqlalchemy import BigInteger, String, cast, func, select
 
-from inspection.db import db
+from inspection.db import db, driver_rows
 from inspection.engine import NormSetDocument, end_of_local_day, outcome_letters
 from inspection.engine.picture import FAIL_LETTERS
 from inspection.engine.scoring import MIN_COVERAGE, percentage, score_weight
@@ -178,7 +178,8 @@ def _visits(end: datetime) -> Visits | None:
         moment = cast(Inspection.observed_at, String)
     else:
         moment = cast(func.extract("epoch", Inspection.observed_at) * 1_000_000, BigInteger)
-    rows = db.session.execute(
+    # Through the driver's cursor: SQLAlchemy's rows would cost a third more for 100,000s.
+    _, rows = driver_rows(
         select(
             Inspection.location_id,
             moment,
@@ -188,7 +189,7 @@ def _visits(end: datetime) -> Visits | None:
         )
         .where(Inspection.observed_at <= end)
         .order_by(Inspection.location_id, Inspection.observed_at, Inspection.id)
-    ).all()
+    )
     if not rows:
         return None
     location, moments, norm_set_ids, letters, keys = (

@@ -8,7 +8,7 @@ from typing import Any
 import pandas as pd
 from sqlalchemy import Select, String, cast, func, select
 
-from inspection.db import db
+from inspection.db import db, driver_rows
 from inspection.location_state import bring_up_to_date, today
 from inspection.models import AuditEvent, Inspection, Location, LocationPicture, NormSet
 from inspection.norm_sets import compiled
@@ -92,26 +92,6 @@ def frame_of(query: Select[Any]) -> pd.DataFrame:
     keys, rows = driver_rows(query)
     columns = list(zip(*rows, strict=True)) if rows else [()] * len(keys)
     return pd.DataFrame({key: list(column) for key, column in zip(keys, columns, strict=True)})
-
-
-def driver_rows(query: Select[Any]) -> tuple[list[str], list[tuple[Any, ...]]]:
-    """A query's column names and rows as the driver gives them (no SQLAlchemy types applied)."""
-    connection = db.session.connection()
-    # Lists in IN (...) rendered as one parameter each: the driver knows no expanding ones.
-    compiled = query.compile(
-        dialect=connection.dialect, compile_kwargs={"render_postcompile": True}
-    )
-    cursor = connection.connection.driver_connection.cursor()
-    try:
-        parameters = compiled.params
-        if connection.dialect.paramstyle == "qmark":
-            parameters = tuple(compiled.params[name] for name in compiled.positiontup or ())
-        cursor.execute(str(compiled), parameters)
-        keys = [column[0] for column in cursor.description]
-        rows = cursor.fetchall()
-    finally:
-        cursor.close()
-    return keys, rows
 
 
 def code_lists(texts: pd.Series) -> list[list[str] | None]:

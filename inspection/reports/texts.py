@@ -40,6 +40,21 @@ STATES = {
     },
 }
 
+FINDING_STATES = {
+    "nl": {
+        "open": "open",
+        "resolved": "opgelost",
+        "lapsed": "vervallen",
+        "withdrawn": "ingetrokken",
+    },
+    "en": {
+        "open": "open",
+        "resolved": "resolved",
+        "lapsed": "lapsed",
+        "withdrawn": "withdrawn",
+    },
+}
+
 # Where room is short (the summary's badge, table headings).
 SHORT_STATUSES = {
     "nl": {
@@ -90,6 +105,23 @@ TEXTS = {
             "Normen waaraan de locatie bij dit bezoek niet voldeed, de ernstigste eerst."
         ),
         "none_failed": "De locatie voldeed bij dit bezoek aan alle beoordeelde normen.",
+        "findings": "Bevindingen en termijnen",
+        "findings_intro": "Per tekortkoming de bevinding die dit bezoek opende of bevestigde: "
+        "de locatie herstelt haar uiterlijk op de termijndatum; een volgend bezoek dat aan "
+        "de norm voldoet, lost haar op. Stand op",
+        "finding": "Bevinding",
+        "opened_here": "geopend bij dit bezoek",
+        "confirmed": "bevestigd (eerder geopend)",
+        "opened": "Geopend",
+        "deadline": "Termijn tot",
+        "finding_state": "Stand",
+        "overdue_state": "open, termijn verstreken",
+        "no_finding": "geen bevinding vastgelegd",
+        "resolved": "Opgeloste bevindingen",
+        "resolved_intro": "Bevindingen van deze locatie die bij dit bezoek zijn opgelost: "
+        "de locatie voldeed weer aan de norm.",
+        "resolved_on": "Opgelost op",
+        "per_domain": "Per domein",
         "hearing": "Hoor en wederhoor",
         "reaction": "Reactie van de locatie",
         "corrections": "Correcties per norm",
@@ -163,6 +195,23 @@ TEXTS = {
         "failed": "Shortcomings",
         "failed_intro": "Norms the location did not meet at this visit, most severe first.",
         "none_failed": "The location met every assessed norm at this visit.",
+        "findings": "Findings and deadlines",
+        "findings_intro": "For each shortcoming, the finding this visit opened or confirmed: "
+        "the location repairs it by the deadline; a later visit that finds the norm met "
+        "resolves it. State on",
+        "finding": "Finding",
+        "opened_here": "opened at this visit",
+        "confirmed": "confirmed (opened before)",
+        "opened": "Opened",
+        "deadline": "Deadline",
+        "finding_state": "State",
+        "overdue_state": "open, overdue",
+        "no_finding": "no finding recorded",
+        "resolved": "Findings resolved",
+        "resolved_intro": "Findings of this location resolved at this visit: the location met "
+        "the norm again.",
+        "resolved_on": "Resolved on",
+        "per_domain": "Per domain",
         "hearing": "Hearing",
         "reaction": "The location's reaction",
         "corrections": "Corrections per norm",
@@ -217,6 +266,7 @@ def texts(lang: str) -> dict[str, object]:
         "outcomes": OUTCOMES[lang],
         "severities": SEVERITIES[lang],
         "states": STATES[lang],
+        "finding_states": FINDING_STATES[lang],
         "statuses": STATUS_LABELS[lang],
         "short_statuses": SHORT_STATUSES[lang],
         # The maps' palette, so that a status has one colour wherever it is shown.

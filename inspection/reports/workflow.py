@@ -230,19 +230,32 @@ def send_report(report_id: int, user: User) -> Report:
 def adopt_report(report_id: int, user: User, handling: str) -> Report:
     """hearing -> adopted, with how the reaction was weighed (coordinators).
 
-    Not while the manager may still react and has not: the hearing is their right.
+    The content of the document is stored with it (``Report.content``). Not while
+    the manager may still react and has not: the hearing is their right.
     """
+    # Imported here: the document's content needs the views, which need this module.
+    from inspection.reports.visit import frozen_content
+
     report = visible_report(user, report_id)
     if report.state == REPORT_HEARING and not _may_adopt(report):
         raise Conflict(
             f"The location may react until {report.reaction_due.isoformat()} and has not yet"
         )
+    if report.state != REPORT_HEARING:
+        raise Conflict(f"The report is {report.state}; only a hearing report can become adopted")
+    # What the document shows is kept as it is now: later data no longer change it.
+    content = frozen_content(report)
     return _move(
         report,
         user,
         REPORT_HEARING,
         REPORT_ADOPTED,
-        {"adopted_at": utcnow(), "adopted_by_id": user.id, "handling": handling},
+        {
+            "adopted_at": utcnow(),
+            "adopted_by_id": user.id,
+            "handling": handling,
+            "content": content,
+        },
         handling=handling,
     )
 

@@ -7,8 +7,6 @@ used for authentication, so the pages need no CSRF protection.
 
 from __future__ import annotations
 
-import os
-
 from flask import Flask
 
 from inspection.web import reports_pages  # noqa: F401  (adds the report pages to ``pages``)
@@ -16,9 +14,7 @@ from inspection.web.pages import pages
 
 
 def init_web(app: Flask) -> None:
-    """Register the pages; the map's tile layer comes from the settings or the environment."""
-    for name in ("MAP_TILE_URL", "MAP_TILE_ATTRIBUTION"):
-        app.config.setdefault(name, os.environ.get(name, ""))
+    """Register the pages (the map's tile layer comes from ``MAP_TILE_URL``)."""
     app.register_blueprint(pages)
 
 

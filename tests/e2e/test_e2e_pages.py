@@ -382,7 +382,17 @@ def test_a_manager_sees_their_own_location_with_its_history(new_context, world, 
     chart = page.locator("#chart")
     expect(chart).to_be_visible()
     expect(chart).to_have_attribute("data-points", "2")
-    expect(chart).to_have_attribute("alt", re.compile("2 inspecties"))
+    expect(chart).to_have_attribute("alt", re.compile("2 bezoeken. Stand van de locatie"))
+    # On the phone the chart fits the screen; its figures are also a table, latest first:
+    # where the location stood after each visit, and what the visit itself scored.
+    box = chart.bounding_box()
+    assert box["x"] >= 0 and box["x"] + box["width"] <= PHONE["viewport"]["width"]
+    page.locator("#chart-table summary").click()
+    rows = page.locator("#chart-table tbody tr")
+    expect(rows).to_have_count(2)
+    expect(rows.nth(0).locator("td.picture")).to_contain_text("Voldoet aan de normen")
+    expect(rows.nth(1).locator("td.picture")).to_contain_text("niet gehaald: HYG-01")
+    expect(rows.nth(1).locator("td.own")).to_contain_text("Onder de norm")
     visits = page.locator("#visits > li")
     expect(visits).to_have_count(2)
     # The latest visit is open; the older one opens in place, with what it found:

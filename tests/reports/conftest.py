@@ -84,5 +84,15 @@ def world(client, norm_set, create_location, create_user, login, make_submission
         assert response.status_code == 201, response.get_json()
         return body["id"]
 
+    def submit_at(code: str, observed_at: str, toilets: int) -> str:
+        """A visit of ``code`` at ``observed_at`` with 460 residents and ``toilets`` toilets."""
+        answers = {**passing_answers, "residents_present": 460, "toilets_working": toilets}
+        body = make_submission(location=code, answers=answers, observed_at=observed_at)
+        response = client.post(f"{API}/inspections", json=body, headers=headers)
+        assert response.status_code == 201, response.get_json()
+        return body["id"]
+
     visits = {code: submit(code) for code in ("OWN", "OTHER", "SECRET")}
-    return World(client, login, users, visits, submit)
+    world = World(client, login, users, visits, submit)
+    world.submit_at = submit_at
+    return world

@@ -131,12 +131,12 @@ def national_html(client, headers, as_of, lang="en"):
 
 
 BELOW = ("below_norm", "critical")
-STATUS_ROWS = {
-    "Critical: immediate action needed": "critical",
+STATUS_COLUMNS = {
+    "Critical": "critical",
     "Below the norms": "below_norm",
-    "Incompletely filled in": "incomplete",
+    "Incomplete": "incomplete",
     "Meets the norms": "meets_norms",
-    "Not inspected yet": "not_inspected",
+    "Not inspected": "not_inspected",
 }
 
 
@@ -151,14 +151,15 @@ def test_the_numbers_equal_the_exports(client, country, role, as_of):
     names = client.get(f"{API}/location-types", headers=headers).get_json()
     code_of = {t["name_en"]: t["code"] for t in names}
 
-    # Locations by status and type.
+    # Locations by status (columns) and type (rows).
     header, *rows = tables["by-status"]
-    kinds = [code_of[name] for name in header[1:-1]]
+    statuses = [STATUS_COLUMNS[label] for label in header[1:-1]]
     shown = {
-        (STATUS_ROWS[row[0]], kind): as_int(v)
+        (status, code_of[row[0]]): as_int(v)
         for row in rows
-        for kind, v in zip(kinds, row[1:-1], strict=True)
+        for status, v in zip(statuses, row[1:-1], strict=True)
     }
+    assert all(as_int(row[-1]) == sum(map(as_int, row[1:-1])) for row in rows)
     counted = Counter((f["status"], f["type"]) for f in features)
     assert {key: n for key, n in shown.items() if n} == dict(counted)
     # Children below the norms and in critical locations, per type.
@@ -305,3 +306,42 @@ def test_the_critical_locations_with_the_most_children_are_listed(client, countr
     assert len(critical) > 2
     assert sorted(listed) == sorted(f"{f['name']} ({f['code']})" for f in critical[:2])
     assert f"and {len(critical) - 2} more critical locations" in response.get_data(as_text=True)
+
+
+def test_the_children_are_those_of_the_latest_visit_that_counted_them(
+    client, country, passing_answers
+):
+    """docs/norms.md, "The children at a location": report and exports count the same."""
+    headers = country["coordinator"]
+    inspector = country["inspector"]
+    types = client.get(f"{API}/location-types", headers=headers).get_json()
+
+    def visit(when: str, children: int | None) -> None:
+        answers = answers_with(passing_answers, residents_present=460)
+        answers.pop("children_present", None)
+        if children is not None:
+            answers["children_present"] = children
+        body = {"id": str(uuid.uuid4()), "location": "LI-AZC", "observed_at": when,
+                "answers": answers, "notes": {}}  # fmt: skip
+        response = client.post(f"{API}/inspections", json=body, headers=inspector)
+        assert response.status_code == 201, response.get_json()
+
+    def children_below_in_azc() -> tuple[int | None, int, int]:
+        features = {f["code"]: f for f in export(client, headers, DAY)}
+        azc = next(t["name_en"] for t in types if t["code"] == "azc")
+        row = next(r for r in national_html(client, headers, DAY)["per-type"] if r[0] == azc)
+        exported = sum(
+            f["children_present"] or 0
+            for f in features.values()
+            if f["type"] == "azc" and f["status"] in BELOW
+        )
+        return features["LI-AZC"]["children_present"], as_int(row[3]), exported
+
+    # A later visit below the norms that left the children uncounted: the 90 of June stand.
+    visit("2026-11-10T10:00:00+01:00", None)
+    li, shown, exported = children_below_in_azc()
+    assert li == 90 and shown == exported
+    # A visit that counted them: its number.
+    visit("2026-11-20T10:00:00+01:00", 40)
+    li, shown, exported = children_below_in_azc()
+    assert li == 40 and shown == exported

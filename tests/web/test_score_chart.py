@@ -1,4 +1,7 @@
-"""GET /api/v1/locations/{code}/scores.svg: the score history as an SVG chart."""
+"""GET /api/v1/locations/{code}/scores.svg: the score history as an SVG chart.
+
+What it plots when a partial visit follows a failing one: tests/api/test_location_history_api.py.
+"""
 
 from __future__ import annotations
 
@@ -128,7 +131,7 @@ def test_points_are_in_time_order_and_labelled_in_dutch():
 
     first, second = circles(svg)
     assert float(first.get("cx")) < float(second.get("cx"))
-    assert first.find(f"{SVG}title").text == "15 jan 2025: score 90,0 (Voldoet aan de normen)"
+    assert first.find(f"{SVG}title").text == "15 jan 2025: locatie 90,0 (Voldoet aan de normen)"
     assert "Onder de norm" in second.find(f"{SVG}title").text
     labels = [t.text for t in ET.fromstring(svg).iter(f"{SVG}text")]
     assert any(label and label.endswith("2025") for label in labels)

@@ -1,7 +1,7 @@
 // One location: its status and failed norms, the score history (an SVG made
-// on the server) and every visit with the norms it failed.
+// on the server, and its figures as a table) and every visit with the norms it failed.
 
-import { $, ApiError, LANG, UNIT_LABELS, allPages, api, badge, el, failedNormItem, formatDay, formatScore, normSet, problemText, say, sessionExpired, sortFailed, tr, typeLabel, withSession } from "./common.js";
+import { $, ApiError, LANG, UNIT_LABELS, allPages, api, badge, el, failedNormItem, formatDay, formatScore, normSet, problemText, say, sessionExpired, sortFailed, statusLabel, tr, typeLabel, withSession } from "./common.js";
 import { coverageNotice, showWhatIsWrong } from "./location-findings.js";
 import { reportButton } from "./report-links.js";
 
@@ -21,9 +21,14 @@ function failedList(failed, titleOf) {
     failedNormItem(result.norm, titleOf(result), result.severity === "critical")));
 }
 
+/** The score history: the location's picture after each visit, as an image and as a table. */
 async function showChart() {
   try {
-    const { data } = await api(`/locations/${encodeURIComponent(code)}/scores.svg`);
+    const path = `/locations/${encodeURIComponent(code)}`;
+    const [{ data }, { data: series }] = await Promise.all([
+      api(`${path}/scores.svg?lang=${LANG}`),
+      api(`${path}/scores`),
+    ]);
     const svg = new DOMParser().parseFromString(await data.text(), "image/svg+xml");
     const text = [svg.querySelector("title"), svg.querySelector("desc")].filter(Boolean).map((n) => n.textContent).join(": ");
     const image = $("#chart");
@@ -31,10 +36,27 @@ async function showChart() {
     image.src = URL.createObjectURL(data);
     image.hidden = false;
     image.dataset.points = String(svg.querySelectorAll("circle.point").length);
+    showChartTable(series);
     say("#chart-state", "");
   } catch (error) {
     say("#chart-state", `${tr("De grafiek kon niet worden geladen", "The chart could not be loaded")} (${problemText(error)}).`, true);
   }
+}
+
+/** The chart's figures, latest visit first: what the location stood at, and what the visit itself scored. */
+function showChartTable(series) {
+  const rows = [...series].reverse().map((point) => {
+    const failed = point.picture.failed_norms;
+    const why = failed.length
+      ? el("span", { class: "small" }, ` ${tr("niet gehaald", "not met")}: ${failed.join(", ")}`)
+      : null;
+    return el("tr", { dataset: { inspection: point.inspection } },
+      el("th", { scope: "row" }, formatDay(point.observed_at)),
+      el("td", { class: "picture" }, `${formatScore(point.picture.overall)} `, badge(point.picture.status), why),
+      el("td", { class: "own" }, formatScore(point.overall), el("br"), el("span", { class: "small", dataset: { status: point.status } }, statusLabel(point.status))));
+  });
+  $("#chart-table tbody").replaceChildren(...rows);
+  $("#chart-table").hidden = !rows.length;
 }
 
 function answerText(item, value) {
@@ -123,7 +145,7 @@ async function showVisits(role) {
       const body = el("div", { class: "visit-body" }, el("p", { class: "muted" }, tr("Bezoek laden…", "Loading the visit…")));
       const details = el("details", { class: "visit" },
         el("summary", {},
-          el("h3", {}, `${formatDay(visit.observed_at)} · score ${formatScore(visit.score.overall)}`),
+          el("h3", {}, `${formatDay(visit.observed_at)} · ${tr("score van dit bezoek", "this visit's score")} ${formatScore(visit.score.overall)}`),
           el("span", { class: "visit-line" }, badge(visit.score.status),
             el("span", { class: "small" }, ` ${summary} · ${tr("door", "by")} ${visit.inspector}`))),
         body);
