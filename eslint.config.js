@@ -23,6 +23,11 @@ const rules = {
   // An error caught and dropped must say why in a comment (see the pages' catch blocks).
   "no-empty": ["error", { allowEmptyCatch: false }],
   "no-unused-vars": ["error", { args: "after-used", caughtErrors: "none", ignoreRestSiblings: true }],
+  // Nor may a promise's failure vanish in an empty handler: say it, or say in a comment why not.
+  "no-restricted-syntax": ["error", {
+    selector: "CallExpression[callee.property.name='catch'] > :function[body.type='BlockStatement'][body.body.length=0]",
+    message: "An empty .catch() swallows the error: show it to the user (say, showProblem) or explain why not.",
+  }],
   eqeqeq: ["error", "always"],
   "no-var": "error",
   "prefer-const": "error",

@@ -22,12 +22,13 @@ from inspection.confidentiality import (
     masked_code,
 )
 from inspection.db import db
-from inspection.engine import FAIL, Picture
+from inspection.engine import FAIL, Label, Picture
 from inspection.findings import finding_counts
 from inspection.inspections import locations_with_picture, paginate
 from inspection.models import Inspection, Location, LocationPicture, User
 from inspection.scope import location_clause, visible_location
 from inspection.vocabulary import AMSTERDAM, NOT_INSPECTED
+from schemas.locations import FAILED_NORMS
 
 _SEVERITY_ORDER = {"critical": 0, "major": 1, "minor": 2}
 
@@ -36,6 +37,7 @@ _SEVERITY_ORDER = {"critical": 0, "major": 1, "minor": 2}
 class LocationView:
     code: str
     name: str
+    masked: bool
     type: str
     operator: str | None
     municipality: str
@@ -52,7 +54,8 @@ class LocationView:
     domains: dict[str, Any]
     failing_since: datetime | None
     latest: Inspection | None
-    failed_norms: list[dict[str, Any]] = field(default_factory=list)
+    # None: not asked for (the list without ``with=failed_norms``).
+    failed_norms: list[dict[str, Any]] | None = field(default_factory=list)
     open_findings: int = 0
     overdue_findings: int = 0
 
@@ -65,6 +68,8 @@ def present_location(
     positions: dict[str, tuple[float, float]],
     picture: Picture | None = None,
     findings: tuple[int, int] | None = None,
+    with_failed_norms: bool = True,
+    titles: dict[str, Label] | None = None,
 ) -> LocationView:
     """The location as ``user`` may see it.
 
@@ -73,7 +78,8 @@ def present_location(
     rows, whose failed norms are then listed. ``positions`` are the
     generalised positions per municipality (``scope.generalised_positions``),
     used where the real point is secret. ``findings``: its open and overdue
-    findings, counted here when not given.
+    findings, counted here when not given. ``with_failed_norms`` False leaves
+    the failed norms out (None) rather than listing none.
     """
     if findings is None:
         findings = finding_counts([location.id]).get(location.id, (0, 0))
@@ -86,6 +92,7 @@ def present_location(
     return LocationView(
         code=location.code if identity else masked_code(location),
         name=location.name if identity else MASKED_NAME,
+        masked=not identity,
         type=location.type,
         operator=location.operator if identity else None,
         municipality=location.municipality,
@@ -102,7 +109,9 @@ def present_location(
         domains=stored.domain_scores if stored else {},
         failing_since=_local(stored.failing_since) if stored else None,
         latest=latest,
-        failed_norms=failed_norms(picture) if picture is not None and stored else [],
+        failed_norms=(failed_norms(picture, titles) if picture is not None and stored else [])
+        if with_failed_norms
+        else None,
         open_findings=findings[0],
         overdue_findings=findings[1],
     )
@@ -117,11 +126,14 @@ def locations_for(
     province: str | None = None,
     municipality: str | None = None,
     status: Sequence[str] = (),
+    include: Sequence[str] = (),
 ) -> tuple[list[LocationView], int]:
     """One page of the locations ``user`` may see, as they may see them, and their total.
 
     ``status`` filters on the current picture's status (``not_inspected``
-    for none); masked entries are listed after the others.
+    for none); masked entries are listed after the others. ``include``
+    holds ``failed_norms`` to list each one's failed norms as the single
+    location does (its pictures made in one query for the page).
     """
     location_state.bring_up_to_date(db.session)
     where = [location_clause(user)]
@@ -136,8 +148,25 @@ def locations_for(
     rows, total = paginate(query, page, per_page)
     positions = generalised_positions()
     counts = finding_counts(loc.id for loc, _, _ in rows)
+    norms = FAILED_NORMS in include
+    pictures = (
+        location_state.pictures_of(db.session, [(loc, stored) for loc, stored, _ in rows])
+        if norms
+        else {}
+    )
+    titles = location_state.norm_titles() if pictures else None
     views = [
-        present_location(user, loc, stored, latest, positions, findings=counts.get(loc.id, (0, 0)))
+        present_location(
+            user,
+            loc,
+            stored,
+            latest,
+            positions,
+            pictures.get(loc.id),
+            findings=counts.get(loc.id, (0, 0)),
+            with_failed_norms=norms,
+            titles=titles,
+        )
         for loc, stored, latest in rows
     ]
     return views, total
@@ -158,14 +187,16 @@ def location_view(
     return present_location(user, location, stored, latest, positions or {}, picture)
 
 
-def failed_norms(picture: Picture) -> list[dict[str, Any]]:
+def failed_norms(picture: Picture, titles: dict[str, Label] | None = None) -> list[dict[str, Any]]:
     """The failed norms of a picture with their titles, most severe first.
 
     Each with what the visit that established it found (``value`` against
     ``threshold``), since when it fails without a pass in between
-    (``failing_since``) and when it was last assessed.
+    (``failing_since``) and when it was last assessed. ``titles``: those of
+    the norm set in force (``location_state.norm_titles``), looked up when
+    not given.
     """
-    titles = location_state.norm_titles()
+    titles = location_state.norm_titles() if titles is None else titles
     failed = [
         {
             "norm": state.norm,

@@ -5,13 +5,17 @@ from __future__ import annotations
 import decimal
 from typing import Any
 
-from marshmallow import Schema, ValidationError, fields, pre_load, validate
+from marshmallow import Schema, ValidationError, fields, post_dump, pre_load, validate
 
 from inspection.storable import text_problem
 from inspection.vocabulary import LOCATION_STATUSES
 from schemas.common import PageArgsSchema, PageSchema
 from schemas.location_types import known_location_type
 from schemas.scores import DomainScoreSchema, FailedNormSchema, NormSetRefSchema
+
+# What ``GET /locations?with=`` may add to each location.
+FAILED_NORMS = "failed_norms"
+LIST_INCLUDES = (FAILED_NORMS,)
 
 CODE_PATTERN = r"^[A-Z0-9][A-Z0-9-]{0,63}$"
 # Far above any reception location (the largest hold a few thousand people),
@@ -138,6 +142,13 @@ class LatestInspectionSchema(Schema):
 class LocationOutSchema(Schema):
     code = fields.String(required=True)
     name = fields.String(required=True)
+    masked = fields.Boolean(
+        required=True,
+        metadata={
+            "description": "True when the code and name are masked (a confidential location "
+            "as a viewer sees it): the code is not the location's own and cannot be looked up"
+        },
+    )
     type = fields.String(required=True)
     operator = fields.String(allow_none=True, required=True)
     municipality = fields.String(required=True)
@@ -222,10 +233,32 @@ class LocationListArgsSchema(PageArgsSchema):
         fields.String(validate=validate.OneOf(LOCATION_STATUSES)),
         metadata={"description": "Status of the current picture; repeatable"},
     )
+    include = fields.List(
+        fields.String(validate=validate.OneOf(LIST_INCLUDES)),
+        data_key="with",
+        load_default=(),
+        metadata={
+            "description": "`failed_norms`: each location with its failed norms, as "
+            "`GET /locations/{code}` gives them"
+        },
+    )
+
+
+class LocationListItemSchema(LocationOutSchema):
+    failed_norms = fields.List(
+        fields.Nested(PictureNormSchema),
+        metadata={"description": "Only with `with=failed_norms`: as `GET /locations/{code}`"},
+    )
+
+    @post_dump(pass_original=True)
+    def _failed_norms_when_asked(self, data: dict[str, Any], view: Any, **kwargs: Any) -> Any:
+        if view.failed_norms is None:
+            del data["failed_norms"]
+        return data
 
 
 class LocationPageSchema(PageSchema):
-    items = fields.List(fields.Nested(LocationOutSchema), required=True)
+    items = fields.List(fields.Nested(LocationListItemSchema), required=True)
 
 
 _DOMAIN_SCORES = {

@@ -162,6 +162,46 @@ def test_the_current_status_is_the_latest_visit_even_when_an_older_one_syncs_lat
     assert codes(meets) == []
 
 
+def test_with_failed_norms_each_listed_location_has_them_as_its_own_page_does(
+    client, norm_set, create_location, headers_for, submit
+):
+    """The overview draws every card from one request instead of one per location."""
+    create_location(code="TER-APEL")
+    create_location(code="ZWOLLE")
+    create_location(code="NIEUW")
+    submit("TER-APEL", fire_detection_working=False, sleeping_rooms_have_window=False)
+    submit("ZWOLLE")
+
+    for role, scope in (("coordinator", ()), ("manager", ("TER-APEL", "NIEUW"))):
+        headers = headers_for(role, scope)
+        plain = client.get(LOCATIONS, headers=headers).get_json()["items"]
+        response = client.get(LOCATIONS, query_string={"with": "failed_norms"}, headers=headers)
+
+        assert response.status_code == 200
+        items = response.get_json()["items"]
+        assert [item["code"] for item in items] == [item["code"] for item in plain]
+        for item, without in zip(items, plain, strict=True):
+            detail = client.get(f"{LOCATIONS}/{item['code']}", headers=headers).get_json()
+            assert item["failed_norms"] == detail["failed_norms"], item["code"]
+            assert "failed_norms" not in without
+            assert {k: v for k, v in item.items() if k != "failed_norms"} == without
+        by_code = {item["code"]: item for item in items}
+        assert [f["norm"] for f in by_code["TER-APEL"]["failed_norms"]] == ["SAF-05", "LIV-04"]
+        assert by_code["NIEUW"]["failed_norms"] == []
+        if role == "manager":
+            assert sorted(by_code) == ["NIEUW", "TER-APEL"]
+        else:
+            assert by_code["ZWOLLE"]["failed_norms"] == []
+
+
+def test_an_unknown_with_is_422_naming_it(client, norm_set, coordinator):
+    for value in ("failed", "latest", ""):
+        response = client.get(LOCATIONS, query_string={"with": value}, headers=coordinator)
+
+        assert response.status_code == 422, value
+        assert any(f.startswith("with") for f in response.get_json()["error"]["fields"]), value
+
+
 # --- one location ------------------------------------------------------------------
 
 
@@ -535,6 +575,38 @@ def test_a_viewer_sees_the_shelter_masked_at_the_mean_and_cannot_fetch_it(client
         assert response.status_code == 404, path
     assert "UTR-GEHEIM" not in items.get_data(as_text=True)
     assert "Beschermde opvang" not in items.get_data(as_text=True)
+
+
+@pytest.mark.parametrize(
+    ("who", "masked"),
+    [
+        ("coordinator", False),
+        ("own_manager", False),
+        ("other_manager", None),  # not in their scope at all
+        ("inspector", False),
+        ("viewer", True),
+    ],
+)
+def test_the_api_says_when_it_shows_a_location_masked(client, shelters, who, masked):
+    """The pages show a masked location as such by this flag, not by recognising its code."""
+    headers = shelters[who]
+
+    for query in ({}, {"with": "failed_norms"}, {"municipality": "Utrecht"}):
+        items = client.get(LOCATIONS, query_string=query, headers=headers).get_json()["items"]
+        assert all(isinstance(item["masked"], bool) for item in items)
+        assert all(item["masked"] is False for item in items if not item["confidential"])
+        secret = [item for item in items if item["confidential"]]
+        if masked is None:
+            assert secret == []
+        else:
+            assert secret and {item["masked"] for item in secret} == {masked}
+            shown_as = {item["name"] for item in secret}
+            assert (shown_as == {"Vertrouwelijke locatie"}) is masked
+    if masked is False:
+        detail = client.get(f"{LOCATIONS}/UTR-GEHEIM", headers=headers).get_json()
+        assert (detail["code"], detail["masked"]) == ("UTR-GEHEIM", False)
+    public = client.get(f"{LOCATIONS}/UTR-1", headers=shelters["coordinator"]).get_json()
+    assert public["masked"] is False
 
 
 @pytest.mark.parametrize("who", ["inspector", "viewer"])

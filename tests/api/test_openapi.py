@@ -180,7 +180,7 @@ def test_nullable_always_stands_beside_a_type(document):
 def test_a_nullable_object_is_that_object_or_null(document):
     schemas = document["components"]["schemas"]
 
-    for name in ("LocationOut", "LocationDetail"):
+    for name in ("LocationListItem", "LocationDetail"):
         latest = schemas[name]["properties"]["latest"]
         assert latest["anyOf"][0] == {"$ref": "#/components/schemas/LatestInspection"}
         assert latest["anyOf"][1] == {"type": "object", "nullable": True, "enum": [None]}

@@ -72,6 +72,25 @@ def test_the_list_of_inspections_costs_the_same_for_3_or_30(client, headers_for,
     assert len(many) == len(few)
 
 
+@pytest.mark.parametrize("role", ["coordinator", "manager"])
+def test_the_locations_with_their_failed_norms_cost_the_same_for_3_or_30(
+    client, headers_for, visits, role
+):
+    """The overview asks for every location's failed norms at once: not a query per location."""
+    headers = headers_for(role, LOCATIONS if role == "manager" else ())
+    visits(3)
+    url = f"{API}/locations?with=failed_norms&per_page=100"
+    few = statements_of(lambda: client.get(url, headers=headers))
+
+    visits(30)
+    many = statements_of(lambda: client.get(url, headers=headers))
+
+    items = client.get(url, headers=headers).get_json()["items"]
+    assert sum(1 for item in items if item["latest"]) == 33
+    assert all(item["failed_norms"] == [] for item in items)
+    assert len(many) == len(few)
+
+
 def test_the_list_of_norm_sets_costs_the_same_for_1_or_4(client, norm_set, headers_for):
     headers = headers_for("viewer")
     one = statements_of(lambda: client.get(f"{API}/norm-sets", headers=headers))

@@ -490,6 +490,42 @@ def test_the_overview_puts_the_worst_first_and_says_why_it_is_critical(
     expect(groups.nth(0)).to_be_hidden()
 
 
+def test_a_viewer_sees_a_protected_shelter_masked_with_its_failed_norms_from_one_request(
+    new_context, world, server, create_location, passing_answers, check_page
+):
+    from inspection.models import User
+    from inspection.submissions import Submission, submit_inspection
+
+    create_location(
+        code="SCHUIL-1", name="Schuiladres Noord", municipality="Zwolle", confidential=True
+    )
+    inspector = db.session.scalars(db.select(User).where(User.username == world.inspector)).one()
+    submit_inspection(
+        Submission(
+            id="00000000-0000-4000-8000-00000000c002",
+            location="SCHUIL-1",
+            observed_at=datetime.now(timezone(timedelta(hours=1))).replace(microsecond=0)
+            - timedelta(days=1),
+            answers={**passing_answers, "toilets_working": 3},
+        ),
+        inspector,
+    )
+    db.session.commit()
+    page = new_context(**PHONE).new_page()
+    page.goto(f"{world.url}/")
+    log_in(page, world, world.viewer)
+
+    masked = page.locator("li[data-status='critical'] h3")
+    expect(masked).to_have_text("Vertrouwelijke locatie")
+    assert masked.locator("a").count() == 0  # no page of its own to open
+    expect(page.locator("li[data-status='critical'] li[data-norm='HYG-01']")).to_be_visible()
+    expect(page.locator(f"li[data-code='{world.azc}'] h3 a")).to_have_count(1)
+    check_page(page, "the overview of a viewer with a protected shelter")
+    asked = [path for path in server.paths if path.startswith("/api/v1/locations")]
+    assert asked == ["/api/v1/locations"], asked  # the list with the failed norms, nothing more
+    assert "SCHUIL-1" not in page.content() and "Schuiladres" not in page.content()
+
+
 def test_the_location_picker_searches_every_location(new_context, world, create_location):
     for n in range(40):
         create_location(code=f"EXTRA-{n:02d}", name=f"Extra locatie {n:02d}", municipality="Ede")

@@ -57,7 +57,10 @@ export async function api(path, { method = "GET", json, form } = {}) {
   if (type.includes("json")) {
     try {
       data = await response.json();
-    } catch {
+    } catch (error) {
+      // A success whose body broke off on the way is retried like a lost answer; an error's
+      // unreadable body leaves the status to speak for it (ApiError below).
+      if (response.ok) throw new NetworkError(error.message);
       data = null;
     }
   } else {
@@ -143,6 +146,60 @@ function languageSwitch() {
 translatePage();
 languageSwitch();
 
+// ---- Messages: what a page says in its message areas, and what went wrong. ----
+
+/**
+ * Show ``text`` in a page's message area (a selector or a node, ``role="status"`` in the
+ * template); ``bad`` marks it as a problem.
+ */
+export function say(target, text, bad = false) {
+  const node = typeof target === "string" ? $(target) : target;
+  node.textContent = text;
+  node.classList.toggle("notice", bad);
+  node.classList.toggle("bad", bad);
+}
+
+/** A failed call in words: no connection, the fields the API named, or its message. */
+export function problemText(error) {
+  if (error instanceof NetworkError) return tr("Geen verbinding met de server.", "No connection to the server.");
+  if (error instanceof ApiError && Object.keys(error.fields).length) {
+    return Object.entries(error.fields).map(([field, messages]) => `${field}: ${[messages].flat().join(", ")}`).join("; ");
+  }
+  return error && error.message ? error.message : String(error);
+}
+
+/**
+ * Say what went wrong where the page has no place of its own for it: the alert above the
+ * content (``#problems`` in base.html). The same text is said once.
+ */
+export function showProblem(text) {
+  const box = document.getElementById("problems");
+  if (!box || [...box.children].some((node) => node.textContent === text)) return;
+  box.append(el("p", { class: "notice bad" }, text));
+}
+
+// A failure no page code caught (a store the browser refuses, a bug) is said rather than
+// lost in the console: the page may otherwise just stop without a word.
+window.addEventListener("unhandledrejection", (event) => {
+  showProblem(`${tr("Er ging iets mis", "Something went wrong")}: ${problemText(event.reason)}`);
+});
+
+export function sessionExpired() {
+  return tr("Uw sessie is verlopen. Log opnieuw in.", "Your session has expired. Log in again.");
+}
+
+/** "and 3 more", under a list cut short. */
+export function andMore(count) {
+  return tr(`en nog ${count} andere`, `and ${count} more`);
+}
+
+/** "2 findings overdue" at a location. */
+export function overdueText(count) {
+  return count === 1
+    ? tr("1 bevinding over de termijn", "1 finding overdue")
+    : tr(`${count} bevindingen over de termijn`, `${count} findings overdue`);
+}
+
 // ---- The service's vocabulary (inspection/vocabulary.py), served with every page. ----
 
 export const VOCABULARY = JSON.parse(document.body.dataset.vocabulary || "{}");
@@ -190,6 +247,41 @@ export function formatDay(iso, lang = LANG) {
     year: "numeric",
     timeZone: "UTC",
   });
+}
+
+/** Whole days from today (local) to an ISO date, negative once it has passed. */
+export function daysUntil(iso) {
+  const [year, month, day] = iso.slice(0, 10).split("-").map(Number);
+  const now = new Date();
+  return Math.round((Date.UTC(year, month - 1, day) - Date.UTC(now.getFullYear(), now.getMonth(), now.getDate())) / 86400000);
+}
+
+// The units of the checklists' numbers, as the pages write them.
+export const UNIT_LABELS = {
+  nl: { m2: "m²", days: "dagen", persons: "personen", families: "gezinnen", toilets: "toiletten", showers: "douches", meals: "maaltijden", relocations: "verhuizingen" },
+  en: { m2: "m²", days: "days", persons: "persons", families: "families", toilets: "toilets", showers: "showers", meals: "meals", relocations: "relocations" },
+};
+
+const normSets = new Map();
+
+/**
+ * A norm set's titles (in the pages' language) and items by code, fetched once per
+ * version (``ref``: {catalogue, version} or "catalogue/version"). A failure is not kept,
+ * so that the next call tries again; it rejects for the caller to say.
+ */
+export function normSet(ref) {
+  const [catalogue, version] = typeof ref === "string" ? ref.split("/") : [ref.catalogue, ref.version];
+  const key = `${catalogue}/${version}`;
+  if (!normSets.has(key)) {
+    const loading = api(`/norm-sets/${encodeURIComponent(catalogue)}/${encodeURIComponent(version)}`)
+      .then(({ data }) => ({
+        titles: Object.fromEntries(data.document.norms.map((n) => [n.code, n.title[LANG] || n.title.nl])),
+        items: Object.fromEntries(data.document.items.map((i) => [i.code, i])),
+      }));
+    loading.catch(() => normSets.delete(key)); // the caller says what failed; this only forgets it
+    normSets.set(key, loading);
+  }
+  return normSets.get(key);
 }
 
 const SEVERITY_RANK = { critical: 0, major: 1, minor: 2 };

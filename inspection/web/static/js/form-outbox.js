@@ -53,7 +53,8 @@ export function outboxView(outbox, { t, lang, onCorrect }) {
     return button;
   }
 
-  async function titlesFor(type) {
+  /** The norm titles of a type as the phone kept its checklists (the result shows offline too). */
+  async function storedTitles(type) {
     const titles = {};
     // The other language first: the form's own language wins where both are known.
     for (const code of [lang() === "en" ? "nl" : "en", lang()]) {
@@ -66,7 +67,7 @@ export function outboxView(outbox, { t, lang, onCorrect }) {
   async function showResult(done) {
     if (!done) return;
     const result = done.result;
-    const titles = await titlesFor(done.meta ? done.meta.type : "");
+    const titles = await storedTitles(done.meta ? done.meta.type : "");
     const failed = sortFailed(result.results || []);
     const coverage = result.score.coverage === null ? "–" : `${formatScore(result.score.coverage, lang())}%`;
     const body = [

@@ -2,13 +2,9 @@
 // one section per group, the right input per item type, a note and photos per
 // norm, and the API's error paths (answers.<item>, notes.<norm>) next to the inputs.
 
-import { el } from "./common.js";
+import { UNIT_LABELS, el } from "./common.js";
 import { newId } from "./queue.js";
 
-const UNITS = {
-  nl: { persons: "personen", families: "gezinnen", toilets: "toiletten", showers: "douches", m2: "m²", meals: "maaltijden", days: "dagen", relocations: "verhuizingen" },
-  en: { persons: "persons", families: "families", toilets: "toilets", showers: "showers", m2: "m²", meals: "meals", days: "days", relocations: "relocations" },
-};
 
 const NUMERIC = new Set(["integer", "number", "percentage"]);
 
@@ -64,7 +60,7 @@ export function renderForm(container, form, t, { onChange, photoMaxBytes }) {
     const path = `answers.${item.code}`;
     const id = fieldId(path);
     // The unit once: not after a label that already ends in it, as "(m²)" or "(dagen)".
-    const unitText = item.unit ? UNITS[lang][item.unit] || item.unit : null;
+    const unitText = item.unit ? UNIT_LABELS[lang][item.unit] || item.unit : null;
     const unit = unitText && !item.label.includes(`(${unitText})`) ? unitText : null;
     const help = item.help ? el("p", { class: "help", id: `${id}-help` }, item.help) : null;
     const described = [help ? `${id}-help` : null, `${id}-error`].filter(Boolean).join(" ");

@@ -1,7 +1,7 @@
 // The phone form: log in, pick a location (search or nearest), fill the
 // checklist, queue the submission on the phone and send it when there is network.
 
-import { $, ApiError, NetworkError, VOCABULARY, allPages, api, el, storedSession, typeLabel, withSession } from "./common.js";
+import { $, ApiError, LANG, LANG_KEY, NetworkError, VOCABULARY, allPages, api, el, showProblem, storedSession, typeLabel, withSession } from "./common.js";
 import { firstCheckCard, followUpForm, openFindingsOf } from "./form-findings.js";
 import { renderForm } from "./form-view.js";
 import { Outbox, localTimestamp, newId } from "./queue.js";
@@ -9,11 +9,10 @@ import { store } from "./store.js";
 import { outboxView } from "./form-outbox.js";
 import { TEXTS } from "./form-texts.js";
 
-const LANG_KEY = "inspection.lang";
 const SHOWN_LOCATIONS = 30;
 const OFFLINE_AFTER_MS = 4000;
 const state = {
-  lang: localStorage.getItem(LANG_KEY) === "en" ? "en" : "nl",
+  lang: LANG,
   locations: [],
   location: null,
   form: null,
@@ -70,12 +69,12 @@ async function loadLocations() {
     await store.put("kv", state.locations, "locations");
     $("#picker-state").textContent = "";
   } catch (error) {
-    if (!(error instanceof NetworkError)) {
-      if (error.status === 401) return handleUnauthorized();
-      $("#picker-state").textContent = error.message;
-    }
+    if (!(error instanceof NetworkError) && error.status === 401) return handleUnauthorized();
     state.locations = (await store.get("kv", "locations")) || [];
-    $("#picker-state").textContent = state.locations.length ? t("locations_cached") : t("locations_none");
+    // Without network the phone's copy is what it kept them for; another failure is said too.
+    $("#picker-state").textContent = error instanceof NetworkError
+      ? (state.locations.length ? t("locations_cached") : t("locations_none"))
+      : `${t("locations_failed")} (${error.message}). ${state.locations.length ? t("locations_kept") : ""}`.trim();
   }
   drawChoices();
 }
@@ -150,8 +149,12 @@ function today() {
   return `${now.getFullYear()}-${pad(now.getMonth() + 1)}-${pad(now.getDate())}`;
 }
 
-/** The checklist of a type: the phone's copy when it was fetched today, else the network's. */
-async function fetchForm(type, lang, { fresh = false } = {}) {
+/**
+ * The checklist of a type: the phone's copy when it was fetched today, else the network's,
+ * else (the network failing) the phone's older copy. A failure other than the network's
+ * goes to ``onProblem`` too, for the caller to say.
+ */
+async function fetchForm(type, lang, { fresh = false, onProblem = null } = {}) {
   const key = `form:${type}:${lang}`;
   if (!fresh) {
     const kept = await store.get("kv", key);
@@ -163,6 +166,7 @@ async function fetchForm(type, lang, { fresh = false } = {}) {
     return data;
   } catch (error) {
     if (!(error instanceof NetworkError) && error.status === 401) handleUnauthorized();
+    else if (!(error instanceof NetworkError) && onProblem) onProblem(error);
     return (await store.get("kv", key)) || null;
   }
 }
@@ -179,6 +183,7 @@ async function chooseLocation(location, restore) {
   // The open findings come alongside the checklist, not before it (a slow connection).
   const findings = openFindingsOf(location.code).catch((error) => {
     if (error instanceof ApiError && error.status === 401) handleUnauthorized();
+    else showProblem(`${t("findings_failed")} (${error.message}).`);
     return [];
   });
   await showChecklist(restore);
@@ -216,10 +221,12 @@ async function showChecklist(restore) {
   $("#form-errors").hidden = true;
   $("#groups").replaceChildren(el("p", { class: "muted" }, t("form_loading")));
   $("#checklist").hidden = false;
-  const form = await fetchForm(location.type, state.lang);
+  let problem = null;
+  const form = await fetchForm(location.type, state.lang, { onProblem: (error) => { problem = error; } });
   if (state.location !== location) return;
+  const failed = problem ? `${t("form_failed")} (${problem.message}).` : null;
   if (!form) {
-    $("#groups").replaceChildren(el("p", { class: "notice bad" }, t("form_missing")));
+    $("#groups").replaceChildren(el("p", { class: "notice bad" }, failed || t("form_missing")));
     return;
   }
   if (state.view) state.view.destroy();
@@ -229,6 +236,7 @@ async function showChecklist(restore) {
     ? followUpForm(form, state.findings.map((finding) => finding.norm))
     : form;
   state.view = renderForm($("#groups"), shown, t, { onChange: saveDraftSoon, photoMaxBytes });
+  if (failed) $("#groups").prepend(el("p", { class: "notice bad" }, `${failed} ${t("form_kept")}`));
   if (previous) {
     state.view.setValues(previous);
     state.view.setPhotos(previous.photos || []);
@@ -429,10 +437,13 @@ function getReadyOffline() {
 
 async function prefetchForms() {
   if (!navigator.onLine) return;
+  const failed = [];
   for (const type of VOCABULARY.location_types) {
     const kept = await store.get("kv", `form:${type}:${state.lang}`);
-    if (!kept || kept.on !== today()) await fetchForm(type, state.lang, { fresh: true });
+    const onProblem = (error) => failed.push(`${typeLabel(type, state.lang)}: ${error.message}`);
+    if (!kept || kept.on !== today()) await fetchForm(type, state.lang, { fresh: true, onProblem });
   }
+  if (failed.length) showProblem(`${t("offline_incomplete")} (${failed.join("; ")}).`);
 }
 
 async function setLanguage(lang) {
@@ -452,7 +463,8 @@ async function setLanguage(lang) {
 
 function registerServiceWorker() {
   if (!("serviceWorker" in navigator)) return;
-  navigator.serviceWorker.register("/form/sw.js", { scope: "/form" }).catch(() => {});
+  navigator.serviceWorker.register("/form/sw.js", { scope: "/form" })
+    .catch((error) => showProblem(`${t("offline_failed")} (${error.message}).`));
   navigator.serviceWorker.ready.then(() => {
     const ready = () => {
       $("#offline-ready").textContent = t("offline_ready");

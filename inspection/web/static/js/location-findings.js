@@ -3,7 +3,7 @@
 // whether that has passed, the location's responses and (for its manager) a form
 // to respond, with a photo as evidence.
 
-import { ApiError, LANG, allPages, api, daysSince, el, formatDay, foundText, tr } from "./common.js";
+import { ApiError, LANG, allPages, api, daysSince, daysUntil, el, formatDay, foundText, problemText, tr } from "./common.js";
 import { newId } from "./queue.js";
 
 // Outcomes older than this make the picture "old" (a year makes them count as unanswered).
@@ -75,12 +75,6 @@ function deadlineLine(finding) {
     finding.repeats ? tr(` · ${finding.repeats} keer opnieuw niet gehaald`, ` · not met again ${finding.repeats} time${finding.repeats === 1 ? "" : "s"}`) : "");
 }
 
-function daysUntil(iso) {
-  const [year, month, day] = iso.slice(0, 10).split("-").map(Number);
-  const now = new Date();
-  return Math.round((Date.UTC(year, month - 1, day) - Date.UTC(now.getFullYear(), now.getMonth(), now.getDate())) / 86400000);
-}
-
 async function photoImage(photo, label) {
   const { data } = await api(photo.url.replace(/^\/api\/v1/, ""));
   return el("img", { src: URL.createObjectURL(data), alt: label, width: 96, height: 96 });
@@ -93,7 +87,7 @@ function responsesList(finding) {
     for (const photo of response.photos) {
       photoImage(photo, tr(`Foto bij de reactie van ${response.author} op ${finding.norm}`, `Photo with ${response.author}'s response to ${finding.norm}`))
         .then((img) => photos.append(el("li", {}, img)))
-        .catch(() => photos.append(el("li", { class: "small error" }, tr("Foto niet te laden", "The photo could not be loaded"))));
+        .catch((error) => photos.append(el("li", { class: "small error" }, `${tr("Foto niet te laden", "The photo could not be loaded")} (${problemText(error)})`)));
     }
     return el("li", { dataset: { response: response.id } },
       el("p", { class: "small muted" }, `${formatDay(response.created_at)} · ${response.author}`,
@@ -160,7 +154,7 @@ function responseForm(finding, onSaved) {
         form.querySelector(`#${photo.id}-error`).textContent = error.message;
         placed = true;
       }
-      state.textContent = placed ? tr("Controleer de gemarkeerde velden.", "Check the marked fields.") : `${tr("Niet verstuurd", "Not sent")}: ${error.message}`;
+      state.textContent = placed ? tr("Controleer de gemarkeerde velden.", "Check the marked fields.") : `${tr("Niet verstuurd", "Not sent")}: ${problemText(error)}`;
     }
   });
   return form;
@@ -197,7 +191,7 @@ export async function showWhatIsWrong(list, location, role) {
     try {
       findings = await openFindings(location.code);
     } catch (error) {
-      list.before(el("p", { class: "notice bad" }, `${tr("De bevindingen konden niet worden geladen", "The findings could not be loaded")} (${error.message}).`));
+      list.before(el("p", { class: "notice bad" }, `${tr("De bevindingen konden niet worden geladen", "The findings could not be loaded")} (${problemText(error)}).`));
     }
     const norms = [...(location.failed_norms || [])];
     // An open finding whose norm has no current failure (no recent outcome) still counts.

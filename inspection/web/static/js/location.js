@@ -1,16 +1,11 @@
 // One location: its status and failed norms, the score history (an SVG made
 // on the server, and its figures as a table) and every visit with the norms it failed.
 
-import { $, ApiError, LANG, NetworkError, allPages, api, badge, el, failedNormItem, formatDay, formatScore, sortFailed, statusLabel, tr, typeLabel, withSession } from "./common.js";
+import { $, ApiError, LANG, UNIT_LABELS, allPages, api, badge, el, failedNormItem, formatDay, formatScore, normSet, problemText, say, sessionExpired, sortFailed, statusLabel, tr, typeLabel, withSession } from "./common.js";
 import { coverageNotice, showWhatIsWrong } from "./location-findings.js";
 import { reportButton } from "./report-links.js";
 
 const code = $("#location").dataset.code;
-const normSets = new Map();
-const UNITS = {
-  nl: { m2: "m²", days: "dagen", persons: "personen", families: "gezinnen", toilets: "toiletten", showers: "douches", meals: "maaltijden", relocations: "verhuizingen" },
-  en: { m2: "m²", days: "days", persons: "persons", families: "families", toilets: "toilets", showers: "showers", meals: "meals", relocations: "relocations" },
-};
 let ui = null;
 let me = null;
 
@@ -19,26 +14,6 @@ function writesReport(visit) {
   return me && (me.role === "coordinator" || (me.role === "inspector" && visit.inspector === me.username));
 }
 
-function say(selector, text, bad = false) {
-  const node = $(selector);
-  node.textContent = text;
-  node.classList.toggle("notice", bad);
-  node.classList.toggle("bad", bad);
-}
-
-/** The norm set of a visit: norm titles and item labels, fetched once per version. */
-async function normSet(ref) {
-  const key = `${ref.catalogue}/${ref.version}`;
-  if (!normSets.has(key)) {
-    normSets.set(key, api(`/norm-sets/${encodeURIComponent(ref.catalogue)}/${encodeURIComponent(ref.version)}`)
-      .then(({ data }) => ({
-        titles: Object.fromEntries(data.document.norms.map((n) => [n.code, n.title[LANG] || n.title.nl])),
-        items: Object.fromEntries(data.document.items.map((i) => [i.code, i])),
-      }))
-      .catch(() => ({ titles: {}, items: {} })));
-  }
-  return normSets.get(key);
-}
 
 function failedList(failed, titleOf) {
   if (!failed.length) return el("p", {}, tr("Alle beoordeelde normen gehaald.", "All assessed norms were met."));
@@ -64,7 +39,7 @@ async function showChart() {
     showChartTable(series);
     say("#chart-state", "");
   } catch (error) {
-    say("#chart-state", `${tr("De grafiek kon niet worden geladen", "The chart could not be loaded")} (${error.message}).`, true);
+    say("#chart-state", `${tr("De grafiek kon niet worden geladen", "The chart could not be loaded")} (${problemText(error)}).`, true);
   }
 }
 
@@ -92,7 +67,7 @@ function answerText(item, value) {
     if (choice) return choice.label[LANG] || choice.label.nl;
   }
   if (typeof value === "number") {
-    const unit = item && item.unit ? UNITS[LANG][item.unit] || item.unit : "";
+    const unit = item && item.unit ? UNIT_LABELS[LANG][item.unit] || item.unit : "";
     const label = item ? item.label[LANG] || item.label.nl : "";
     const text = value.toLocaleString(LANG === "en" ? "en-GB" : "nl-NL");
     return unit && !label.includes(`(${unit})`) ? `${text} ${unit}` : text;
@@ -102,9 +77,18 @@ function answerText(item, value) {
 
 /** A visit opened in place: the norms it failed, the notes, the photos and every answer. */
 async function fillVisit(body, visit) {
-  const set = await normSet(visit.norm_set);
+  let set;
+  let missing = null;
+  try {
+    set = await normSet(visit.norm_set);
+  } catch (error) {
+    // The visit is still shown, by codes: what is missing is said at its top.
+    set = { titles: {}, items: {} };
+    missing = el("p", { class: "notice bad" },
+      `${tr("De titels en vragen van de normen konden niet worden geladen", "The titles and questions of the norms could not be loaded")} (${problemText(error)}).`);
+  }
   const failed = sortFailed(visit.results);
-  const parts = [el("h4", {}, tr("Niet gehaalde normen", "Norms not met")), failedList(failed, (r) => set.titles[r.norm])];
+  const parts = [missing, el("h4", {}, tr("Niet gehaalde normen", "Norms not met")), failedList(failed, (r) => set.titles[r.norm])].filter(Boolean);
   const notes = Object.entries(visit.notes || {});
   parts.push(el("h4", {}, tr("Opmerkingen", "Notes")));
   parts.push(notes.length
@@ -124,7 +108,7 @@ async function fillVisit(body, visit) {
   try {
     const { data } = await api(`/inspections/${encodeURIComponent(visit.id)}/photos`);
     if (!data.length) {
-      photos.replaceWith(el("p", { class: "muted" }, "Geen foto's."));
+      photos.replaceWith(el("p", { class: "muted" }, tr("Geen foto's.", "No photos.")));
       return;
     }
     for (const photo of data) {
@@ -132,10 +116,10 @@ async function fillVisit(body, visit) {
       const label = photo.norm ? `${tr("Foto bij", "Photo for")} ${photo.norm} ${set.titles[photo.norm] || ""}`.trim() : tr("Foto bij het bezoek", "Photo of the visit");
       photos.append(el("li", { dataset: { norm: photo.norm } },
         el("img", { src: URL.createObjectURL(blob), alt: label, width: 96, height: 96 }),
-        el("span", {}, photo.norm || "algemeen")));
+        el("span", {}, photo.norm || tr("algemeen", "general"))));
     }
   } catch (error) {
-    photos.replaceWith(el("p", { class: "notice bad" }, `De foto's konden niet worden geladen (${error.message}).`));
+    photos.replaceWith(el("p", { class: "notice bad" }, `${tr("De foto's konden niet worden geladen", "The photos could not be loaded")} (${problemText(error)}).`));
   }
 }
 
@@ -178,7 +162,8 @@ async function showVisits(role) {
     });
     $("#visits").replaceChildren(...nodes);
   } catch (error) {
-    say("#visits-state", `${tr("De bezoeken konden niet worden geladen", "The visits could not be loaded")} (${error.message}).`, true);
+    if (error instanceof ApiError && error.status === 401) return ui.showLogin(sessionExpired());
+    say("#visits-state", `${tr("De bezoeken konden niet worden geladen", "The visits could not be loaded")} (${problemText(error)}).`, true);
   }
 }
 
@@ -194,8 +179,8 @@ async function load(current) {
       $("#location-name").textContent = tr("Locatie niet gevonden", "Location not found");
       return say("#location-state", tr("Geen toegang of onbekende locatie", "No access or unknown location"), true);
     }
-    if (error instanceof ApiError && error.status === 401) return ui.showLogin(tr("Uw sessie is verlopen. Log opnieuw in.", "Your session has expired. Log in again."));
-    return say("#location-state", error instanceof NetworkError ? tr("Geen verbinding met de server.", "No connection to the server.") : error.message, true);
+    if (error instanceof ApiError && error.status === 401) return ui.showLogin(sessionExpired());
+    return say("#location-state", problemText(error), true);
   }
   say("#location-state", "");
   document.title = `${location.name} · ${tr("Toezicht kinderen in de asielopvang", "Supervision of children in asylum reception")}`;

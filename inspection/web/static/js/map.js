@@ -2,7 +2,7 @@
 // status colours of the PNG map, filters, popups, and the province layer.
 /* global L */
 
-import { $, ApiError, LANG, STATUS_ORDER, allPages, api, badge, el, failedNormItem, formatDay, formatScore, statusColours, statusLabel, tr, typeLabel, withSession } from "./common.js";
+import { $, ApiError, STATUS_ORDER, allPages, andMore, api, badge, el, failedNormItem, formatDay, formatScore, normSet, overdueText, problemText, say as sayIn, sessionExpired, showProblem, statusColours, statusLabel, tr, typeLabel, withSession } from "./common.js";
 
 const NETHERLANDS = [[50.75, 3.35], [53.55, 7.25]];
 const MAX_NORMS_SHOWN = 6;
@@ -10,7 +10,6 @@ const MAX_NORMS_SHOWN = 6;
 const RADIUS = { critical: 8, below_norm: 8, incomplete: 6.5, meets_norms: 5.5, not_inspected: 5.5 };
 const colours = statusColours();
 const container = $("#map");
-const normTitles = new Map();
 let map = null;
 let markers = null;
 let regions = null;
@@ -19,10 +18,7 @@ let ui = null;
 let loading = 0;
 
 function say(text, bad = false) {
-  const node = $("#map-state");
-  node.textContent = text;
-  node.classList.toggle("notice", bad);
-  node.classList.toggle("bad", bad);
+  sayIn("#map-state", text, bad);
 }
 
 function setUpMap() {
@@ -56,20 +52,24 @@ function filterQuery() {
   return { params, none: checked.length === 0 };
 }
 
-async function titlesFor(normSet) {
-  if (!normSet) return {};
-  const ref = typeof normSet === "string" ? normSet.split("/") : [normSet.catalogue, normSet.version];
-  const key = ref.join("/");
-  if (!normTitles.has(key)) {
-    normTitles.set(key, api(`/norm-sets/${encodeURIComponent(ref[0])}/${encodeURIComponent(ref[1])}`)
-      .then(({ data }) => Object.fromEntries(data.document.norms.map((n) => [n.code, n.title[LANG] || n.title.nl])))
-      .catch(() => ({})));
+/** The norm titles of a popup; without them (said above the map) the codes stand alone. */
+async function titlesFor(ref) {
+  if (!ref) return {};
+  try {
+    return (await normSet(ref)).titles;
+  } catch (error) {
+    showProblem(`${tr("De titels van de normen konden niet worden geladen", "The titles of the norms could not be loaded")}: ${problemText(error)}`);
+    return {};
   }
-  return normTitles.get(key);
 }
 
+/**
+ * Whether a feature has a page of its own to open: not when its code and name are masked.
+ * The export's features are kept serialised at write time and do not say so yet (unlike
+ * the locations API's masked flag), so the masked code is recognised here.
+ */
 function linkable(p) {
-  return p.code && !p.code.startsWith("VERTROUWELIJK-");
+  return "masked" in p ? !p.masked : Boolean(p.code) && !p.code.startsWith("VERTROUWELIJK-");
 }
 
 function popupContent(p, titles) {
@@ -84,15 +84,13 @@ function popupContent(p, titles) {
     el("p", {}, badge(p.status)),
     p.failing_since && ["critical", "below_norm"].includes(p.status)
       ? el("p", { class: "since" }, `${tr("Onder de norm sinds", "Below the norms since")} ${formatDay(p.failing_since)}`) : null,
-    overdueCounts[p.code]
-      ? el("p", { class: "overdue" }, tr(`${overdueCounts[p.code]} bevinding${overdueCounts[p.code] === 1 ? "" : "en"} over de termijn`, `${overdueCounts[p.code]} finding${overdueCounts[p.code] === 1 ? "" : "s"} overdue`))
-      : null,
+    overdueCounts[p.code] ? el("p", { class: "overdue" }, overdueText(overdueCounts[p.code])) : null,
     el("p", {}, `${tr("Score", "Score")}: ${formatScore(p.overall)}`),
     el("p", {}, `${tr("Laatste bezoek", "Latest visit")}: ${p.observed_at ? formatDay(p.observed_at) : tr("nog geen", "none yet")}`),
     el("p", {}, `${tr("Kinderen aanwezig", "Children present")}: ${p.children_present ?? tr("onbekend", "not known")}`),
     failed.length ? el("p", { class: "small" }, el("strong", {}, tr("Niet gehaalde normen:", "Norms not met:"))) : null,
     failed.length ? list : null,
-    ordered.length > shown.length ? el("p", { class: "small" }, `en nog ${ordered.length - shown.length} andere`) : null,
+    ordered.length > shown.length ? el("p", { class: "small" }, andMore(ordered.length - shown.length)) : null,
     linkable(p) ? el("p", {}, el("a", { href: `/locations/${encodeURIComponent(p.code)}` }, tr("Details en scoreverloop", "Details and score over time"))) : null);
 }
 
@@ -104,12 +102,15 @@ function popupContent(p, titles) {
 /** Open findings past their deadline per location code (none for roles that may not read them). */
 let overdueCounts = {};
 async function loadOverdue() {
+  overdueCounts = {};
   try {
     const findings = await allPages("/findings?overdue=true");
-    overdueCounts = {};
     for (const finding of findings) overdueCounts[finding.location] = (overdueCounts[finding.location] || 0) + 1;
-  } catch {
-    overdueCounts = {};
+  } catch (error) {
+    // A role that does not read findings (403) has none to count; anything else is said.
+    if (!(error instanceof ApiError && error.status === 403)) {
+      showProblem(`${tr("De bevindingen over de termijn konden niet worden geladen", "The overdue findings could not be loaded")}: ${problemText(error)}`);
+    }
   }
 }
 
@@ -213,10 +214,10 @@ async function loadLocations(fit) {
     say(tr(`${data.features.length} locatie${data.features.length === 1 ? "" : "s"}`, `${data.features.length} location${data.features.length === 1 ? "" : "s"}`));
     container.dataset.loaded = "true";
   } catch (error) {
-    if (error instanceof ApiError && error.status === 401) return ui.showLogin(tr("Uw sessie is verlopen. Log opnieuw in.", "Your session has expired. Log in again."));
+    if (error instanceof ApiError && error.status === 401) return ui.showLogin(sessionExpired());
     say(error instanceof ApiError && error.status === 403
       ? tr("Met uw rol is de kaart niet beschikbaar.", "The map is not available to your role.")
-      : `${tr("De locaties konden niet worden geladen", "The locations could not be loaded")} (${error.message}).`, true);
+      : `${tr("De locaties konden niet worden geladen", "The locations could not be loaded")} (${problemText(error)}).`, true);
   }
 }
 
@@ -258,9 +259,10 @@ async function loadRegions() {
     // Without tiles the province outlines are the background of the map.
     if (!container.dataset.tileUrl) toggle.checked = true;
     showRegions();
-  } catch {
+  } catch (error) {
     toggle.disabled = true;
     toggle.closest("label").classList.add("muted");
+    $("#map-regions-note").textContent = `(${tr("de provincies konden niet worden geladen", "the provinces could not be loaded")}: ${problemText(error)})`;
   }
 }
 

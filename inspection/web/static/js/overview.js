@@ -1,10 +1,9 @@
 // The manager's view: the locations the user may see, worst first, with the
 // latest status, score, date of the last visit and the failed norms.
 
-import { $, LANG, NetworkError, STATUS_ORDER, allPages, api, badge, el, failedNormItem, formatDay, formatScore, tr, typeLabel, withSession } from "./common.js";
+import { $, ApiError, LANG, STATUS_ORDER, allPages, andMore, badge, el, failedNormItem, formatDay, formatScore, overdueText, problemText, say, sessionExpired, showProblem, tr, typeLabel, withSession } from "./common.js";
 
 const MAX_NORMS_SHOWN = 5;
-const PARALLEL = 6;
 let locations = [];
 let ui = null;
 
@@ -27,19 +26,17 @@ function trouble(location) {
   return el("p", { class: "facts trouble", hidden: !since }, since, el("span", { class: "overdue" }));
 }
 
-function overdueText(count) {
-  return count === 1
-    ? tr("1 bevinding over de termijn", "1 finding overdue")
-    : tr(`${count} bevindingen over de termijn`, `${count} findings overdue`);
-}
-
 /** The open findings past their deadline, counted per location (not for viewers). */
 async function drawOverdue(items) {
   let overdue;
   try {
     overdue = await allPages("/findings?overdue=true");
-  } catch {
-    return; // a role that does not read findings, or none to read
+  } catch (error) {
+    // A role that does not read findings (403) has none to count; anything else is said.
+    if (!(error instanceof ApiError && error.status === 403)) {
+      showProblem(`${tr("De bevindingen over de termijn konden niet worden geladen", "The overdue findings could not be loaded")}: ${problemText(error)}`);
+    }
+    return;
   }
   const counts = {};
   for (const finding of overdue) counts[finding.location] = (counts[finding.location] || 0) + 1;
@@ -58,15 +55,12 @@ function compare(a, b) {
   return sa - sb || xa - xb || a.name.localeCompare(b.name, "nl");
 }
 
-function linkable(location) {
-  return !location.code.startsWith("VERTROUWELIJK-");
-}
-
 function card(location) {
   const latest = location.latest;
-  const title = linkable(location)
-    ? el("a", { href: `/locations/${encodeURIComponent(location.code)}` }, location.name)
-    : location.name;
+  // A masked location has no page of its own to open.
+  const title = location.masked
+    ? location.name
+    : el("a", { href: `/locations/${encodeURIComponent(location.code)}` }, location.name);
   return el("li", { dataset: { code: location.code, status: location.status } },
     el("h3", {}, title),
     el("p", { class: "muted small" }, `${location.code} · ${typeLabel(location.type)} · ${location.municipality}, ${location.province}`),
@@ -94,7 +88,7 @@ function drawFailed(item, failed) {
     failedNormItem(norm.norm, norm.title[LANG] || norm.title.nl, norm.severity === "critical")));
   const more = failed.length - shown.length;
   box.replaceChildren(...[el("h4", {}, tr("Niet gehaalde normen", "Norms not met")), list,
-    more > 0 ? el("p", { class: "small muted" }, tr(`en nog ${more} andere`, `and ${more} more`)) : null].filter(Boolean));
+    more > 0 ? el("p", { class: "small muted" }, andMore(more)) : null].filter(Boolean));
 }
 
 /** One folding group per status, worst first, with its count; on a phone only the worst is open. */
@@ -110,22 +104,6 @@ function groups(items) {
     nodes.push(details);
   }
   return nodes;
-}
-
-async function loadFailedNorms(items) {
-  const queue = items.filter((item) => item.location.latest && linkable(item.location));
-  async function worker() {
-    while (queue.length) {
-      const { location, node } = queue.shift();
-      try {
-        const { data } = await api(`/locations/${encodeURIComponent(location.code)}`);
-        drawFailed(node, data.failed_norms);
-      } catch (error) {
-        if (error.status === 401) return ui.showLogin(tr("Uw sessie is verlopen. Log opnieuw in.", "Your session has expired. Log in again."));
-      }
-    }
-  }
-  await Promise.all(Array.from({ length: PARALLEL }, worker));
 }
 
 function applyFilter() {
@@ -155,15 +133,13 @@ async function load(current) {
   $("#overview-intro").textContent = current.user.role === "manager"
     ? tr("De locaties waarvoor u verantwoordelijk bent. De slechtste status staat bovenaan.", "The locations you are responsible for. The worst status comes first.")
     : tr("Alle locaties. De slechtste status staat bovenaan.", "All locations. The worst status comes first.");
-  $("#overview-state").textContent = tr("Locaties laden…", "Loading locations…");
+  say("#overview-state", tr("Locaties laden…", "Loading locations…"));
   try {
-    locations = (await allPages("/locations")).sort(compare);
+    // Each location with its failed norms: one request, not one per location.
+    locations = (await allPages("/locations?with=failed_norms")).sort(compare);
   } catch (error) {
-    if (error.status === 401) return ui.showLogin(tr("Uw sessie is verlopen. Log opnieuw in.", "Your session has expired. Log in again."));
-    $("#overview-state").textContent = error instanceof NetworkError
-      ? tr("Geen verbinding met de server.", "No connection to the server.")
-      : `${tr("De locaties konden niet worden geladen", "The locations could not be loaded")}: ${error.message}`;
-    return;
+    if (error.status === 401) return ui.showLogin(sessionExpired());
+    return say("#overview-state", `${tr("De locaties konden niet worden geladen", "The locations could not be loaded")}: ${problemText(error)}`, true);
   }
   if (!locations.length) {
     $("#overview-state").textContent = tr("Er zijn geen locaties aan u toegewezen.", "No locations have been assigned to you.");
@@ -171,9 +147,10 @@ async function load(current) {
     return;
   }
   const items = locations.map((location) => ({ location, node: card(location) }));
+  for (const { location, node } of items) drawFailed(node, location.failed_norms || []);
   $("#locations").replaceChildren(...groups(items));
   applyFilter();
-  await Promise.all([loadFailedNorms(items), drawOverdue(items)]);
+  await drawOverdue(items);
 }
 
 $("#filter-text").addEventListener("input", applyFilter);

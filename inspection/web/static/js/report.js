@@ -1,25 +1,11 @@
 // One report: its state, the documents, and the moves the API says the user may make now
 // (send, react during the hearing, adopt with the handling, publish).
 
-import { $, ApiError, NetworkError, api, el, formatDay, withSession } from "./common.js";
+import { $, ApiError, api, el, formatDay, problemText as problem, say, sessionExpired, withSession } from "./common.js";
 import { STATE_LABELS, openDocument } from "./report-links.js";
 
 const REPORT_ID = $("#report").dataset.report;
 let ui = null;
-
-function say(selector, text, bad = false) {
-  const node = $(selector);
-  node.textContent = text;
-  node.classList.toggle("error", bad);
-}
-
-function problem(error) {
-  if (error instanceof NetworkError) return "Geen verbinding met de server.";
-  if (error instanceof ApiError && Object.keys(error.fields).length) {
-    return Object.entries(error.fields).map(([field, messages]) => `${field}: ${messages.join(", ")}`).join("; ");
-  }
-  return error.message;
-}
 
 function show(report) {
   document.title = `Rapport ${report.location.name} · Toezicht kinderen in de asielopvang`;
@@ -59,7 +45,7 @@ async function load() {
     say("#report-state", "");
     show(data);
   } catch (error) {
-    if (error instanceof ApiError && error.status === 401) return ui.showLogin("Uw sessie is verlopen. Log opnieuw in.");
+    if (error instanceof ApiError && error.status === 401) return ui.showLogin(sessionExpired());
     if (error instanceof ApiError && error.status === 404) return say("#report-state", "Geen toegang of onbekend rapport.", true);
     say("#report-state", problem(error), true);
   }

@@ -2,14 +2,8 @@
 // Documents open as PDF: an HTML document opened from a page would inherit the page's
 // Content-Security-Policy, which forbids the document's own styles.
 
-import { $, ApiError, NetworkError, allPages, el, formatDay, withSession } from "./common.js";
+import { $, ApiError, allPages, el, formatDay, problemText, say, sessionExpired, withSession } from "./common.js";
 import { STATE_LABELS, openDocument } from "./report-links.js";
-
-function say(selector, text, bad = false) {
-  const node = $(selector);
-  node.textContent = text;
-  node.classList.toggle("error", bad);
-}
 
 async function showList() {
   const form = new FormData($("#filter"));
@@ -30,7 +24,8 @@ async function showList() {
     $("#report-list").hidden = !rows.length;
     say("#list-state", rows.length ? `${rows.length} rapport${rows.length === 1 ? "" : "en"}` : "Geen rapporten.");
   } catch (error) {
-    say("#list-state", error instanceof NetworkError ? "Geen verbinding met de server." : error.message, true);
+    if (error instanceof ApiError && error.status === 401) return ui.showLogin(sessionExpired());
+    say("#list-state", problemText(error), true);
   }
 }
 
@@ -46,8 +41,7 @@ async function openNational(kind) {
     await openDocument(nationalPath(kind));
     say("#national-state", "");
   } catch (error) {
-    const fields = error instanceof ApiError ? Object.values(error.fields).flat().join("; ") : "";
-    say("#national-state", fields || error.message, true);
+    say("#national-state", problemText(error), true);
   }
 }
 
@@ -69,4 +63,4 @@ $("#national-form").addEventListener("submit", (event) => {
   openNational("pdf");
 });
 
-withSession(load);
+const ui = withSession(load);
