@@ -75,7 +75,7 @@ def test_generalising_moves_masks_and_keeps_the_rest(world):
     for rows in (secret, lonely):
         expected.loc[rows, "code"] = "VERTROUWELIJK-" + expected.loc[rows, "id"].astype(str)
     expected.loc[secret | lonely, "name"] = "Vertrouwelijke locatie"
-    expected.loc[secret | lonely, "generalised"] = True
+    expected.loc[secret | lonely, "masked"] = True
     geometry = np.asarray(expected.geometry.array, dtype=object)
     geometry[secret] = shapely.Point(6.1, 52.5)
     geometry[lonely] = None
