@@ -42,6 +42,7 @@ from inspection.models import (
     Location,
     LocationNorm,
     LocationPicture,
+    LocationPictureDay,
     NormSet,
     User,
 )
@@ -155,6 +156,20 @@ def _remake_pictures(session: Session, ids: list[int], days: _DaysPlan | None = 
         write_pictures(session, chunk, norm_rows, picture_rows_)
         if days is not None:
             write_days(session, chunk, day_rows_, since)
+
+
+def remake_days_after_a_version(session: Session) -> None:
+    """Remake the days of every visited location, after a version was loaded.
+
+    Every location's days change from the version's first day on (a row
+    holds until the next one, so also a location last visited before it).
+    The commands that load versions call it, so that no request has to
+    (``bring_days_up_to_date`` would, on the first past day it reads).
+    """
+    ids = sorted(session.scalars(select(LocationPictureDay.location_id).distinct()).all())
+    if ids:
+        hold_locations(ids)
+        _remake_pictures(session, ids, days=_DaysPlan(None, {}))
 
 
 def bring_days_up_to_date(session: Session, day: date) -> None:

@@ -18,7 +18,7 @@ from flask_migrate import downgrade, upgrade
 from sqlalchemy import select
 
 from inspection.db import db
-from inspection.models import LocationPictureDay
+from inspection.models import LocationPictureDay, NormSet
 from inspection.norm_sets import DEFAULT_NORM_SET_FILE, load_norm_set, read_document
 from inspection.picture.query import picture_rows
 from inspection.submissions import Submission, submit_inspection
@@ -56,6 +56,25 @@ def days_of():
         )  # fmt: skip
         for r in rows
     ]
+
+
+def later_version():
+    """A version from 1 September 2025 without HYG-01."""
+    document = copy.deepcopy(read_document(DEFAULT_NORM_SET_FILE))
+    document["version"] = "2025.2"
+    document["valid_from"] = "2025-09-01"
+    document["norms"] = [n for n in document["norms"] if n["code"] != "HYG-01"]
+    return document
+
+
+def versions_by_day():
+    """Every row's location, first day and the version it was made with."""
+    db.session.expire_all()
+    return db.session.execute(
+        select(LocationPictureDay.location_id, LocationPictureDay.valid_from, NormSet.version)
+        .join(NormSet, NormSet.id == LocationPictureDay.norm_set_id)
+        .order_by(LocationPictureDay.location_id, LocationPictureDay.valid_from)
+    ).all()
 
 
 def on(day, code):
@@ -116,12 +135,7 @@ def test_a_version_loaded_later_remakes_the_days_it_comes_into_force_on(
     visit("LEEK", inspector, "2025-03-02T10:00:00+01:00", {**passing_answers, "toilets_working": 5})
     assert on(date(2025, 9, 1), "LEEK")["failed_norms"] == ["HYG-01"]
 
-    # A version from 1 September 2025 without HYG-01.
-    document = copy.deepcopy(read_document(DEFAULT_NORM_SET_FILE))
-    document["version"] = "2025.2"
-    document["valid_from"] = "2025-09-01"
-    document["norms"] = [n for n in document["norms"] if n["code"] != "HYG-01"]
-    load_norm_set(yaml.safe_load(yaml.safe_dump(document)))
+    load_norm_set(yaml.safe_load(yaml.safe_dump(later_version())))
     db.session.commit()
 
     before, after = on(date(2025, 8, 31), "LEEK"), on(date(2025, 9, 1), "LEEK")
@@ -174,3 +188,19 @@ def test_a_retyped_location_has_its_past_days_made_for_its_new_type(
 
     assert response.status_code == 200, response.get_json()
     assert on(date(2026, 5, 21), "HAL")["failed_norms"] == []
+
+
+def test_loading_a_version_with_the_command_remakes_the_days_at_once(
+    cli, norm_set, create_location, create_user, passing_answers, tmp_path
+):
+    create_location(code="LEEK", type="azc")
+    inspector = create_user("inspector")
+    visit("LEEK", inspector, "2025-03-02T10:00:00+01:00", passing_answers)
+    path = tmp_path / "2025.2.yaml"
+    path.write_text(yaml.safe_dump(later_version()), encoding="utf-8")
+
+    result = cli.invoke(args=["norms", "load", str(path)])
+
+    assert result.exit_code == 0, result.output
+    rows = [(day, version) for *_, day, version in versions_by_day()]
+    assert (date(2025, 9, 1), "2025.2") in rows
