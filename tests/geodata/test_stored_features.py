@@ -39,7 +39,7 @@ FILTERS: list[dict[str, Any]] = [
     {"type": "noodopvang", "province": "Overijssel", "status": ["below"]},
 ]
 # The revision before the stored features said whether they are masked.
-BEFORE_MASKED_FLAG = "3b8d2f6c9e14"
+BEFORE_MASKED_FLAG = "a7c4d2e9f013"
 
 
 @pytest.fixture

@@ -13,8 +13,8 @@ the service writes for a new feature, and this revision needs no code of the
 service, whose features may change after it.
 
 Revision ID: c6e046f03eb6
-Revises: 3b8d2f6c9e14
-Create Date: 2026-12-01 03:00:00
+Revises: a7c4d2e9f013
+Create Date: 2026-12-01 03:15:00
 
 """
 
@@ -26,7 +26,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = "c6e046f03eb6"
-down_revision = "3b8d2f6c9e14"
+down_revision = "a7c4d2e9f013"
 branch_labels = None
 depends_on = None
 
