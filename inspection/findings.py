@@ -213,14 +213,18 @@ def _write(
 ) -> None:
     pairs = _match(derived, stored)
     kept = {id(s) for _, s in pairs if s is not None}
+    opened: list[tuple[Finding, Derived, dict[str, Any]]] = []
+    # The visits of each finding, written together after the findings (one statement each
+    # way, not two per finding: a late visit changes the visits of many).
+    links: list[tuple[Finding, Sequence[str]]] = []
+    replaced: list[int] = []
     for d, s in pairs:
         columns = _columns(d)
         if s is None:
             finding = Finding(location_id=location_id, **columns)
             db.session.add(finding)
-            db.session.flush()
-            events.opened.append((finding.id, {**_details(columns), "location_id": location_id}))
-            _set_inspections(finding.id, d.inspections, replace=False)
+            opened.append((finding, d, columns))
+            links.append((finding, d.inspections))
             continue
         before = {name: getattr(s.finding, name) for name in columns}
         changed = {n: [_plain(before[n]), _plain(v)] for n, v in columns.items() if before[n] != v}
@@ -229,7 +233,8 @@ def _write(
                 setattr(s.finding, name, value)
             events.changed.append((s.finding.id, {"norm": d.norm, "changes": changed}))
         if s.inspections != frozenset(d.inspections):
-            _set_inspections(s.finding.id, d.inspections, replace=True)
+            replaced.append(s.finding.id)
+            links.append((s.finding, d.inspections))
             if not changed:
                 events.changed.append(
                     (s.finding.id, {"norm": d.norm, "inspections": list(d.inspections)})
@@ -247,17 +252,17 @@ def _write(
             db.session.delete(s.finding)
             events.removed.append((s.finding.id, details))
     db.session.flush()
-
-
-def _set_inspections(finding_id: int, inspection_ids: Sequence[str], *, replace: bool) -> None:
-    if replace:
+    for finding, _, columns in opened:
+        events.opened.append((finding.id, {**_details(columns), "location_id": location_id}))
+    for start in range(0, len(replaced), CHUNK):
         db.session.execute(
-            delete(finding_inspections).where(finding_inspections.c.finding_id == finding_id)
+            delete(finding_inspections).where(
+                finding_inspections.c.finding_id.in_(replaced[start : start + CHUNK])
+            )
         )
-    db.session.execute(
-        insert(finding_inspections),
-        [{"finding_id": finding_id, "inspection_id": i} for i in inspection_ids],
-    )
+    rows = [{"finding_id": f.id, "inspection_id": i} for f, ids in links for i in ids]
+    if rows:
+        db.session.execute(insert(finding_inspections), rows)
 
 
 def _plain(value: Any) -> Any:

@@ -113,12 +113,21 @@ class _DaysPlan:
     appended: str | None
     previous: Mapping[int, str]
 
-    def only_from_latest(self, visits: Sequence[tuple[LetterVisit, Any]], location_id: int) -> bool:
-        """Whether the location's days up to the added visit's stand (it came last)."""
-        if self.appended is None or not visits or visits[-1][0].id != self.appended:
-            return False
-        before = visits[-2][0].id if len(visits) > 1 else None
-        return self.previous.get(location_id) == before
+    def added(self, visits: Sequence[tuple[LetterVisit, Any]], location_id: int) -> int | None:
+        """The added visit's position, when the location's days before its day stand.
+
+        They stand when the stored picture was made from all the other visits:
+        its latest visit is the latest of the others.
+        """
+        if self.appended is None:
+            return None
+        position = next((i for i, (v, _) in enumerate(visits) if v.id == self.appended), None)
+        if position is None:
+            return None
+        others = [v.id for i, (v, _) in enumerate(visits) if i != position]
+        return (
+            position if self.previous.get(location_id) == (others[-1] if others else None) else None
+        )
 
 
 def _remake_pictures(session: Session, ids: list[int], days: _DaysPlan | None = None) -> None:
@@ -148,11 +157,18 @@ def _remake_pictures(session: Session, ids: list[int], days: _DaysPlan | None = 
                 picture_rows_.append(picture)
             if days is None or known is None:
                 continue
-            if days.only_from_latest(stored, location_id):
-                since[location_id] = local_date(stored[-1][0].observed_at)
-                day_rows_.extend(rows_from(location_id, types[location_id], stored, tracks, known))
-            else:
+            added = days.added(stored, location_id)
+            if added is None:
                 day_rows_.extend(day_rows(location_id, types[location_id], stored, codes, known))
+                continue
+            # Only the days from the added visit's on change.
+            first = since[location_id] = local_date(stored[added][0].observed_at)
+            kind = types[location_id]
+            if added == len(stored) - 1:
+                # The latest: the tracks of all visits are those at the end of its day.
+                day_rows_.extend(rows_from(location_id, kind, stored, tracks, known))
+            else:
+                day_rows_.extend(day_rows(location_id, kind, stored, codes, known, since=first))
         write_pictures(session, chunk, norm_rows, picture_rows_)
         if days is not None:
             write_days(session, chunk, day_rows_, since)

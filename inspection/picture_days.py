@@ -80,16 +80,18 @@ def day_rows(
     visits: Sequence[tuple[LetterVisit, int | None]],
     codes: Callable[[int], Sequence[str]],
     known: Versions,
+    since: date | None = None,
 ) -> list[dict[str, Any]]:
     """Every row of a location from its visits (in picture order, with the children counted).
 
     ``codes(norm_set_id)``: the norm codes of a version in document order (``NormCodes``).
+    ``since``: only the rows from that day (a visit's) on.
     """
     engine_visits = [
         VisitResults(v.id, v.observed_at, results_from_letters(v.letters, codes(v.norm_set_id)))
         for v, _ in visits
     ]
-    days = picture_days(engine_visits, location_type, known.document_on, known.days)
+    days = picture_days(engine_visits, location_type, known.document_on, known.days, since)
     return _rows(location_id, days, _children_by_visit(visits), known)
 
 

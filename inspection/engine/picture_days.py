@@ -38,13 +38,16 @@ def picture_days(
     location_type: str,
     document_on: Callable[[dt.date], NormSetDocument],
     switch_days: Sequence[dt.date],
+    since: dt.date | None = None,
 ) -> list[DayPicture]:
     """Every day from the first visit on where the picture may differ from the day before.
 
     ``document_on(day)`` is the version in force on ``day``; ``switch_days``
     the days versions come into force, in order. A day whose picture equals the day
     before's is left out unless a visit was observed on it or a version came
-    into force. The last row holds for ever after.
+    into force. The last row holds for ever after. ``since`` (a day with a
+    visit) leaves out the days before it: the visits before it are folded,
+    no picture is made for them.
     """
     ordered = sorted(visits, key=visit_order)
     days: list[DayPicture] = []
@@ -60,6 +63,9 @@ def picture_days(
                     tracks[result["norm"]] = track
             end += 1
         until = local_date(ordered[end].observed_at) if end < len(ordered) else None
+        if since is not None and day < since:
+            start = end
+            continue
         days.extend(
             days_from(tracks, ordered[end - 1], day, until, location_type, document_on, switch_days)
         )

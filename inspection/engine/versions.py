@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
+from functools import lru_cache
 from typing import TypeVar
 from zoneinfo import ZoneInfo
 
@@ -18,11 +19,13 @@ AMSTERDAM = ZoneInfo("Europe/Amsterdam")
 T = TypeVar("T")
 
 
+@lru_cache(maxsize=8192)
 def local_date(observed_at: dt.datetime) -> dt.date:
     """The Europe/Amsterdam calendar date of an aware datetime.
 
     Raises ``ValueError`` for a naive datetime: without an offset we cannot
     know which day it was, and guessing would pick the wrong norm set.
+    Cached: a picture asks it of the same few instants for every norm and day.
     """
     if observed_at.tzinfo is None or observed_at.utcoffset() is None:
         raise ValueError("observed_at must include a UTC offset (timezone-aware datetime)")

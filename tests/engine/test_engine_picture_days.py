@@ -14,6 +14,7 @@ from inspection.engine import (
     VisitResults,
     current_picture,
     days_from,
+    local_date,
     picture_days,
     score_answers,
     track_norms,
@@ -193,3 +194,21 @@ def test_the_row_of_any_day_holds_the_picture_made_afresh_for_it(document, later
             assert afresh.status == "not_inspected"
         else:
             assert summary(row.picture) == summary(afresh)
+
+
+@PROPERTY
+@given(visits=VISITS.filter(bool), pick=st.integers(0, 11))
+def test_the_days_since_a_visit_are_those_of_all_days_from_it(document, visits, pick):
+    start = dt.datetime(2026, 3, 20, 0, 0, tzinfo=AMSTERDAM)
+    stored = [
+        visit(document, f"v{i:02d}", start + dt.timedelta(hours=hours), **answers)
+        for i, (hours, answers) in enumerate(visits)
+    ]
+    since = local_date(stored[pick % len(stored)].observed_at)
+
+    everything = picture_days(stored, "noodopvang", lambda day: document, [])
+    tail = picture_days(stored, "noodopvang", lambda day: document, [], since)
+
+    assert [(d.day, summary(d.picture), d.latest.id) for d in tail] == [
+        (d.day, summary(d.picture), d.latest.id) for d in everything if d.day >= since
+    ]
