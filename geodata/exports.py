@@ -21,13 +21,15 @@ import pandas as pd
 
 from geodata.picture import COLUMNS, CRS
 
-# The properties of an exported location, in order: the picture's columns
-# less those that only steer the export (ids, flags).
-PROPERTIES = tuple(
-    name for name in COLUMNS if name not in ("id", "confidential", "active", "generalised")
-)
+# The properties of an exported location, in order: the picture's columns less
+# those that only steer the export. ``masked`` stays: a reader must be able to tell
+# a masked code from a real one without knowing how masked codes are spelt.
+PROPERTIES = tuple(name for name in COLUMNS if name not in ("id", "confidential", "active"))
 LIST_PROPERTIES = ("failed_norms", "critical_norms")
 TIME_PROPERTIES = ("observed_at", "failing_since")
+# Written ``true``/``false`` in CSV, the GeoJSON's spelling, rather than pandas'
+# True/False; pandas reads either back as booleans.
+BOOLEAN_PROPERTIES = ("masked",)
 # RFC 7946 section 11.2: six decimals are about 10 cm, more only suggests precision.
 DECIMALS = 6
 GEOPACKAGE_LAYER = "locations"
@@ -146,7 +148,8 @@ def to_csv(
     ``excel-nl`` is for spreadsheets in a Dutch locale (Excel, LibreOffice):
     UTF-8 with a byte order mark (or accented names are misread), ``;``
     between fields, decimal commas, lists joined with ``,``, and text that a
-    spreadsheet would run as a formula prefixed with ``'``.
+    spreadsheet would run as a formula prefixed with ``'``. ``masked`` is
+    ``true`` or ``false`` in both.
 
     A location without a position to show has empty latitude and longitude.
     ``extra`` names columns of ``frame`` written after those, as they are
@@ -156,6 +159,8 @@ def to_csv(
         raise ValueError(f"dialect must be one of {CSV_DIALECTS}, got {dialect!r}")
     spreadsheet = dialect == "excel-nl"
     table = flat_table(frame, "," if spreadsheet else ";")
+    for name in BOOLEAN_PROPERTIES:
+        table[name] = np.where(table[name].to_numpy(dtype=bool), "true", "false")
     longitude, latitude, _ = coordinates(frame)
     table["latitude"] = latitude
     table["longitude"] = longitude
@@ -185,12 +190,13 @@ def defuse_formulas(column: pd.Series) -> pd.Series:
 def to_geopackage(frame: geopandas.GeoDataFrame) -> bytes:
     """The picture as a GeoPackage 1.2 (layer ``locations``).
 
-    Lists are joined with commas and ``observed_at`` is a date-time field in
-    UTC (the GeoPackage standard knows no other offset), with milliseconds as
-    the standard writes them; a location without a position to show has a
-    null geometry. GDAL writes
-    to a file, so the GeoPackage is made in a temporary directory that is
-    removed before returning.
+    Lists are joined with commas, ``masked`` is a boolean field (an integer
+    of subtype boolean, as GeoPackage keeps them), and ``observed_at`` is a
+    date-time field in UTC (the GeoPackage standard knows no other offset),
+    with milliseconds as the standard writes them; a location without a
+    position to show has a null geometry. GDAL writes to a file, so the
+    GeoPackage is made in a temporary directory that is removed before
+    returning.
     """
     table = flat_table(frame, ",")
     for name in TIME_PROPERTIES:

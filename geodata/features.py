@@ -21,8 +21,10 @@ from geodata.exports import DECIMALS, PROPERTIES
 _HEAD = b'{"type":"FeatureCollection","features":['
 _TAIL = b"]}"
 # The properties that come from the location, and those of its picture, in PROPERTIES order.
+# The last, ``masked``, says whether code, name and point were replaced for the reader:
+# false in a feature as made, true once ``masked`` has patched it.
 LOCATION_PROPERTIES = ("code", "name", "type", "municipality", "province", "capacity")
-PICTURE_PROPERTIES = tuple(p for p in PROPERTIES if p not in LOCATION_PROPERTIES)
+PICTURE_PROPERTIES = tuple(p for p in PROPERTIES if p not in (*LOCATION_PROPERTIES, "masked"))
 
 
 def rounded(value: float) -> float:
@@ -42,26 +44,32 @@ def feature(
     location: Mapping[str, Any],
     picture: Mapping[str, Any],
 ) -> bytes:
-    """A location's feature: ``point`` (longitude, latitude; None: no geometry) and properties.
+    """A location's feature as it is: ``point`` (longitude, latitude; None: no geometry).
 
-    ``location`` holds ``LOCATION_PROPERTIES`` and ``picture`` the rest of
-    ``PROPERTIES`` as JSON values (times already as text, ``iso_time``).
+    ``location`` holds ``LOCATION_PROPERTIES`` and ``picture`` the
+    ``PICTURE_PROPERTIES`` as JSON values (times already as text,
+    ``iso_time``); ``masked`` is false.
     """
     geometry = None
     if point is not None:
         geometry = {"type": "Point", "coordinates": [rounded(point[0]), rounded(point[1])]}
     properties = {name: location[name] for name in LOCATION_PROPERTIES}
     properties.update((name, picture[name]) for name in PICTURE_PROPERTIES)
+    properties["masked"] = False
     if tuple(properties) != PROPERTIES:
         raise ValueError(f"feature properties out of order: {tuple(properties)}")
     return orjson.dumps({"type": "Feature", "geometry": geometry, "properties": properties})
 
 
 def masked(stored: bytes, code: str, name: str, point: tuple[float, float] | None) -> bytes:
-    """A stored feature with another code, name and point (None: no geometry), all else kept."""
+    """A stored feature with another code, name and point (None: no geometry), marked masked.
+
+    All else is kept: orjson reads and writes every other value unchanged.
+    """
     data = orjson.loads(stored)
     data["properties"]["code"] = code
     data["properties"]["name"] = name
+    data["properties"]["masked"] = True
     data["geometry"] = (
         None
         if point is None

@@ -323,7 +323,7 @@ def _legend(
     note = "Vertrouwelijke locaties staan op het gemiddelde punt van hun gemeente"
     if hidden:
         note += f"; {hidden} zonder getoonde positie (wel meegeteld)"
-    if hidden or ("generalised" in locations and locations["generalised"].any()):
+    if hidden or ("masked" in locations and locations["masked"].any()):
         figure.text(0.04, 0.008, note + ".", fontsize=6.5, color="#666666", va="bottom", wrap=True)
 
 

@@ -16,7 +16,8 @@ import pandas as pd
 
 CRS = "EPSG:4326"
 
-# The columns of a picture, in order (plus ``geometry``).
+# The columns of a picture, in order (plus ``geometry``). ``masked``: the row is a
+# confidential location as its reader may see it, code, name and point replaced.
 COLUMNS = (
     "id",
     "code",
@@ -36,7 +37,7 @@ COLUMNS = (
     "critical_norms",
     "failing_since",
     "norm_set",
-    "generalised",
+    "masked",
 )
 # The columns of the rows a picture is made from, besides those of ``COLUMNS``.
 ROW_COLUMNS = ("latitude", "longitude", "catalogue", "version")
@@ -49,7 +50,7 @@ def picture_frame(table: pd.DataFrame, time_zone: tzinfo) -> geopandas.GeoDataFr
     ----------
     table : pandas.DataFrame
         One row per location with the columns of ``COLUMNS`` (less
-        ``norm_set`` and ``generalised``) and of ``ROW_COLUMNS``: WGS84
+        ``norm_set`` and ``masked``) and of ``ROW_COLUMNS``: WGS84
         ``latitude``/``longitude``, and the ``catalogue``/``version`` of the
         norm set of the status (null where there is none).
     time_zone : tzinfo
@@ -60,7 +61,7 @@ def picture_frame(table: pd.DataFrame, time_zone: tzinfo) -> geopandas.GeoDataFr
     -------
     geopandas.GeoDataFrame
         The columns of ``COLUMNS`` and point geometry in EPSG:4326; ``norm_set``
-        is ``catalogue/version``; ``generalised`` is False everywhere.
+        is ``catalogue/version``; ``masked`` is False everywhere.
     """
     missing = [c for c in (*COLUMNS[:-2], *ROW_COLUMNS) if c not in table.columns]
     if missing:
@@ -93,7 +94,7 @@ def picture_frame(table: pd.DataFrame, time_zone: tzinfo) -> geopandas.GeoDataFr
             .astype("datetime64[us, UTC]")
             .dt.tz_convert(time_zone),
             "norm_set": norm_set.astype(object),
-            "generalised": np.zeros(len(table), dtype=bool),
+            "masked": np.zeros(len(table), dtype=bool),
         }
     )
     geometry = geopandas.points_from_xy(

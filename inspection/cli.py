@@ -16,7 +16,7 @@ import click
 from flask import Flask
 from flask.cli import AppGroup
 
-from inspection.db import unit_of_work
+from inspection.db import db, unit_of_work
 from inspection.errors import DomainError
 
 norms_cli = AppGroup("norms", help="Load and inspect norm sets.")
@@ -39,10 +39,12 @@ def transaction() -> Iterator[None]:
 @click.argument("file", type=click.Path(dir_okay=False))
 def norms_load(file: str) -> None:
     """Validate the norm set document in FILE (YAML or JSON) and store it."""
+    from inspection.location_state import remake_days_after_a_version
     from inspection.norm_sets import load_norm_set, read_document
 
     with transaction():
         norm_set = load_norm_set(read_document(file))
+        remake_days_after_a_version(db.session)
     click.echo(
         f"Loaded {norm_set.catalogue} {norm_set.version}, "
         f"in force from {norm_set.valid_from.isoformat()}"
@@ -55,10 +57,13 @@ def norms_load_default() -> None:
 
     Versions already stored are left as they are, so running it again changes nothing.
     """
+    from inspection.location_state import remake_days_after_a_version
     from inspection.norm_sets import load_shipped_norm_sets
 
     with transaction():
         shipped = load_shipped_norm_sets()
+        if any(version.loaded for version in shipped):
+            remake_days_after_a_version(db.session)
     for version in shipped:
         state = "Loaded" if version.loaded else "Already loaded:"
         click.echo(

@@ -107,7 +107,7 @@ def generalise_picture(
     Returns
     -------
     geopandas.GeoDataFrame
-        A new frame; ``generalised`` is True on the rows that were changed.
+        A new frame; ``masked`` is True on the rows that were changed.
     """
     if frame.crs is None or not frame.crs.equals(CRS):
         raise ValueError(f"a picture is in {CRS}, got {frame.crs}")
@@ -125,5 +125,5 @@ def generalise_picture(
     out = out.set_geometry(geopandas.GeoSeries(geometry, index=out.index, crs=frame.crs))
     out.loc[secret, "code"] = MASKED_CODE_PREFIX + out.loc[secret, "id"].astype(str)
     out.loc[secret, "name"] = MASKED_NAME
-    out.loc[secret, "generalised"] = True
+    out.loc[secret, "masked"] = True
     return out.sort_values("code", kind="stable", ignore_index=True)

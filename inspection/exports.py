@@ -46,7 +46,7 @@ GEOPACKAGE = "application/geopackage+sqlite3"
 CSV = "text/csv"
 PNG = "image/png"
 # Part of the ETags made from inputs rather than bytes: bump it when a writer changes.
-WRITERS_VERSION = b"2"
+WRITERS_VERSION = b"3"
 # Rendered GeoJSON/CSV bodies kept per process (a 10,000-location GeoJSON is ~6 MB).
 RENDERED_EXPORTS = 6
 

@@ -149,17 +149,22 @@ def _stored(location_ids: Sequence[int]) -> dict[int, list[_Stored]]:
     )
     if not findings:
         return {}
-    ids = [f.id for f in findings]
+    # By location, not by finding id: a rescoring remakes hundreds of thousands of findings,
+    # more ids than a statement may bind.
+    of_locations = Finding.location_id.in_(location_ids)
     failing: dict[int, set[str]] = defaultdict(set)
     for finding_id, inspection_id in db.session.execute(
-        select(finding_inspections.c.finding_id, finding_inspections.c.inspection_id).where(
-            finding_inspections.c.finding_id.in_(ids)
-        )
+        select(finding_inspections.c.finding_id, finding_inspections.c.inspection_id)
+        .join(Finding, Finding.id == finding_inspections.c.finding_id)
+        .where(of_locations)
     ):
         failing[finding_id].add(inspection_id)
     answered = set(
         db.session.scalars(
-            select(FindingResponse.finding_id).where(FindingResponse.finding_id.in_(ids)).distinct()
+            select(FindingResponse.finding_id)
+            .join(Finding, Finding.id == FindingResponse.finding_id)
+            .where(of_locations)
+            .distinct()
         )
     )
     stored: dict[int, list[_Stored]] = defaultdict(list)

@@ -4,10 +4,11 @@ The GeoJSON export of today's picture is the stored features concatenated
 (``inspection.picture.features``). A feature is made from the location's
 columns and its picture row (``location_state``) by ``geodata.features``,
 byte for byte what ``geodata.exports.to_geojson`` writes for that location,
-with real code, name and point: the variant a coordinator sees. Whoever may
-not see a confidential location as it is gets that feature patched on
-reading (few locations are confidential, and their generalised point
-depends on the other locations of the municipality, so it is not stored).
+with real code, name and point and ``masked: false``: the variant a
+coordinator sees. Whoever may not see a confidential location as it is gets
+that feature patched on reading to ``masked: true`` (few locations are
+confidential, and their generalised point depends on the other locations of
+the municipality, so it is not stored).
 
 Written by ``location_state.write_pictures`` (submissions, late arrivals,
 rescoring, a new day overtaking a picture) and ``refresh_features``

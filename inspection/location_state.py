@@ -30,6 +30,7 @@ from inspection.engine import (
     NormSetDocument,
     NormTrack,
     Picture,
+    local_date,
     picture_from_tracks,
     track_norms,
 )
@@ -41,11 +42,19 @@ from inspection.models import (
     Location,
     LocationNorm,
     LocationPicture,
+    LocationPictureDay,
     NormSet,
     User,
 )
 from inspection.norm_sets import compiled, norm_set_on, versions
-from inspection.visit_letters import LatestOutcomes, NormCodes, letter_visits, results_of
+from inspection.picture_days import Versions, day_rows, outdated_on, rows_from, write_days
+from inspection.visit_letters import (
+    LatestOutcomes,
+    LetterVisit,
+    NormCodes,
+    letter_visits,
+    results_of,
+)
 from inspection.vocabulary import AMSTERDAM
 
 # Locations remade per round of queries: bounds the visits held in memory at once.
@@ -63,12 +72,20 @@ def norm_set_for(day: date) -> NormSet | None:
     return norm_set_on(catalogue, day) or next(iter(versions(catalogue)), None)
 
 
-def refresh(session: Session, location_ids: Iterable[int], actor: User | None = None) -> None:
-    """Remake the stored picture and findings of these locations from their inspections.
+def refresh(
+    session: Session,
+    location_ids: Iterable[int],
+    actor: User | None = None,
+    *,
+    appended: str | None = None,
+) -> None:
+    """Remake the stored picture, its days and the findings of these locations.
 
     Runs in the caller's transaction (it only flushes): call it after the
     inspections are written and before the commit. ``actor`` is who changed
-    the visits, for the audit events of the findings.
+    the visits, for the audit events of the findings. ``appended`` names a
+    visit just stored: when it is its location's latest, the picture's days
+    before its day stand and only those from then on are remade.
     """
     ids = sorted(set(location_ids))
     if not ids:
@@ -77,15 +94,42 @@ def refresh(session: Session, location_ids: Iterable[int], actor: User | None = 
     # for the same location waits, then reads both visits.
     hold_locations(ids)
     refresh_findings(ids, actor)
-    _remake_pictures(session, ids)
+    previous: dict[int, str] = {}
+    if appended is not None:
+        previous = dict(
+            session.execute(
+                select(LocationPicture.location_id, LocationPicture.latest_inspection_id).where(
+                    LocationPicture.location_id.in_(ids)
+                )
+            ).all()
+        )
+    _remake_pictures(session, ids, days=_DaysPlan(appended, previous))
 
 
-def _remake_pictures(session: Session, ids: list[int]) -> None:
+@dataclass(frozen=True, slots=True)
+class _DaysPlan:
+    """Which visit was added, and each location's latest visit before it (none: remake all)."""
+
+    appended: str | None
+    previous: Mapping[int, str]
+
+    def only_from_latest(self, visits: Sequence[tuple[LetterVisit, Any]], location_id: int) -> bool:
+        """Whether the location's days up to the added visit's stand (it came last)."""
+        if self.appended is None or not visits or visits[-1][0].id != self.appended:
+            return False
+        before = visits[-2][0].id if len(visits) > 1 else None
+        return self.previous.get(location_id) == before
+
+
+def _remake_pictures(session: Session, ids: list[int], days: _DaysPlan | None = None) -> None:
+    """Remake the pictures of these locations, and with ``days`` the rows of their days too."""
     day = today()
     norm_set = norm_set_for(day)
     if norm_set is None:
         return
     document = compiled(norm_set)
+    known = Versions.of_catalogue() if days is not None else None
+    codes = NormCodes(session)
     for start in range(0, len(ids), CHUNK):
         chunk = ids[start : start + CHUNK]
         types = dict(
@@ -93,14 +137,52 @@ def _remake_pictures(session: Session, ids: list[int]) -> None:
         )
         norm_rows: list[dict[str, Any]] = []
         picture_rows_: list[dict[str, Any]] = []
-        for location_id, visits, tracks in _tracks(session, chunk):
+        day_rows_: list[dict[str, Any]] = []
+        since: dict[int, date] = {}
+        for location_id, stored, visits, tracks in _tracks(session, chunk, codes):
             norms, picture = state_rows(
                 location_id, types[location_id], visits, document, norm_set.id, day, tracks
             )
             norm_rows.extend(norms)
             if picture is not None:
                 picture_rows_.append(picture)
+            if days is None or known is None:
+                continue
+            if days.only_from_latest(stored, location_id):
+                since[location_id] = local_date(stored[-1][0].observed_at)
+                day_rows_.extend(rows_from(location_id, types[location_id], stored, tracks, known))
+            else:
+                day_rows_.extend(day_rows(location_id, types[location_id], stored, codes, known))
         write_pictures(session, chunk, norm_rows, picture_rows_)
+        if days is not None:
+            write_days(session, chunk, day_rows_, since)
+
+
+def remake_days_after_a_version(session: Session) -> None:
+    """Remake the days of every visited location, after a version was loaded.
+
+    Every location's days change from the version's first day on (a row
+    holds until the next one, so also a location last visited before it).
+    The commands that load versions call it, so that no request has to
+    (``bring_days_up_to_date`` would, on the first past day it reads).
+    """
+    ids = sorted(session.scalars(select(LocationPictureDay.location_id).distinct()).all())
+    if ids:
+        hold_locations(ids)
+        _remake_pictures(session, ids, days=_DaysPlan(None, {}))
+
+
+def bring_days_up_to_date(session: Session, day: date) -> None:
+    """Remake the days of the locations whose picture of ``day`` a later loaded version changed.
+
+    Rows name the version they were made with; a version loaded after them
+    (rarely: once a year) makes the rows from its first day on outdated. The
+    first reader of such a day remakes them from the visits.
+    """
+    outdated = outdated_on(session, day)
+    if outdated:
+        hold_locations(outdated)
+        _remake_pictures(session, outdated, days=_DaysPlan(None, {}))
 
 
 def write_pictures(
@@ -161,24 +243,29 @@ class StoredVisit:
 
 
 def _tracks(
-    session: Session, location_ids: list[int]
-) -> Iterator[tuple[int, list[StoredVisit], dict[str, NormTrack]]]:
-    """Each location's visits in picture order and its tracks, made from the outcome letters.
+    session: Session, location_ids: list[int], codes: NormCodes
+) -> Iterator[
+    tuple[int, list[tuple[LetterVisit, int | None]], list[StoredVisit], dict[str, NormTrack]]
+]:
+    """Each location's stored visits (with the children counted), as ``StoredVisit``s, its tracks.
 
-    Only the results of the visits that established a norm's outcome are read
+    The visits in picture order, made from the outcome letters. Only the
+    results of the visits that established a norm's outcome are read
     (``visit_letters``): after a rescoring that changed every visit, a few per
     location rather than all of them.
     """
-    codes = NormCodes(session)
-    stored = letter_visits(session, location_ids, Inspection.answers["children_present"].as_float())
+    stored = {
+        location_id: [(v, int(c) if c is not None else None) for v, (c,) in listed]
+        for location_id, listed in letter_visits(
+            session, location_ids, Inspection.answers["children_present"].as_float()
+        ).items()
+    }
     latest = {i: LatestOutcomes([v for v, _ in stored.get(i, [])], codes) for i in location_ids}
     results = dict(results_of(session, set().union(*(o.needed for o in latest.values()))))
     for location_id in location_ids:
-        visits = [
-            StoredVisit(v.id, v.observed_at, (), int(c) if c is not None else None)
-            for v, (c,) in stored.get(location_id, [])
-        ]
-        yield location_id, visits, latest[location_id].tracks(results)
+        own = stored.get(location_id, [])
+        visits = [StoredVisit(v.id, v.observed_at, (), c) for v, c in own]
+        yield location_id, own, visits, latest[location_id].tracks(results)
 
 
 def state_rows(

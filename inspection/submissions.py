@@ -125,7 +125,7 @@ def submit_inspection(
     _score_by_current_document(inspection, norm_set)
     # The location's picture, in this transaction: also when the visit arrives after
     # later ones (a phone that synced late), it is remade from every visit in order.
-    location_state.refresh(db.session, [location.id], actor=inspector)
+    location_state.refresh(db.session, [location.id], actor=inspector, appended=inspection.id)
     # Answer with what the database keeps, as a resend will: PostgreSQL's JSONB
     # has no -0.0 and writes 1e2 as 100.
     db.session.refresh(inspection, ["answers", "results", "domain_scores"])

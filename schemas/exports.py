@@ -114,6 +114,14 @@ class LocationPropertiesSchema(Schema):
     norm_set = fields.String(
         required=True, allow_none=True, metadata={"description": "catalogue/version"}
     )
+    masked = fields.Boolean(
+        required=True,
+        metadata={
+            "description": "True for a confidential location as every role but coordinator "
+            "gets it: code and name masked (the code is not the location's own and cannot be "
+            "looked up), position generalised"
+        },
+    )
 
 
 class LocationFeatureSchema(Schema):

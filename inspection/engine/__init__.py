@@ -50,6 +50,7 @@ from .picture import (
     picture_from_tracks,
     track_norms,
 )
+from .picture_days import DayPicture, days_from, picture_days
 from .rules import FAIL, NOT_APPLICABLE, OUTCOMES, PASS, UNANSWERED
 from .scoring import (
     BELOW_NORM,
@@ -90,6 +91,7 @@ __all__ = [
     "UNANSWERED",
     "Assessment",
     "Choice",
+    "DayPicture",
     "Domain",
     "DomainScore",
     "Finding",
@@ -103,9 +105,11 @@ __all__ = [
     "VisitResults",
     "advance",
     "current_picture",
+    "days_from",
     "end_of_local_day",
     "is_stale",
     "outcome_letters",
+    "picture_days",
     "picture_from_tracks",
     "track_norms",
     "visit_order",

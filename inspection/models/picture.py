@@ -87,3 +87,34 @@ class LocationPicture(Base):
     feature: Mapped[bytes | None] = mapped_column(LargeBinary)
     feature_digest: Mapped[bytes | None] = mapped_column(LargeBinary(16))
     location_updated_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class LocationPictureDay(Base):
+    """A location's picture from ``valid_from`` until the next row's day: its history by day.
+
+    The picture of a past day is that of the row with the latest
+    ``valid_from`` on or before it (none: not inspected yet). Rows are
+    written with the location's picture (``inspection.picture_days``): on
+    every day with a visit, on the days outcomes go stale and on the days
+    another norm set version comes into force; the last row holds from then
+    on.
+    """
+
+    __tablename__ = "location_picture_days"
+
+    location_id: Mapped[int] = mapped_column(
+        ForeignKey("locations.id", ondelete="CASCADE"), primary_key=True
+    )
+    valid_from: Mapped[date] = mapped_column(primary_key=True)
+    norm_set_id: Mapped[int] = mapped_column(ForeignKey("norm_sets.id"), index=True)
+    status: Mapped[str] = mapped_column(String(16))
+    overall: Mapped[float | None]
+    coverage: Mapped[float | None]
+    failed_norms: Mapped[list[str]] = mapped_column(JSONDocument)
+    critical_norms: Mapped[list[str]] = mapped_column(JSONDocument)
+    failing_since: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The latest visit observed by the end of ``valid_from``, and the children counted by
+    # the latest visit by then that counted them.
+    latest_inspection_id: Mapped[str] = mapped_column(ForeignKey("inspections.id"))
+    latest_observed_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    children_present: Mapped[int | None]

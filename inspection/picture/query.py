@@ -9,12 +9,25 @@ import pandas as pd
 from sqlalchemy import Select, String, cast, func, select
 
 from inspection.db import db, driver_rows
-from inspection.location_state import bring_up_to_date, today
+from inspection.location_state import bring_days_up_to_date, bring_up_to_date, today
 from inspection.models import AuditEvent, Inspection, Location, LocationPicture, NormSet
 from inspection.norm_sets import compiled
-from inspection.picture.history import LOCATION_COLUMNS, history_rows
+from inspection.picture_days import rows_of_day
 from inspection.vocabulary import AMSTERDAM, NOT_INSPECTED
 
+LOCATION_COLUMNS = (
+    Location.id,
+    Location.code,
+    Location.name,
+    Location.type,
+    Location.municipality,
+    Location.province,
+    Location.capacity,
+    Location.confidential,
+    Location.active,
+    Location.latitude,
+    Location.longitude,
+)
 # Audited changes that alter stored rows in place (counted, so commit order cannot hide one).
 CHANGING_ACTIONS = ("location.updated", "locations.imported", "norm_set.rescored")
 
@@ -49,21 +62,22 @@ def data_version() -> tuple[Any, ...]:
 def picture_rows(as_of: date | None, domain: str | None = None) -> pd.DataFrame:
     """Every location with its picture as a plain table (the input of ``picture_frame``).
 
-    Today's picture is read from the pictures kept at write time; one of an
-    earlier day is computed from the stored outcomes of the visits up to then
-    (``history``). ``domain`` keeps only the locations failing a norm of that
+    Today's picture is read from the pictures kept at write time, one of an
+    earlier day from the rows of the pictures' days kept with them
+    (``inspection.picture_days``). ``domain`` keeps only the locations failing a norm of that
     domain. A location without a visit has the status ``not_inspected`` and
     nulls for the rest.
     """
+    sqlite = db.session.get_bind().dialect.name == "sqlite"
     if as_of is not None and as_of < today():
-        table = history_rows(as_of)
+        bring_days_up_to_date(db.session, as_of)
+        table = frame_of(day_query(as_of, as_text=sqlite))
     else:
         bring_up_to_date(db.session)
-        sqlite = db.session.get_bind().dialect.name == "sqlite"
         table = frame_of(picture_query(as_text=sqlite))
-        if sqlite:
-            for name in ("failed_norms", "critical_norms"):
-                table[name] = code_lists(table[name])
+    if sqlite:
+        for name in ("failed_norms", "critical_norms"):
+            table[name] = code_lists(table[name])
     if domain:
         in_domain = norm_domains()
         failing = [
@@ -111,6 +125,17 @@ def picture_query(as_text: bool = False) -> Select[Any]:
     parse the times all at once (``picture_frame``) and ``code_lists`` the
     lists, rather than a JSON and a time parser per value.
     """
+    return _located(LocationPicture.__table__, as_text)
+
+
+def day_query(day: date, as_text: bool = False) -> Select[Any]:
+    """As ``picture_query``, for the end of an earlier ``day``: the rows of the pictures' days."""
+    return _located(rows_of_day(day), as_text)
+
+
+def _located(pictures: Any, as_text: bool) -> Select[Any]:
+    """Every location with its row of ``pictures`` (a table or subquery of picture columns)."""
+    row = pictures.c
 
     def moment(column: Any) -> Any:
         return cast(column, String) if as_text else column
@@ -121,17 +146,17 @@ def picture_query(as_text: bool = False) -> Select[Any]:
     return (
         select(
             *LOCATION_COLUMNS,
-            func.coalesce(LocationPicture.status, NOT_INSPECTED).label("status"),
-            LocationPicture.overall,
-            LocationPicture.coverage,
-            moment(LocationPicture.latest_observed_at).label("observed_at"),
-            LocationPicture.children_present,
-            codes(LocationPicture.failed_norms),
-            codes(LocationPicture.critical_norms),
-            moment(LocationPicture.failing_since).label("failing_since"),
+            func.coalesce(row.status, NOT_INSPECTED).label("status"),
+            row.overall,
+            row.coverage,
+            moment(row.latest_observed_at).label("observed_at"),
+            row.children_present,
+            codes(row.failed_norms),
+            codes(row.critical_norms),
+            moment(row.failing_since).label("failing_since"),
             NormSet.catalogue,
             NormSet.version,
         )
-        .outerjoin(LocationPicture, LocationPicture.location_id == Location.id)
-        .outerjoin(NormSet, NormSet.id == LocationPicture.norm_set_id)
+        .outerjoin(pictures, row.location_id == Location.id)
+        .outerjoin(NormSet, NormSet.id == row.norm_set_id)
     )

@@ -621,6 +621,43 @@ def test_the_map_shows_one_marker_per_location(new_context, world, client, login
     check_page(phone, "the map on a phone")
 
 
+def test_the_map_links_a_protected_shelter_only_for_whom_it_is_not_masked(
+    new_context, world, create_location
+):
+    """The map knows a masked location by the export's flag: no page to link it to."""
+    for code, name, confidential in (
+        ("OPEN-VUGHT", "Azc Vught", False),
+        ("SCHUIL-VUGHT", "Schuiladres Vught", True),
+    ):
+        create_location(
+            code=code, name=name, municipality="Vught", province="Noord-Brabant",
+            latitude=51.66, longitude=5.29, confidential=confidential,
+        )  # fmt: skip
+
+    def popups(username: str) -> dict[str, int]:
+        """The title of each popup in Noord-Brabant, and how many links it has."""
+        page = new_context(viewport={"width": 1024, "height": 768}, locale="nl-NL").new_page()
+        page.goto(f"{world.url}/map")
+        log_in(page, world, username)
+        expect(page.locator("#map")).to_have_attribute("data-loaded", "true")
+        page.select_option("#map-province", "Noord-Brabant")
+        expect(page.locator("path.status-marker")).to_have_count(2)
+        found = {}
+        for index in range(2):
+            # The two lie on one point for a viewer (the municipality's mean): by keyboard.
+            page.locator("path.status-marker").nth(index).focus()
+            page.keyboard.press("Enter")
+            popup = page.locator(".leaflet-popup-content")
+            expect(popup.locator("h3")).to_be_visible()
+            found[popup.locator("h3").inner_text()] = popup.locator("a").count()
+            page.keyboard.press("Escape")
+            expect(popup).to_have_count(0)
+        return found
+
+    assert popups(world.viewer) == {"Azc Vught": 1, "Vertrouwelijke locatie": 0}
+    assert popups(world.coordinator) == {"Azc Vught": 1, "Schuiladres Vught": 1}
+
+
 def test_a_location_name_is_shown_as_text_on_the_map(new_context, world, create_location):
     name = '<img src="x" onerror="document.body.dataset.hacked=1"><b>Azc</b> & "Vught"'
     create_location(

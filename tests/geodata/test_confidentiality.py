@@ -84,6 +84,28 @@ def decoded_points(url: str, data: bytes, tmp_path) -> list[tuple[float, float]]
     ]
 
 
+def shown_rows(url: str, data: bytes, tmp_path) -> dict[str, tuple[str, bool]]:
+    """``{code: (name, masked)}`` of every location in an export."""
+    if url == CSV_URL:
+        rows = csv.DictReader(io.StringIO(data.decode()))
+        return {r["code"]: (r["name"], {"true": True, "false": False}[r["masked"]]) for r in rows}
+    if url == GPKG_URL:
+        path = tmp_path / "export.gpkg"
+        path.write_bytes(data)
+        frame = geopandas.read_file(path)
+        assert frame["masked"].dtype == bool
+        return {
+            code: (name, flag)
+            for code, name, flag in zip(
+                frame["code"], frame["name"], frame["masked"].tolist(), strict=True
+            )
+        }
+    return {
+        f["properties"]["code"]: (f["properties"]["name"], f["properties"]["masked"])
+        for f in strict_json(data)["features"]
+    }
+
+
 def assert_no_secret(data: bytes, context: object) -> None:
     for text in secret_texts():
         assert text not in data, (context, text)
@@ -132,6 +154,30 @@ def test_no_location_export_shows_a_secret(client, world, tmp_path, role, url):
         data = response.get_data()
         assert_no_secret(data, (role, url, query))
         assert_far_from_secrets(decoded_points(url, data, tmp_path), (role, url, query))
+
+
+@pytest.mark.parametrize("role", [*NON_COORDINATORS, "coordinator"])
+@pytest.mark.parametrize("url", LOCATION_EXPORTS)
+def test_masked_is_true_exactly_where_code_and_name_are_masked(client, world, tmp_path, role, url):
+    """Every export says which locations are masked, so that no reader has to know how a
+    masked code is spelt; only coordinators get protected shelters unmasked."""
+    secrets = {SECRET["code"], LONELY["code"]}
+    # Today's picture (the GeoJSON from the features kept at write time) and a computed day.
+    for query in ({}, {"as_of": "2026-11-20"}, {"province": "Overijssel"}):
+        data = client.get(url, query_string=query, headers=world[role]).get_data()
+
+        rows = shown_rows(url, data, tmp_path)
+        masked = {code for code, (_, flag) in rows.items() if flag}
+        if role == "coordinator":
+            assert masked == set(), (url, query)
+            assert secrets <= set(rows), (url, query)
+            continue
+        assert masked == {code for code in rows if code.startswith("VERTROUWELIJK-")}
+        assert {rows[code][0] for code in masked} == {"Vertrouwelijke locatie"}
+        # The manager runs one of the two, and gets it masked too: exports get passed on.
+        assert len(masked) == (1 if role == "manager" else 2), (url, query)
+        assert not secrets & set(rows)
+        assert_no_secret(data, (role, url, query))
 
 
 @pytest.mark.parametrize("role", NON_COORDINATORS)

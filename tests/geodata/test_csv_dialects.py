@@ -21,7 +21,7 @@ from geo_helpers import CSV_URL, GEOJSON_URL, features_by_code, strict_json
 COLUMNS = [
     "code", "name", "type", "municipality", "province", "capacity", "status", "overall",
     "coverage", "observed_at", "children_present", "failed_norms", "critical_norms",
-    "failing_since", "norm_set", "latitude", "longitude",
+    "failing_since", "norm_set", "masked", "latitude", "longitude",
 ]  # fmt: skip
 TEXT = [
     "code", "name", "type", "municipality", "province", "status", "observed_at", "failing_since",

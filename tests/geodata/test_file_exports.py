@@ -96,7 +96,7 @@ def test_the_csv_has_latitude_longitude_and_joined_lists(client, world):
     assert list(next(iter(rows.values()))) == [
         "code", "name", "type", "municipality", "province", "capacity", "status", "overall",
         "coverage", "observed_at", "children_present", "failed_norms", "critical_norms",
-        "failing_since", "norm_set", "latitude", "longitude",
+        "failing_since", "norm_set", "masked", "latitude", "longitude",
     ]  # fmt: skip
     assert (rows["GRON-OK"]["latitude"], rows["GRON-OK"]["longitude"]) == ("53.2194", "6.5665")
     assert rows["GRON-OK"]["capacity"] == "400"
@@ -190,9 +190,35 @@ def test_debians_gdal_validates_and_reads_the_geopackage_without_warnings(
     assert read.returncode == 0, read.stderr
     assert read.stderr == ""
     assert "Layer name: locations" in read.stdout
-    assert f"Feature Count: {0 if query else len(world_codes(client, world))}" in read.stdout
+    expected = 0 if query else len(world_codes(client, world["viewer"]))
+    assert f"Feature Count: {expected}" in read.stdout
+    assert "masked: Integer(Boolean)" in read.stdout
 
 
-def world_codes(client, world) -> list[str]:
-    geojson = strict_json(client.get(GEOJSON_URL, headers=world["viewer"]).get_data())
+@pytest.mark.slow
+@pytest.mark.parametrize(("role", "masked"), [("viewer", 2), ("manager", 1), ("coordinator", 0)])
+def test_debians_gdal_reads_masked_in_the_geojson_as_a_boolean(
+    client, world, tmp_path, role, masked
+):
+    assert OGRINFO, "gdal-bin is not installed: .ci/run installs it"
+    path = tmp_path / "locations.geojson"
+    path.write_bytes(client.get(GEOJSON_URL, headers=world[role]).get_data())
+
+    def summary(*options: str) -> str:
+        read = subprocess.run(
+            [OGRINFO, "-ro", "-al", "-so", *options, str(path)],
+            capture_output=True, text=True, timeout=120,
+        )  # fmt: skip
+        assert read.returncode == 0, read.stderr
+        assert read.stderr == ""
+        return read.stdout
+
+    everything = summary()
+    assert "masked: Integer(Boolean)" in everything
+    assert f"Feature Count: {len(world_codes(client, world[role]))}" in everything
+    assert f"Feature Count: {masked}" in summary("-where", "masked = 1")
+
+
+def world_codes(client, headers: dict[str, str]) -> list[str]:
+    geojson = strict_json(client.get(GEOJSON_URL, headers=headers).get_data())
     return list(features_by_code(geojson))

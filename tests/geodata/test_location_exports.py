@@ -17,7 +17,7 @@ from geo_helpers import (
 PROPERTIES = (
     "code", "name", "type", "municipality", "province", "capacity", "status", "overall",
     "coverage", "observed_at", "children_present", "failed_norms", "critical_norms",
-    "failing_since", "norm_set",
+    "failing_since", "norm_set", "masked",
 )  # fmt: skip
 
 
@@ -63,9 +63,11 @@ def test_a_coordinator_gets_every_location_as_rfc_7946(client, world):
         "critical_norms": [],
         "failing_since": None,
         "norm_set": "nl-children/2023.1",
+        "masked": False,
     }
-    # The coordinator sees the real point of a secret shelter, rounded to six decimals.
+    # The coordinator sees a secret shelter as it is, its point rounded to six decimals.
     assert features["ZWOL-SECRET"]["geometry"]["coordinates"] == [6.118765, 52.512346]
+    assert features["ZWOL-SECRET"]["properties"]["masked"] is False
 
 
 def test_statuses_failed_norms_and_a_location_never_inspected(client, world):

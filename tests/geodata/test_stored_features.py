@@ -1,6 +1,6 @@
 """Today's GeoJSON is concatenated from features kept at write time: byte for byte the same
 as the picture computed on reading, for every role and filter, after late visits, edits of
-locations and changes made behind the service's back."""
+locations, changes made behind the service's back and the migration that added ``masked``."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 import pytest
+from flask_migrate import downgrade, upgrade
 from geo_helpers import API, GEOJSON_URL
 from sqlalchemy import select
 
@@ -19,6 +20,7 @@ from geodata.exports import to_geojson
 from inspection.db import db
 from inspection.demo.answers import generate_answers
 from inspection.demo.loader import load_demo
+from inspection.location_features import stored_features
 from inspection.location_state import norm_set_for, today
 from inspection.models import Location, LocationPicture, User
 from inspection.norm_sets import compiled
@@ -36,6 +38,8 @@ FILTERS: list[dict[str, Any]] = [
     {"domain": "SAF", "status": ["critical"]},
     {"type": "noodopvang", "province": "Overijssel", "status": ["below"]},
 ]
+# The revision before the stored features said whether they are masked.
+BEFORE_MASKED_FLAG = "a7c4d2e9f013"
 
 
 @pytest.fixture
@@ -132,12 +136,16 @@ def test_changes_behind_the_service_are_seen(client, demo):
     _assert_same_for_all(client, demo)
 
 
-def test_the_etag_follows_the_bytes(client, demo):
+@pytest.mark.parametrize("confidential", [False, True], ids=["public", "confidential"])
+def test_the_etag_follows_the_bytes(client, demo, confidential):
+    """A new visit changes the ETag, of a location the viewer sees masked as well."""
     viewer, _ = demo["viewer"]
     first = client.get(GEOJSON_URL, headers=viewer)
     again = client.get(GEOJSON_URL, headers={**viewer, "If-None-Match": first.headers["ETag"]})
     assert again.status_code == 304
-    location = db.session.scalars(select(Location).where(Location.active.is_(True))).first()
+    location = db.session.scalars(
+        select(Location).where(Location.active.is_(True), Location.confidential.is_(confidential))
+    ).first()
     body = _visit(location, datetime.now(AMSTERDAM), quality=0.0)
     posted = client.post(f"{API}/inspections", json=body, headers=demo["inspector"][0])
     assert posted.status_code == 201
@@ -145,3 +153,40 @@ def test_the_etag_follows_the_bytes(client, demo):
     assert changed.status_code == 200
     assert changed.headers["ETag"] != first.headers["ETag"]
     assert changed.get_data() != first.get_data()
+
+
+def _stored() -> dict[int, tuple[bytes, bytes]]:
+    """The stored feature and digest of every location that has one."""
+    rows = db.session.execute(
+        select(
+            LocationPicture.location_id, LocationPicture.feature, LocationPicture.feature_digest
+        ).where(LocationPicture.feature.is_not(None))
+    )
+    return {key: (bytes(body), bytes(kept)) for key, body, kept in rows}
+
+
+def test_the_migration_gives_stored_features_the_masked_flag_and_takes_it_back(client, demo):
+    """A database whose features were stored before they said ``masked`` serves the flag
+    after the upgrade: its features and digests are byte for byte what the service writes
+    now, and every role's export is the computed one."""
+    written = _stored()
+    db.session.remove()
+
+    downgrade(revision=BEFORE_MASKED_FLAG)
+    db.engine.dispose()
+    old = _stored()
+    db.session.remove()
+    upgrade()
+    db.engine.dispose()
+
+    assert len(written) > 40  # the demo's locations with a visit
+    assert _stored() == written
+    made = stored_features(db.session, list(written), pictured_only=True)
+    assert {key: (m["feature"], m["feature_digest"]) for key, m in made.items()} == written
+    # Down, each feature was as it was written before the flag: the same but for it.
+    assert old.keys() == written.keys()
+    for key, (body, kept) in written.items():
+        assert body.endswith(b',"masked":false}}')
+        assert old[key][0] == body.removesuffix(b',"masked":false}}') + b"}}"
+        assert old[key][1] != kept
+    _assert_same_for_all(client, demo)

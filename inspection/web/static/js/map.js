@@ -64,12 +64,11 @@ async function titlesFor(ref) {
 }
 
 /**
- * Whether a feature has a page of its own to open: not when its code and name are masked.
- * The export's features are kept serialised at write time and do not say so yet (unlike
- * the locations API's masked flag), so the masked code is recognised here.
+ * Whether a feature has a page of its own to open: not when its code and name are masked
+ * (the export's masked flag; a masked code would not be found).
  */
 function linkable(p) {
-  return "masked" in p ? !p.masked : Boolean(p.code) && !p.code.startsWith("VERTROUWELIJK-");
+  return !p.masked;
 }
 
 function popupContent(p, titles) {
