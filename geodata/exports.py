@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 import tempfile
+from collections.abc import Sequence
 from typing import Any
 
 import geopandas
@@ -137,7 +138,9 @@ def flat_table(frame: geopandas.GeoDataFrame, separator: str) -> pd.DataFrame:
     return table
 
 
-def to_csv(frame: geopandas.GeoDataFrame, dialect: str = "rfc4180") -> bytes:
+def to_csv(
+    frame: geopandas.GeoDataFrame, dialect: str = "rfc4180", extra: Sequence[str] = ()
+) -> bytes:
     """The picture as CSV with ``latitude``/``longitude`` columns, in one of ``CSV_DIALECTS``.
 
     ``rfc4180`` is for programs: UTF-8, comma-separated, CRLF line ends, dot
@@ -149,6 +152,8 @@ def to_csv(frame: geopandas.GeoDataFrame, dialect: str = "rfc4180") -> bytes:
     ``true`` or ``false`` in both.
 
     A location without a position to show has empty latitude and longitude.
+    ``extra`` names columns of ``frame`` written after those, as they are
+    (an empty cell for a missing value).
     """
     if dialect not in CSV_DIALECTS:
         raise ValueError(f"dialect must be one of {CSV_DIALECTS}, got {dialect!r}")
@@ -159,6 +164,8 @@ def to_csv(frame: geopandas.GeoDataFrame, dialect: str = "rfc4180") -> bytes:
     longitude, latitude, _ = coordinates(frame)
     table["latitude"] = latitude
     table["longitude"] = longitude
+    for name in extra:
+        table[name] = frame[name]
     if not spreadsheet:
         return table.to_csv(index=False, lineterminator="\r\n").encode("utf-8")
     for name in table.columns:

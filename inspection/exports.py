@@ -28,12 +28,14 @@ from inspection.norm_sets import known_domains
 from inspection.picture import (
     PictureFilter,
     boundaries_version,
+    count_columns,
     data_version,
     location_picture,
     region_summary,
     share_below_by_region,
     shipped_credit,
     stored_regions,
+    with_child_counts,
 )
 from inspection.picture.features import geojson_of_today
 from inspection.scope import scoped_location_ids
@@ -87,14 +89,25 @@ def location_export(kind: str, args: dict[str, Any], user: User) -> Export:
             confidential=secrets,
         )
     dialect = args.get("dialect", CSV_DIALECTS[0])
+    day = args.get("as_of") or today()
+
+    def csv_with_counts(picture: Any) -> bytes:
+        # The count items ride on the CSV only: the GeoJSON of today is made from
+        # features stored without them (``inspection.picture.counts``).
+        counted, columns = with_child_counts(picture, day)
+        return to_csv(counted, dialect, extra=columns)
+
     writers = {
         "geojson": (to_geojson, GEOJSON, "locations.geojson"),
-        "csv": (lambda picture: to_csv(picture, dialect), CSV, "locations.csv"),
+        "csv": (csv_with_counts, CSV, "locations.csv"),
     }
     if kind not in writers:
         raise ValueError(f"kind must be geojson, csv or gpkg, got {kind!r}")
     write, media_type, filename = writers[kind]
     key = (kind, data_version(), *_reader(user), _filters_key(args), _day_key(args))
+    if kind == "csv":
+        # Its columns come from the stored norm sets, which the data's fingerprint leaves out.
+        key += (count_columns(),)
 
     def make() -> tuple[bytes, str]:
         if kind == "geojson" and (args.get("as_of") is None or args["as_of"] >= today()):

@@ -2,13 +2,15 @@
 
 A location's ``status``, ``overall``, ``coverage`` and per-domain scores are its
 current picture (kept at write time, ``inspection.location_state``); ``latest``
-is the latest visit with its own score.
+is the latest visit with its own score. Whoever may not see single visits
+(``scope.sees_visits``) gets no visit ids: not of the latest visit, not of the
+visits behind the failed norms, not in the score history.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
 
@@ -25,12 +27,36 @@ from inspection.db import db
 from inspection.engine import FAIL, Label, Picture
 from inspection.findings import finding_counts
 from inspection.inspections import locations_with_picture, paginate
-from inspection.models import Inspection, Location, LocationPicture, User
-from inspection.scope import location_clause, visible_location
+from inspection.models import Inspection, Location, LocationPicture, NormSet, User
+from inspection.picture import HistoryPoint, score_history
+from inspection.scope import location_clause, sees_visits, visible_location
 from inspection.vocabulary import AMSTERDAM, NOT_INSPECTED
 from schemas.locations import FAILED_NORMS
 
 _SEVERITY_ORDER = {"critical": 0, "major": 1, "minor": 2}
+
+
+@dataclass(frozen=True)
+class LatestVisit:
+    """A location's latest visit with its own score; ``id`` None for who sees no single visits."""
+
+    id: str | None
+    observed_at_local: datetime
+    status: str
+    overall: float | None
+    coverage: float | None
+    norm_set: NormSet
+
+    @classmethod
+    def of(cls, visit: Inspection, with_id: bool) -> LatestVisit:
+        return cls(
+            id=visit.id if with_id else None,
+            observed_at_local=visit.observed_at_local,
+            status=visit.status,
+            overall=visit.overall,
+            coverage=visit.coverage,
+            norm_set=visit.norm_set,
+        )
 
 
 @dataclass
@@ -53,7 +79,7 @@ class LocationView:
     coverage: float | None
     domains: dict[str, Any]
     failing_since: datetime | None
-    latest: Inspection | None
+    latest: LatestVisit | None
     # None: not asked for (the list without ``with=failed_norms``).
     failed_norms: list[dict[str, Any]] | None = field(default_factory=list)
     open_findings: int = 0
@@ -84,6 +110,7 @@ def present_location(
     if findings is None:
         findings = finding_counts([location.id]).get(location.id, (0, 0))
     identity = knows_identity(user, location)
+    visits = sees_visits(user)
     if knows_position(user, location):
         latitude, longitude, generalised = location.latitude, location.longitude, False
     else:
@@ -108,8 +135,12 @@ def present_location(
         coverage=stored.coverage if stored else None,
         domains=stored.domain_scores if stored else {},
         failing_since=_local(stored.failing_since) if stored else None,
-        latest=latest,
-        failed_norms=(failed_norms(picture, titles) if picture is not None and stored else [])
+        latest=None if latest is None else LatestVisit.of(latest, visits),
+        failed_norms=(
+            failed_norms(picture, titles, with_visits=visits)
+            if picture is not None and stored
+            else []
+        )
         if with_failed_norms
         else None,
         open_findings=findings[0],
@@ -187,14 +218,17 @@ def location_view(
     return present_location(user, location, stored, latest, positions or {}, picture)
 
 
-def failed_norms(picture: Picture, titles: dict[str, Label] | None = None) -> list[dict[str, Any]]:
+def failed_norms(
+    picture: Picture, titles: dict[str, Label] | None = None, *, with_visits: bool = True
+) -> list[dict[str, Any]]:
     """The failed norms of a picture with their titles, most severe first.
 
     Each with what the visit that established it found (``value`` against
     ``threshold``), since when it fails without a pass in between
-    (``failing_since``) and when it was last assessed. ``titles``: those of
-    the norm set in force (``location_state.norm_titles``), looked up when
-    not given.
+    (``failing_since``), when it was last assessed and, ``with_visits``, by
+    which visit (``inspection``; None otherwise). ``titles``: those of the
+    norm set in force (``location_state.norm_titles``), looked up when not
+    given.
     """
     titles = location_state.norm_titles() if titles is None else titles
     failed = [
@@ -209,11 +243,20 @@ def failed_norms(picture: Picture, titles: dict[str, Label] | None = None) -> li
             "title": titles[state.norm].to_dict(),
             "failing_since": _local(state.failing_since),
             "last_assessed": _local(state.last_assessed),
-            "inspection": state.visit,
+            "inspection": state.visit if with_visits else None,
         }
         for state in picture.failed
     ]
     return sorted(failed, key=lambda r: (_SEVERITY_ORDER[r["severity"]], r["norm"]))
+
+
+def score_history_for(user: User, location: Location) -> list[HistoryPoint]:
+    """Every visit of ``location`` with its own score and the picture after it, as ``user``
+    may see them: without the visits' ids for whoever sees no single visits."""
+    history = score_history(location)
+    if sees_visits(user):
+        return history
+    return [replace(point, id=None) for point in history]
 
 
 def _local(moment: datetime | None) -> datetime | None:

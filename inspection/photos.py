@@ -22,6 +22,7 @@ from inspection.images import FIELD, CleanImage, clean_image
 from inspection.locks import hold_exclusively
 from inspection.models import Inspection, Photo, User
 from inspection.norm_sets import compiled
+from inspection.sizes import readable_size
 
 T = TypeVar("T")
 
@@ -44,7 +45,7 @@ def received(data: bytes) -> Received:
     ``PHOTO_MAX_BYTES`` (413)."""
     limit = current_app.config["PHOTO_MAX_BYTES"]
     if len(data) > limit:
-        message = f"A photo may be at most {_size(limit)}"
+        message = f"A photo may be at most {readable_size(limit)}"
         raise PayloadTooLarge(message, {FIELD: [message]})
     return Received(data, hashlib.sha256(data).hexdigest())
 
@@ -165,9 +166,3 @@ def photo_of(inspection: Inspection, photo_id: str) -> Photo:
     if photo is None:
         raise NotFound(f"No photo {photo_id}")
     return photo
-
-
-def _size(n_bytes: int) -> str:
-    if n_bytes >= 1024 * 1024:
-        return f"{n_bytes / (1024 * 1024):g} MB"
-    return f"{n_bytes / 1024:g} kB"

@@ -13,7 +13,7 @@ from inspection.confidentiality import knows_identity
 from inspection.db import db
 from inspection.errors import NotFound
 from inspection.models import Inspection, Location, User, user_locations
-from inspection.vocabulary import MANAGER, SUBMITTERS
+from inspection.vocabulary import MANAGER, SUBMITTERS, VIEWER
 
 
 def location_clause(user: User) -> ColumnElement[bool]:
@@ -22,6 +22,15 @@ def location_clause(user: User) -> ColumnElement[bool]:
         assigned = select(user_locations.c.location_id).where(user_locations.c.user_id == user.id)
         return Location.id.in_(assigned)
     return true()
+
+
+def sees_visits(user: User) -> bool:
+    """Whether ``user`` may see single visits, and so know their ids.
+
+    Viewers read the picture (scores, statuses, failed norms) but no single
+    inspection: an id would name what they may not open.
+    """
+    return user.role != VIEWER
 
 
 def scoped_location_ids(user: User) -> frozenset[int] | None:

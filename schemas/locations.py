@@ -130,8 +130,12 @@ def without_blanks(row: Any) -> Any:
     return row
 
 
+# Viewers see no single visits, and so no visit's id.
+_VISIT_ID = "The visit; null for viewers"
+
+
 class LatestInspectionSchema(Schema):
-    id = fields.String(required=True)
+    id = fields.String(allow_none=True, required=True, metadata={"description": _VISIT_ID})
     observed_at = fields.DateTime(attribute="observed_at_local", required=True)
     status = fields.String(required=True)
     overall = fields.Float(allow_none=True, required=True)
@@ -210,7 +214,9 @@ class PictureNormSchema(FailedNormSchema):
     )
     last_assessed = fields.DateTime(required=True)
     inspection = fields.String(
-        required=True, metadata={"description": "The visit whose finding this is"}
+        allow_none=True,
+        required=True,
+        metadata={"description": "The visit whose finding this is; null for viewers"},
     )
 
 
@@ -295,7 +301,9 @@ class PicturePointSchema(Schema):
 
 
 class ScorePointSchema(Schema):
-    inspection = fields.String(attribute="id", required=True)
+    inspection = fields.String(
+        attribute="id", allow_none=True, required=True, metadata={"description": _VISIT_ID}
+    )
     observed_at = fields.DateTime(attribute="observed_at_local", required=True)
     overall = fields.Float(
         allow_none=True, required=True, metadata={"description": "This visit's own score"}

@@ -5,7 +5,6 @@ from __future__ import annotations
 import os
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -13,6 +12,7 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+from ports import free_port
 
 from inspection.demo.loader import DEMO_USERS
 
@@ -74,12 +74,6 @@ def test_a_clean_database_with_a_secret_key_is_ready(cli, create_user, secret_ke
 
 
 # --- make serve, for real -------------------------------------------------------------------
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 def serve(tmp_path: Path, port: int, **env: str) -> subprocess.Popen[str]:

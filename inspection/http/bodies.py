@@ -19,6 +19,7 @@ from flask_smorest.spec.plugins import FlaskPlugin
 from werkzeug.exceptions import BadRequest, RequestEntityTooLarge, UnsupportedMediaType
 
 from inspection.errors import ValidationFailed
+from inspection.sizes import readable_size
 from inspection.storable import OversizedNumber, storage_problems
 
 JSON = "application/json"
@@ -40,8 +41,16 @@ def check_request_body(app: Flask, api: Api) -> None:
     """
     accepted = _accepted_media_types(app, api, request.url_rule, request.method)
     if request.mimetype == MULTIPART and MULTIPART in accepted:
-        request.max_content_length = app.config["PHOTO_MAX_BYTES"] + 64 * 1024
-        if any("\x00" in value for value in request.form.values()):
+        photo_limit = app.config["PHOTO_MAX_BYTES"]
+        request.max_content_length = photo_limit + 64 * 1024
+        try:
+            form = request.form
+        except RequestEntityTooLarge:
+            # Werkzeug's own words name no limit; what the sender can act on is the photo's.
+            raise RequestEntityTooLarge(
+                f"A photo may be at most {readable_size(photo_limit)}"
+            ) from None
+        if any("\x00" in value for value in form.values()):
             raise BadRequest("Form fields may not contain NUL characters")
         return
     limit = app.config["JSON_MAX_BYTES"]
@@ -53,7 +62,7 @@ def check_request_body(app: Flask, api: Api) -> None:
     media_type = JSON if request.is_json else request.mimetype
     if request.url_rule is not None and media_type not in accepted:
         raise UnsupportedMediaType(f"Send the body as {' or '.join(sorted(accepted))}")
-    too_large = f"The body may hold at most {limit} bytes"
+    too_large = f"The body may hold at most {readable_size(limit)}"
     if (request.content_length or 0) > limit:
         raise RequestEntityTooLarge(too_large)
     body = request.get_data()

@@ -8,7 +8,7 @@ from flask import Response
 from flask_smorest import Blueprint
 
 from inspection.http.security import current_user, requires
-from inspection.picture import score_history
+from inspection.location_views import score_history_for
 from inspection.scope import visible_location
 from inspection.web.score_chart import ChartPoint, score_chart_svg
 from schemas.common import ErrorSchema
@@ -40,7 +40,8 @@ TITLES = {  # per language of schemas.locations.CHART_LANGUAGES
 @blp.alt_response(404, schema=ErrorSchema, description="No such location in your scope")
 def get_score_chart(args: dict[str, Any], code: str) -> Response:
     """The location's score and status after each visit as a chart (the same as `/scores`)."""
-    location = visible_location(current_user(), code)
+    user = current_user()
+    location = visible_location(user, code)
     points = [
         ChartPoint(
             inspection=point.id,
@@ -50,7 +51,7 @@ def get_score_chart(args: dict[str, Any], code: str) -> Response:
             visit_overall=point.overall,
             visit_status=point.status,
         )
-        for point in score_history(location)
+        for point in score_history_for(user, location)
     ]
     title = TITLES[args["lang"]].format(name=location.name)
     svg = score_chart_svg(points, title, args["lang"])

@@ -76,6 +76,13 @@ def export_csv(args: dict[str, Any]) -> Response:
     decimals, values as stored, lists `;`-separated. `dialect=excel-nl` is
     for Dutch spreadsheets: UTF-8 with BOM, `;`-separated, decimal commas,
     lists `,`-separated, cells that would run as a formula prefixed with `'`.
+
+    After `longitude`, a column per count a stored norm set asks with a norm
+    (2026.1: `children_over_stay_limit`,
+    `school_age_children_without_school_over_90_days`, `children_moved_over_limit`):
+    the location's number from its latest visit up to `as_of` that answered it,
+    empty where the version in force does not ask it there or none answered it.
+    The national report's "Children counted" sums these columns.
     """
     return _answer(location_export("csv", args, current_user()), args)
 

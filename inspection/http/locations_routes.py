@@ -8,9 +8,13 @@ from flask_smorest import Blueprint
 
 from inspection.http.security import current_user, requires
 from inspection.inspections import page_of
-from inspection.location_views import location_for, location_view, locations_for
+from inspection.location_views import (
+    location_for,
+    location_view,
+    locations_for,
+    score_history_for,
+)
 from inspection.locations import create_location, update_location
-from inspection.picture import score_history
 from inspection.scope import visible_location
 from inspection.vocabulary import COORDINATOR
 from schemas.common import ErrorSchema
@@ -54,9 +58,11 @@ def get_scores(code: str) -> Any:
 
     `overall`, `coverage`, `status` and `domains` are the visit's own; `picture`
     is the location's current picture as it stood at the end of the visit's
-    local day, which a partial follow-up visit does not wipe clean.
+    local day, which a partial follow-up visit does not wipe clean. `inspection`
+    names the visit, null for viewers (who see no single visits).
     """
-    return score_history(visible_location(current_user(), code))
+    user = current_user()
+    return score_history_for(user, visible_location(user, code))
 
 
 @blp.route("", methods=["POST"])

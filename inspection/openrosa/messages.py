@@ -115,10 +115,10 @@ _DUTCH: list[tuple[re.Pattern[str], str]] = [
         (r"The submission is not well-formed XML: (.+)", "Geen geldige XML: {0}"),
         (r"The submission nests deeper than (\d+) levels", "Dieper genest dan {0} niveaus"),
         (r"The position is not a geopoint.*", "De positie is geen geldig GPS-punt"),
-        (r"The instance may be at most (\d+) bytes", "Het formulier mag hoogstens {0} bytes zijn"),
+        (r"The instance may be at most (.+)", "Het formulier mag hoogstens {0} groot zijn"),
         (
-            r"A request may be at most (\d+) bytes; send photos separately",
-            "Een verzending mag hoogstens {0} bytes zijn; stuur de foto's apart",
+            r"A request may be at most (.+); send photos separately",
+            "Een verzending mag hoogstens {0} groot zijn; stuur de foto's apart",
         ),
         (r"Missing data for required field\.", "ontbreekt"),
         (r"Field may not be null\.", "ontbreekt"),
@@ -135,6 +135,8 @@ _DUTCH: list[tuple[re.Pattern[str], str]] = [
     )
 ]
 _ITEM_CODE = re.compile(r"\b[a-z][a-z0-9_]*\b")
+# A size as ``inspection.sizes`` writes it, with a decimal point that Dutch writes as a comma.
+_SIZE = re.compile(r"(\d+)\.(\d+) (kB|MB)")
 
 
 def refusal(error: DomainError, lang: str, item_labels: Mapping[str, str]) -> str:
@@ -200,7 +202,8 @@ def _problem(text: str, lang: str, item_labels: Mapping[str, str]) -> str:
         for pattern, dutch in _DUTCH:
             match = pattern.fullmatch(text)
             if match:
-                text = dutch.format(*match.groups())
+                groups = (_SIZE.sub(r"\1,\2 \3", group) for group in match.groups())
+                text = dutch.format(*groups)
                 break
     if "must not exceed" in text or "niet groter" in text:
         text = _ITEM_CODE.sub(lambda m: item_labels.get(m.group(0), m.group(0)), text)

@@ -27,6 +27,7 @@ from inspection.openrosa.credentials import (
 )
 from inspection.openrosa.instances import MalformedInstance
 from inspection.openrosa.receiving import receive_submission
+from inspection.sizes import readable_size
 from inspection.vocabulary import STATUS_LABELS, SUBMITTERS
 
 PREFIX = "/openrosa"
@@ -104,16 +105,15 @@ def submission() -> Response:
         files = request.files
     except RequestEntityTooLarge as exc:
         raise PayloadTooLarge(
-            f"A request may be at most {_accepted_length()} bytes; send photos separately"
+            f"A request may be at most {readable_size(_accepted_length())}; send photos separately"
         ) from exc
     upload = files.get(XML_FIELD)
     if upload is None:
         raise MalformedInstance(f"Send the instance as the multipart part {XML_FIELD}")
-    xml = upload.read(current_app.config["OPENROSA_XML_MAX_BYTES"] + 1)
-    if len(xml) > current_app.config["OPENROSA_XML_MAX_BYTES"]:
-        raise PayloadTooLarge(
-            f"The instance may be at most {current_app.config['OPENROSA_XML_MAX_BYTES']} bytes"
-        )
+    xml_limit = current_app.config["OPENROSA_XML_MAX_BYTES"]
+    xml = upload.read(xml_limit + 1)
+    if len(xml) > xml_limit:
+        raise PayloadTooLarge(f"The instance may be at most {readable_size(xml_limit)}")
     attachments: dict[str, bytes] = {}
     for field, storage in files.items(multi=True):
         if field != XML_FIELD:

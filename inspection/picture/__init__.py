@@ -9,9 +9,17 @@ changes (``service``). What a user may see is applied last: the scope of their
 role (``inspection.scope``), and for every role but coordinator the
 generalised position and masked identity of confidential locations
 (``inspection.confidentiality``). ``regions`` counts the same per province or
-municipality.
+municipality; ``counts`` holds the count items of a day per location, which
+only the CSV export and the national report add to the picture.
 """
 
+from inspection.picture.counts import (
+    ChildCounts,
+    child_counts,
+    count_columns,
+    first_version_asking,
+    with_child_counts,
+)
 from inspection.picture.query import data_version, end_of_day, picture_query
 from inspection.picture.regions import (
     boundaries_version,
@@ -29,11 +37,15 @@ from inspection.picture.service import (
 )
 
 __all__ = [
+    "ChildCounts",
     "HistoryPoint",
     "PictureFilter",
     "boundaries_version",
+    "child_counts",
+    "count_columns",
     "data_version",
     "end_of_day",
+    "first_version_asking",
     "location_picture",
     "picture_query",
     "real_picture",
@@ -43,4 +55,5 @@ __all__ = [
     "share_below_by_region",
     "shipped_credit",
     "stored_regions",
+    "with_child_counts",
 ]

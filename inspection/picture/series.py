@@ -33,9 +33,12 @@ _CHUNK = 900
 
 @dataclass(frozen=True)
 class HistoryPoint:
-    """One visit: its own score, and the location's picture at the end of its local day."""
+    """One visit: its own score, and the location's picture at the end of its local day.
 
-    id: str
+    ``id`` is None where the reader may not know it (``location_views.score_history_for``).
+    """
+
+    id: str | None
     observed_at_local: datetime
     overall: float | None
     coverage: float | None

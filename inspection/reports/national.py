@@ -18,6 +18,7 @@ from inspection.models import User
 from inspection.norm_sets import all_norm_sets, compiled
 from inspection.picture import location_picture, region_summary, scoped_picture
 from inspection.reports import charts
+from inspection.reports.counted import children_counted, count_columns_shown
 from inspection.reports.texts import texts
 from inspection.reports.wording import number
 from inspection.vocabulary import (
@@ -123,6 +124,7 @@ def national_figures(as_of: date, user: User) -> dict[str, Any]:
         "findings": _findings(picture),
         "critical_locations": _critical_locations(critical),
         "critical_unlisted": max(len(critical) - CRITICAL_LISTED, 0),
+        "counted": children_counted(picture, as_of, types),
     }
 
 
@@ -238,6 +240,7 @@ def national_document(as_of: date, user: User, lang: str = "nl") -> dict[str, An
         **figures,
         "titles": norm_titles(lang),
         "type_names": type_names(lang),
+        "count_columns": count_columns_shown(figures["counted"], lang),
         "map_svg": map_svg,
         "trend": points,
         "trend_labels": labels,

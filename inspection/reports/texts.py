@@ -73,6 +73,21 @@ SHORT_STATUSES = {
     },
 }
 
+# The column headings of the count items in "Children counted" (the catalogue's labels are
+# whole questions); an item not named here is headed by its label.
+COUNT_HEADINGS = {
+    "nl": {
+        "children_over_stay_limit": "Langer dan de verblijfstermijn",
+        "school_age_children_without_school_over_90_days": "Meer dan 90 dagen zonder school",
+        "children_moved_over_limit": "Vaker dan 2 keer verhuisd",
+    },
+    "en": {
+        "children_over_stay_limit": "Beyond the stay limit",
+        "school_age_children_without_school_over_90_days": "Over 90 days without school",
+        "children_moved_over_limit": "Moved more than twice",
+    },
+}
+
 TEXTS = {
     "nl": {
         "visit_title": "Inspectierapport",
@@ -165,6 +180,26 @@ TEXTS = {
         "critical_intro": "De kritieke locaties met de meeste kinderen, per provincie.",
         "col_below_norm": "Onder de norm",
         "col_critical": "Kritiek",
+        "counted": "Kinderen geteld",
+        "counted_intro": "Met een norm vraagt normenkader {version} aantallen die niet worden "
+        "gescoord maar meetellen in de landelijke cijfers: hoeveel kinderen een grens "
+        "overschrijden. Per locatie telt het laatste bezoek tot en met de peildatum dat de vraag "
+        "beantwoordde, zoals bij de aanwezige kinderen: een later bezoek dat de vraag openliet, "
+        "wist het getal niet, en een bezoek na de peildatum telt niet.",
+        "counted_scope": "Een aantal wordt alleen gevraagd bij de typen locaties waar zijn norm "
+        "geldt (–: daar niet gevraagd). Locaties zonder bezoek op {version} tellen niets: daar is "
+        "het nog niet gevraagd. Locaties met antwoord: die ten minste één van deze vragen "
+        "beantwoordden. Aanwezige kinderen: alle kinderen op de locaties van de rij, ter "
+        "vergelijking.",
+        "counted_not_asked": "Op de peildatum gold normenkader {version}; dat vraagt deze "
+        "aantallen niet.",
+        "counted_from": "Ze worden gevraagd vanaf normenkader {version} ({day}).",
+        "counted_questions": "Wat er geteld wordt",
+        "count": "Aantal",
+        "question": "Vraag",
+        "asked_with": "Gevraagd bij",
+        "locations_answered": "Locaties met antwoord",
+        "locations_asked": "Locaties waar gevraagd",
     },
     "en": {
         "visit_title": "Inspection report",
@@ -255,6 +290,26 @@ TEXTS = {
         "critical_intro": "The critical locations with the most children, by province.",
         "col_below_norm": "Below the norms",
         "col_critical": "Critical",
+        "counted": "Children counted",
+        "counted_intro": "With a norm, norm set {version} asks numbers that are not scored but "
+        "feed the national figures: how many children a limit leaves out. Each location counts "
+        "with its latest visit up to the reference date that answered the question, as for the "
+        "children present: a later visit that left it open does not erase the number, and a "
+        "visit after the reference date does not count.",
+        "counted_scope": "A number is asked only at the types of location where its norm "
+        "applies (–: not asked there). Locations without a visit on {version} count nothing: "
+        "they have not been asked yet. Locations that answered: those that answered at least "
+        "one of these questions. Children present: all children at the row's locations, for "
+        "scale.",
+        "counted_not_asked": "On the reference date norm set {version} was in force, which does "
+        "not ask these numbers.",
+        "counted_from": "They are asked from norm set {version} on ({day}).",
+        "counted_questions": "What is counted",
+        "count": "Count",
+        "question": "Question",
+        "asked_with": "Asked with",
+        "locations_answered": "Locations that answered",
+        "locations_asked": "Locations where asked",
     },
 }
 

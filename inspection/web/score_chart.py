@@ -73,10 +73,11 @@ class ChartPoint:
 
     ``overall`` and ``status`` are the location's picture at the end of the
     visit's local day; ``visit_overall`` and ``visit_status`` the visit's own
-    score and status (no diamond without them).
+    score and status (no diamond without them). ``inspection`` names the
+    visit (``data-inspection``), None where the reader may not know it.
     """
 
-    inspection: str
+    inspection: str | None
     observed_at: datetime
     overall: float | None
     status: str
@@ -221,10 +222,14 @@ def _visit_mark(point: ChartPoint, x: float, y: float, lang: str) -> str:
         f"{_score(point.visit_overall, lang)} ({label})"
     )
     attributes = (
-        f'class="visit-score" data-inspection={quoteattr(point.inspection)} '
-        f"data-status={quoteattr(point.visit_status or '')}"
+        f'class="visit-score"{_visit_id(point)} data-status={quoteattr(point.visit_status or "")}'
     )
     return _diamond(x, y, attributes, text)
+
+
+def _visit_id(point: ChartPoint) -> str:
+    """`` data-inspection="..."``, or nothing where the reader may not know the visit."""
+    return "" if point.inspection is None else f" data-inspection={quoteattr(point.inspection)}"
 
 
 def _point(point: ChartPoint, x: float, y: float, lang: str) -> str:
@@ -238,7 +243,7 @@ def _point(point: ChartPoint, x: float, y: float, lang: str) -> str:
     fill = "#ffffff" if point.overall is None else STATUS_COLOURS.get(point.status, "#999999")
     edge = EDGE_COLOURS.get(point.status, DEFAULT_EDGE)
     return (
-        f'<circle class="point" data-inspection={quoteattr(point.inspection)} '
+        f'<circle class="point"{_visit_id(point)} '
         f'data-status={quoteattr(point.status)} cx="{x:.1f}" cy="{y:.1f}" r="6" '
         f'fill="{fill}" stroke="{edge}" stroke-width="1.5"><title>{escape(text)}</title></circle>'
     )

@@ -15,6 +15,7 @@ from contextlib import suppress
 
 import pytest
 from flask import request
+from ports import free_port
 from sqlalchemy.engine import make_url
 
 from app import create_app
@@ -22,12 +23,6 @@ from inspection.db import db
 
 API = "/api/v1"
 USE_POSTGRES = os.environ.get("DATABASE_URL", "").startswith("postgresql")
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 def dead_database_url(tmp_path, database_url: str) -> str:

@@ -298,6 +298,36 @@ def test_the_score_series_runs_oldest_visit_first(
     assert all(p["coverage"] == 100.0 for p in series)
 
 
+@pytest.mark.parametrize(("role", "named"), [("viewer", False), ("coordinator", True)])
+def test_a_viewer_reads_the_scores_but_no_visit_ids(
+    client, norm_set, create_location, headers_for, submit, role, named
+):
+    """Viewers see no single visits (``docs/api.md``, roles): an id would name one."""
+    create_location(code="TER-APEL")
+    first = submit("TER-APEL", "2026-02-01T09:00:00+01:00", drinking_water_24h=False)
+    last = submit("TER-APEL", "2026-11-20T10:15:00+01:00", sleeping_rooms_have_window=False)
+    headers = headers_for(role)
+
+    series = client.get(f"{LOCATIONS}/TER-APEL/scores", headers=headers).get_json()
+    chart = client.get(f"{LOCATIONS}/TER-APEL/scores.svg", headers=headers).get_data(as_text=True)
+    detail = client.get(f"{LOCATIONS}/TER-APEL", headers=headers).get_json()
+    listed = client.get(LOCATIONS, query_string={"with": "failed_norms"}, headers=headers)
+
+    ids = [first["id"], last["id"]]
+    assert [p["inspection"] for p in series] == (ids if named else [None, None])
+    assert [p["status"] for p in series] == ["critical", "below_norm"]  # the scores stay
+    assert all((visit in chart) == named for visit in ids)
+    assert ("data-inspection" in chart) == named
+    (item,) = listed.get_json()["items"]
+    for location in (detail, item):
+        assert location["latest"]["id"] == (last["id"] if named else None)
+        assert location["latest"]["overall"] == last["score"]["overall"]
+        assert location["failed_norms"]
+        assert {n["inspection"] for n in location["failed_norms"]} == {
+            last["id"] if named else None
+        }
+
+
 # --- adding and changing locations ----------------------------------------------
 
 

@@ -33,7 +33,7 @@ def open_as(new_context, world, username: str, path: str) -> Any:
 
 
 def state_of(page: Any) -> Any:
-    return page.locator("#report-facts dd[data-fact='Status']")
+    return page.locator("#report-facts dd[data-fact='state']")
 
 
 def test_a_report_goes_from_the_visit_through_the_hearing_to_publication(
@@ -101,3 +101,38 @@ def test_a_manager_does_not_see_a_concept_and_has_no_national_report(
     expect(page.locator("#national")).to_be_hidden()
     page.goto(f"{world.url}/reports/{report_id}")
     expect(page.locator("#report-state")).to_have_text("Geen toegang of onbekend rapport.")
+
+
+def test_the_report_pages_speak_english_when_asked(new_context, world, client, login, check_page):
+    headers = login(world.inspector, world.password)
+    visit = client.get(f"/api/v1/inspections?location={world.azc}", headers=headers)
+    inspection_id = visit.get_json()["items"][0]["id"]
+    made = client.post(f"/api/v1/inspections/{inspection_id}/report", headers=headers)
+    sent = client.post(f"/api/v1/reports/{made.get_json()['id']}/send", headers=headers)
+    assert sent.status_code == 200
+
+    page = open_as(new_context, world, world.coordinator, "/reports")
+    expect(page.locator("#list-state")).to_have_text("1 rapport")
+    page.click(".lang-switch button[data-lang='en']")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Reports")
+    expect(page).to_have_title("Reports · Supervision of children in asylum reception")
+    expect(page.locator("html")).to_have_attribute("lang", "en")
+    expect(page.locator("#list-state")).to_have_text("1 report")
+    expect(page.locator("#report-list tbody tr")).to_contain_text("in the hearing")
+    expect(page.locator("#report-list thead")).to_contain_text("Reaction until")
+    expect(page.locator("label[for='national-date']")).to_have_text("Reference date")
+    # The document's language starts as the page's.
+    expect(page.locator("#national-lang")).to_have_value("en")
+    check_page(page, "the reports in English")
+
+    page.locator("#report-list tbody a").first.click()
+    expect(state_of(page)).to_have_text("in the hearing")
+    expect(page.locator("#report-facts")).to_contain_text("Municipality")
+    expect(page.locator("#report-title")).to_have_text("Report AZC Ter Apel")
+    expect(page.locator("#report-lang")).to_have_value("en")
+    expect(page.locator("#hearing-heading")).to_have_text("Hearing")
+    check_page(page, "a report in English")
+
+    page.click(".lang-switch button[data-lang='nl']")
+    expect(state_of(page)).to_have_text("in hoor en wederhoor")
+    expect(page.locator("#report-lang")).to_have_value("nl")

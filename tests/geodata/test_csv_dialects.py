@@ -85,6 +85,7 @@ def test_the_default_csv_is_rfc_4180_and_pandas_reads_back_every_value(client, a
             else:
                 assert row[name] == properties[name], (code, name)
         assert (row["observed_at"] or None) == properties["observed_at"]
+        assert row["masked"] == properties["masked"], (code, "masked")  # read as a boolean
         failed = row["failed_norms"]
         assert (failed.split(";") if isinstance(failed, str) and failed else []) == (
             properties["failed_norms"] or []
@@ -195,6 +196,8 @@ def test_libreoffice_in_a_dutch_locale_reads_the_right_numbers_and_text(client, 
             position = [row["longitude"].value, row["latitude"].value]
             assert position == pytest.approx(feature["geometry"]["coordinates"])
         assert row["observed_at"].value == properties["observed_at"]
+        # Calc keeps the flag as the text it is, spelt as in the GeoJSON.
+        assert row["masked"].value == ("true" if properties["masked"] else "false")
     assert rows["FRL-1"]["province"].value == "Fryslân"
     assert rows["FRL-1"]["capacity"].value == 4784
     assert rows["DH-1"]["municipality"].value == "'s-Gravenhage"

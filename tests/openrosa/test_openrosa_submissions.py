@@ -201,6 +201,7 @@ def test_sizes_are_limited(app, phone, form_xml, visit, send):
     big = send(fill_instance(form_xml, visit), phone)
     assert big.status_code == 413
     assert message_of(big).startswith("De inzending is te groot")
+    assert "Het formulier mag hoogstens 2 kB groot zijn" in message_of(big)
 
     # Over what the server announced plus the multipart margin: refused while reading.
     app.config["OPENROSA_XML_MAX_BYTES"] = 16 * 1024
@@ -209,7 +210,20 @@ def test_sizes_are_limited(app, phone, form_xml, visit, send):
     too_much = send(xml, phone, {"big.jpg": b"\xff" * (200 * 1024)})
     assert too_much.status_code == 413
     assert too_much.headers["X-OpenRosa-Version"] == "1.0"
+    assert "Een verzending mag hoogstens 32 kB groot zijn" in message_of(too_much)
     assert stored_count() == 0
+
+
+def test_a_size_limit_is_named_in_the_phones_language(app, phone, form_xml, visit, send):
+    app.config["OPENROSA_XML_MAX_BYTES"] = 2560
+    xml = fill_instance(form_xml, visit)
+
+    dutch = send(xml, phone)
+    english = send(xml, dict(phone, **{"Accept-Language": "en-GB,en;q=0.8"}))
+
+    assert "Het formulier mag hoogstens 2,5 kB groot zijn" in message_of(dutch)
+    assert "The instance may be at most 2.5 kB" in message_of(english)
+    assert "bytes" not in message_of(dutch) + message_of(english)
 
 
 def test_every_answer_under_openrosa_carries_the_protocol_header(client, phone):

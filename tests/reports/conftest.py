@@ -96,3 +96,23 @@ def world(client, norm_set, create_location, create_user, login, make_submission
     world = World(client, login, users, visits, submit)
     world.submit_at = submit_at
     return world
+
+
+@pytest.fixture
+def create_places(create_location):
+    """Locations from rows: code, type, municipality, province, latitude, longitude, secret."""
+
+    def create(places: list[tuple[str, str, str, str, float, float, bool]]) -> None:
+        for code, kind, municipality, province, lat, lon, secret in places:
+            create_location(
+                code=code,
+                name=f"Locatie {code}",
+                type=kind,
+                municipality=municipality,
+                province=province,
+                latitude=lat,
+                longitude=lon,
+                confidential=secret,
+            )
+
+    return create

@@ -6,51 +6,12 @@ import json
 import subprocess
 import uuid
 from collections import Counter, defaultdict
-from html.parser import HTMLParser
 
 import pytest
+from html_tables import Tables, as_int
 
 API = "/api/v1"
 DAY = "2026-11-30"
-
-
-class Tables(HTMLParser):
-    """The cells of every table with an id, as text rows."""
-
-    def __init__(self, html: str) -> None:
-        super().__init__()
-        self.tables: dict[str, list[list[str]]] = {}
-        self._table: str | None = None
-        self._row: list[str] | None = None
-        self._cell: list[str] | None = None
-        self.feed(html)
-
-    def handle_starttag(self, tag, attrs):
-        if tag == "table" and dict(attrs).get("id"):
-            self._table = dict(attrs)["id"]
-            self.tables[self._table] = []
-        elif tag == "tr" and self._table:
-            self._row = []
-        elif tag in ("td", "th") and self._row is not None:
-            self._cell = []
-
-    def handle_endtag(self, tag):
-        if tag == "table":
-            self._table = None
-        elif tag == "tr" and self._row is not None:
-            self.tables[self._table].append(self._row)
-            self._row = None
-        elif tag in ("td", "th") and self._cell is not None:
-            self._row.append(" ".join("".join(self._cell).split()))
-            self._cell = None
-
-    def handle_data(self, data):
-        if self._cell is not None:
-            self._cell.append(data)
-
-
-def as_int(text: str) -> int:
-    return int(text.replace(",", "").replace(".", ""))
 
 
 def answers_with(passing, **changes):
@@ -58,7 +19,7 @@ def answers_with(passing, **changes):
 
 
 @pytest.fixture
-def country(client, norm_set, create_location, create_user, login, passing_answers):
+def country(client, norm_set, create_places, create_user, login, passing_answers):
     """Locations of every type in three provinces, visited over two years, one confidential."""
     places = [
         ("GR-AZC", "azc", "Westerwolde", "Groningen", 53.0, 7.05, False),
@@ -69,17 +30,7 @@ def country(client, norm_set, create_location, create_user, login, passing_answe
         ("LI-GEHEIM", "azc", "Venlo", "Limburg", 51.37, 6.17, True),
         ("LI-LEEG", "noodopvang", "Venlo", "Limburg", 51.36, 6.16, False),
     ]
-    for code, kind, municipality, province, lat, lon, secret in places:
-        create_location(
-            code=code,
-            name=f"Locatie {code}",
-            type=kind,
-            municipality=municipality,
-            province=province,
-            latitude=lat,
-            longitude=lon,
-            confidential=secret,
-        )
+    create_places(places)
     inspector = create_user("inspector")
     headers = login(inspector.username)
     good = passing_answers

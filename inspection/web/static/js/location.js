@@ -50,7 +50,8 @@ function showChartTable(series) {
     const why = failed.length
       ? el("span", { class: "small" }, ` ${tr("niet gehaald", "not met")}: ${failed.join(", ")}`)
       : null;
-    return el("tr", { dataset: { inspection: point.inspection } },
+    // A viewer's points name no visit (inspection: null).
+    return el("tr", { dataset: point.inspection ? { inspection: point.inspection } : {} },
       el("th", { scope: "row" }, formatDay(point.observed_at)),
       el("td", { class: "picture" }, `${formatScore(point.picture.overall)} `, badge(point.picture.status), why),
       el("td", { class: "own" }, formatScore(point.overall), el("br"), el("span", { class: "small", dataset: { status: point.status } }, statusLabel(point.status))));

@@ -1,14 +1,15 @@
 // Shared by the report pages and the location page: states in words, opening a document
 // (fetched with the bearer token, shown from a blob) and the "Rapport" action on a visit.
 
-import { api, el } from "./common.js";
+import { LANG, api, el, tr } from "./common.js";
 
-export const STATE_LABELS = {
-  concept: "concept",
-  hearing: "in hoor en wederhoor",
-  adopted: "vastgesteld",
-  published: "gepubliceerd",
+// As the documents name the states (inspection/reports/texts.py, STATES).
+const STATES = {
+  nl: { concept: "concept", hearing: "in hoor en wederhoor", adopted: "vastgesteld", published: "gepubliceerd" },
+  en: { concept: "draft", hearing: "in the hearing", adopted: "adopted", published: "published" },
 };
+
+export const STATE_LABELS = STATES[LANG];
 
 /** Open an API document (PDF or HTML) in a new tab: links cannot carry the bearer token. */
 export async function openDocument(path) {
@@ -21,7 +22,7 @@ export async function openDocument(path) {
 
 /** The "Rapport" action on a visit: makes the report (or finds it) and opens its page. */
 export function reportButton(inspectionId) {
-  const button = el("button", { type: "button", class: "report-action" }, "Rapport");
+  const button = el("button", { type: "button", class: "report-action" }, tr("Rapport", "Report"));
   button.addEventListener("click", async () => {
     button.disabled = true;
     try {

@@ -2,7 +2,7 @@
 // Documents open as PDF: an HTML document opened from a page would inherit the page's
 // Content-Security-Policy, which forbids the document's own styles.
 
-import { $, ApiError, allPages, el, formatDay, problemText, say, sessionExpired, withSession } from "./common.js";
+import { $, ApiError, LANG, allPages, el, formatDay, problemText, say, sessionExpired, tr, withSession } from "./common.js";
 import { STATE_LABELS, openDocument } from "./report-links.js";
 
 async function showList() {
@@ -12,7 +12,7 @@ async function showList() {
     const value = (form.get(name) || "").trim();
     if (value) query.set(name, value);
   }
-  say("#list-state", "Rapporten laden…");
+  say("#list-state", tr("Rapporten laden…", "Loading reports…"));
   try {
     const reports = await allPages(`/reports?${query}`, 200);
     const rows = reports.map((report) => el("tr", { dataset: { report: report.id, state: report.state } },
@@ -22,11 +22,16 @@ async function showList() {
       el("td", {}, report.state === "hearing" && report.reaction_due ? formatDay(report.reaction_due) : "–")));
     $("#report-list tbody").replaceChildren(...rows);
     $("#report-list").hidden = !rows.length;
-    say("#list-state", rows.length ? `${rows.length} rapport${rows.length === 1 ? "" : "en"}` : "Geen rapporten.");
+    say("#list-state", rows.length ? countText(rows.length) : tr("Geen rapporten.", "No reports."));
   } catch (error) {
     if (error instanceof ApiError && error.status === 401) return ui.showLogin(sessionExpired());
     say("#list-state", problemText(error), true);
   }
+}
+
+/** "3 rapporten", "1 report". */
+function countText(count) {
+  return count === 1 ? tr("1 rapport", "1 report") : tr(`${count} rapporten`, `${count} reports`);
 }
 
 function nationalPath(kind) {
@@ -36,7 +41,7 @@ function nationalPath(kind) {
 }
 
 async function openNational(kind) {
-  say("#national-state", "Rapport maken…");
+  say("#national-state", tr("Rapport maken…", "Making the report…"));
   try {
     await openDocument(nationalPath(kind));
     say("#national-state", "");
@@ -49,6 +54,7 @@ function load(current) {
   const role = current.user.role;
   $("#national").hidden = !["coordinator", "viewer"].includes(role);
   $("#national-date").value = new Date().toLocaleDateString("sv-SE", { timeZone: "Europe/Amsterdam" });
+  $("#national-lang").value = LANG;
   const params = new URLSearchParams(window.location.search);
   if (params.get("location")) $("#filter-location").value = params.get("location");
   showList();
