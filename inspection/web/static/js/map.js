@@ -209,7 +209,9 @@ async function loadLocations(fit) {
     if (ticket !== loading) return;
     if (!query) fillProvinces(data);
     const bounds = drawLocations(data);
-    if (fit && bounds.length) map.fitBounds(bounds, { padding: [24, 24], maxZoom: 10 });
+    // Without animation: the markers stand where they end up once the map says it is
+    // loaded (a click during the zoom animation could land where a marker just was).
+    if (fit && bounds.length) map.fitBounds(bounds, { padding: [24, 24], maxZoom: 10, animate: false });
     say(tr(`${data.features.length} locatie${data.features.length === 1 ? "" : "s"}`, `${data.features.length} location${data.features.length === 1 ? "" : "s"}`));
     container.dataset.loaded = "true";
   } catch (error) {
