@@ -8,6 +8,7 @@ to it) and WeasyPrint rendering a one-line page (its fixed cost). Wall and CPU
 time are printed: on a loaded machine CPU time is the steadier of the two.
 
 Run: .venv/bin/python bench/bench_reports.py [--locations 10000] [--inspections 200000]
+     [--database kept.sqlite3]
 """
 
 from __future__ import annotations
@@ -38,7 +39,7 @@ def main() -> None:
     from app import create_app
 
     with tempfile.TemporaryDirectory() as tmp:
-        url = large_database(tmp, "reports", args.locations, args.inspections)
+        url = large_database(tmp, "reports", args.locations, args.inspections, args.database)
         app = create_app({"SQLALCHEMY_DATABASE_URI": url, "INSTANCE_PATH": tmp})
         with app.app_context():
             from sqlalchemy import select
