@@ -30,7 +30,7 @@ failures are older than ``stale_after_days``.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -200,6 +200,32 @@ def track_norms(
             if track is not None:
                 folded[code] = track
     return folded
+
+
+def folded_days(
+    visits: Iterable[VisitResults],
+) -> Iterator[tuple[dt.date, Sequence[VisitResults], dict[str, NormTrack], dt.date | None]]:
+    """Fold visits in picture order a local day at a time.
+
+    Yields per day with a visit: the day, its visits, the tracks after them
+    and the next day with a visit (None after the last). The tracks are one
+    dict, folded further after each step: use it before asking for the next.
+    """
+    ordered = sorted(visits, key=visit_order)
+    tracks: dict[str, NormTrack] = {}
+    start = 0
+    while start < len(ordered):
+        day = local_date(ordered[start].observed_at)
+        end = start
+        while end < len(ordered) and local_date(ordered[end].observed_at) == day:
+            for result in ordered[end].results:
+                track = advance(tracks.get(result["norm"]), result, ordered[end])
+                if track is not None:
+                    tracks[result["norm"]] = track
+            end += 1
+        following = local_date(ordered[end].observed_at) if end < len(ordered) else None
+        yield day, ordered[start:end], tracks, following
+        start = end
 
 
 def is_stale(last_assessed: dt.datetime, day: dt.date, stale_after_days: int) -> bool:

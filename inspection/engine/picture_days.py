@@ -20,8 +20,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
 from .model import NormSetDocument
-from .picture import NormTrack, Picture, VisitResults, advance, picture_from_tracks, visit_order
-from .versions import local_date
+from .picture import NormTrack, Picture, VisitResults, folded_days, picture_from_tracks
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,27 +48,12 @@ def picture_days(
     visit) leaves out the days before it: the visits before it are folded,
     no picture is made for them.
     """
-    ordered = sorted(visits, key=visit_order)
     days: list[DayPicture] = []
-    tracks: dict[str, NormTrack] = {}
-    start = 0
-    while start < len(ordered):
-        day = local_date(ordered[start].observed_at)
-        end = start
-        while end < len(ordered) and local_date(ordered[end].observed_at) == day:
-            for result in ordered[end].results:
-                track = advance(tracks.get(result["norm"]), result, ordered[end])
-                if track is not None:
-                    tracks[result["norm"]] = track
-            end += 1
-        until = local_date(ordered[end].observed_at) if end < len(ordered) else None
+    for day, visits_of_day, tracks, until in folded_days(visits):
         if since is not None and day < since:
-            start = end
             continue
-        days.extend(
-            days_from(tracks, ordered[end - 1], day, until, location_type, document_on, switch_days)
-        )
-        start = end
+        latest = visits_of_day[-1]
+        days.extend(days_from(tracks, latest, day, until, location_type, document_on, switch_days))
     return days
 
 

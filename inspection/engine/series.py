@@ -23,15 +23,12 @@ from .model import NormSetDocument
 from .picture import (
     FAIL_LETTERS,
     OUTCOME_LETTERS,
-    NormTrack,
     Picture,
     VisitResults,
-    advance,
+    folded_days,
     picture_from_tracks,
-    visit_order,
 )
 from .rules import FAIL
-from .versions import local_date
 
 _OUTCOME_OF_LETTER = {letter: outcome for outcome, letter in OUTCOME_LETTERS.items()}
 _SEVERITY_OF_LETTER = {letter: severity for severity, letter in FAIL_LETTERS.items()}
@@ -56,22 +53,10 @@ def picture_series(
     whose norms count in that day's picture). Each point's picture is the
     one ``current_picture`` gives for that day from the same visits.
     """
-    ordered = sorted(visits, key=visit_order)
     points: list[SeriesPoint] = []
-    tracks: dict[str, NormTrack] = {}
-    start = 0
-    while start < len(ordered):
-        day = local_date(ordered[start].observed_at)
-        end = start
-        while end < len(ordered) and local_date(ordered[end].observed_at) == day:
-            for result in ordered[end].results:
-                track = advance(tracks.get(result["norm"]), result, ordered[end])
-                if track is not None:
-                    tracks[result["norm"]] = track
-            end += 1
+    for day, visits_of_day, tracks, _ in folded_days(visits):
         picture = picture_from_tracks(tracks, document_on(day), location_type, day, visited=True)
-        points.extend(SeriesPoint(visit, picture) for visit in ordered[start:end])
-        start = end
+        points.extend(SeriesPoint(visit, picture) for visit in visits_of_day)
     return points
 
 

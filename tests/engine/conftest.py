@@ -91,3 +91,30 @@ def build() -> Callable:
         return parse_norm_set(_doc(items, norms, **fields))
 
     return build
+
+
+@pytest.fixture
+def three_norms(build) -> object:
+    """Staff at night (critical), toilets per resident (major) and towels (minor), 30 days stale.
+
+    What the tests of a location's picture over time share: enough norms for
+    every status, in two domains.
+    """
+    return build(
+        stale_after_days=30,
+        items=[
+            _item("staff_on_site_24h", "boolean"),
+            _item("residents_present"),
+            _item("toilets_working"),
+            _item("towels", "boolean"),
+        ],
+        norms=[
+            _norm("SAF-02", {"item": "staff_on_site_24h", "equals": True}, severity="critical"),
+            _norm(
+                "HYG-01",
+                {"ratio": ["residents_present", "toilets_working"], "max": 20, "critical_max": 50},
+                domain="HYG",
+            ),
+            _norm("HYG-03", {"item": "towels", "equals": True}, domain="HYG", severity="minor"),
+        ],
+    )

@@ -30,25 +30,8 @@ PROPERTY = settings(
 
 
 @pytest.fixture
-def document(build, make_item, make_norm):
-    return build(
-        stale_after_days=30,
-        items=[
-            make_item("staff_on_site_24h", "boolean"),
-            make_item("residents_present"),
-            make_item("toilets_working"),
-            make_item("towels", "boolean"),
-        ],
-        norms=[
-            make_norm("SAF-02", {"item": "staff_on_site_24h", "equals": True}, severity="critical"),
-            make_norm(
-                "HYG-01",
-                {"ratio": ["residents_present", "toilets_working"], "max": 20, "critical_max": 50},
-                domain="HYG",
-            ),
-            make_norm("HYG-03", {"item": "towels", "equals": True}, domain="HYG", severity="minor"),
-        ],
-    )
+def document(three_norms):
+    return three_norms
 
 
 def visit(document, key, when, **answers):
