@@ -8,15 +8,14 @@ import os
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from picture_visits import VISITS, at, visit
 
 from inspection.engine import (
     AMSTERDAM,
-    VisitResults,
     current_picture,
     days_from,
     local_date,
     picture_days,
-    score_answers,
     track_norms,
 )
 
@@ -44,15 +43,6 @@ def later(build, make_item, make_norm):
         items=[make_item("towels", "boolean")],
         norms=[make_norm("HYG-03", {"item": "towels", "equals": True}, domain="HYG")],
     )
-
-
-def visit(document, key, when, **answers):
-    score = score_answers(answers, document, "noodopvang")
-    return VisitResults(key, when, [r.to_dict() for r in score.results])
-
-
-def at(day, hour=10, month=3):
-    return dt.datetime(2026, month, day, hour, tzinfo=AMSTERDAM)
 
 
 def summary(picture):
@@ -136,21 +126,6 @@ def test_from_the_latest_visit_on_the_days_are_those_of_all_visits(document):
     assert [(d.day, summary(d.picture)) for d in tail] == [
         (d.day, summary(d.picture)) for d in everything if d.day >= dt.date(2026, 3, 9)
     ]
-
-
-ANSWERS = st.fixed_dictionaries(
-    {},
-    optional={
-        "staff_on_site_24h": st.booleans(),
-        "residents_present": st.integers(0, 120),
-        "toilets_working": st.integers(0, 6),
-        "towels": st.booleans(),
-    },
-)
-VISITS = st.lists(
-    st.tuples(st.integers(0, 24 * 90), ANSWERS),  # hours after the first day, up to 90 days
-    max_size=12,
-)
 
 
 @PROPERTY

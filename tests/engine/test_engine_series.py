@@ -7,7 +7,7 @@ import os
 
 import pytest
 from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
+from picture_visits import VISITS, at, visit
 
 from inspection.engine import (
     AMSTERDAM,
@@ -32,15 +32,6 @@ PROPERTY = settings(
 @pytest.fixture
 def document(three_norms):
     return three_norms
-
-
-def visit(document, key, when, **answers):
-    score = score_answers(answers, document, "noodopvang")
-    return VisitResults(key, when, [r.to_dict() for r in score.results])
-
-
-def at(day, hour=10, month=3):
-    return dt.datetime(2026, month, day, hour, tzinfo=AMSTERDAM)
 
 
 def summary(picture):
@@ -110,21 +101,6 @@ def test_each_day_counts_the_norms_of_the_version_in_force_then(
     assert points[0].picture.status == "critical"
     assert [n.norm for n in points[1].picture.norms] == ["HYG-03"]
     assert points[1].picture.status == "meets_norms"
-
-
-ANSWERS = st.fixed_dictionaries(
-    {},
-    optional={
-        "staff_on_site_24h": st.booleans(),
-        "residents_present": st.integers(0, 120),
-        "toilets_working": st.integers(0, 6),
-        "towels": st.booleans(),
-    },
-)
-VISITS = st.lists(
-    st.tuples(st.integers(0, 24 * 90), ANSWERS),  # hours after the first day, up to 90 days
-    max_size=12,
-)
 
 
 @PROPERTY
