@@ -1,64 +1,43 @@
-"""Findings kept in step with the visits, and the responses of the locations to them.
+"""Findings as their readers see them, and the responses of the locations to them.
 
-The findings of a location are a pure function of its visits
-(``inspection.engine.findings``). ``refresh_findings`` derives them again
-after every change to a location's visits (a submission, a late arrival, a
-rescoring) and writes only the difference, keeping each stored finding's id,
-and with it its responses, for as long as the run of failures it stands for
-lasts: a derived finding takes the stored one of its norm that opened at the
-same moment, else the one that shares most of its failing visits.
+The findings themselves are kept in step with the visits by
+``inspection.finding_store``; this module reads them, within the reader's
+scope, and records what a location did or plans about them.
 """
 
 from __future__ import annotations
 
 import uuid
-from collections import defaultdict
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Iterable
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import case, delete, func, insert, select
+from sqlalchemy import case, func, select
 from sqlalchemy.orm import selectinload
 
 from inspection import audit
 from inspection.db import db, utcnow
 from inspection.engine import (
     AMSTERDAM,
-    FAIL,
-    NOT_APPLICABLE,
     OPEN,
-    PASS,
     RESOLVED,
-    Assessment,
-    NormSetDocument,
-    Visit,
-    derive_findings,
     local_date,
 )
-from inspection.engine import Finding as Derived
 from inspection.errors import Conflict, NotFound
 from inspection.inspections import paginate
-from inspection.locks import hold_exclusively, hold_locations
+from inspection.locks import hold_exclusively
 from inspection.models import (
     Finding,
     FindingPhoto,
     FindingResponse,
     Inspection,
     Location,
-    NormSet,
     User,
-    finding_inspections,
 )
 from inspection.norm_sets import compiled
 from inspection.photos import check_room, hold_for_upload, received, resent
 from inspection.scope import location_clause, visible_location
-from inspection.visit_letters import LETTERS, NormCodes, letter_visits
-from inspection.vocabulary import WITHDRAWN
 
-# Locations refreshed per round of queries when many change at once (a rescoring).
-CHUNK = 500
-_ASSESSED = (PASS, FAIL, NOT_APPLICABLE)
 # The largest id the column holds (a 32-bit integer on PostgreSQL): larger ones do not exist.
 MAX_ID = 2**31 - 1
 
@@ -66,228 +45,6 @@ MAX_ID = 2**31 - 1
 def today() -> date:
     """Today in the Netherlands: the day deadlines are counted against."""
     return local_date(utcnow())
-
-
-# --- keeping findings in step with the visits -------------------------------------------
-
-
-def refresh_findings(location_ids: Iterable[int], actor: User | None = None) -> None:
-    """Derive the findings of these locations from their visits and store the difference.
-
-    Called in the transaction that changed the visits. Every change to a
-    finding is audited (``finding.opened``, ``finding.changed``,
-    ``finding.withdrawn``, ``finding.removed``).
-    """
-    ids = sorted(set(location_ids))
-    if not ids:
-        return
-    hold_locations(ids)
-    documents: dict[int, dict[str, dict[str, int]]] = {}
-    for start in range(0, len(ids), CHUNK):
-        chunk = ids[start : start + CHUNK]
-        visits = _visits(chunk, documents)
-        stored = _stored(chunk)
-        events = _Events()
-        for location_id in chunk:
-            derived = derive_findings(visits.get(location_id, ()))
-            _write(location_id, derived, stored.get(location_id, []), events)
-        events.record(actor)
-
-
-def _visits(
-    location_ids: Sequence[int], documents: dict[int, dict[str, dict[str, int]]]
-) -> dict[int, list[Visit]]:
-    """The visits of these locations with their assessments, read from the outcome letters."""
-    codes = NormCodes(db.session)
-    # Visits often share their outcomes: one mapping per norm set and letters.
-    shared: dict[tuple[int, str], dict[str, Assessment]] = {}
-    visits: dict[int, list[Visit]] = defaultdict(list)
-    for location_id, listed in letter_visits(db.session, location_ids).items():
-        for visit, _ in listed:
-            key = (visit.norm_set_id, visit.letters)
-            outcomes = shared.get(key)
-            if outcomes is None:
-                days = documents.get(visit.norm_set_id)
-                if days is None:
-                    days = documents[visit.norm_set_id] = _follow_up_days(
-                        compiled(db.session.get(NormSet, visit.norm_set_id))
-                    )
-                outcomes = shared[key] = _assessments(codes(visit.norm_set_id), visit.letters, days)
-            visits[location_id].append(Visit(visit.id, visit.observed_at, outcomes))
-    return visits
-
-
-def _assessments(
-    codes: Sequence[str], letters: str, days: dict[str, dict[str, int]]
-) -> dict[str, Assessment]:
-    outcomes = {}
-    for code, letter in zip(codes, letters, strict=True):
-        outcome, severity = LETTERS[letter]
-        if outcome in _ASSESSED:
-            outcomes[code] = Assessment(outcome, severity, days.get(code, {}))
-    return outcomes
-
-
-def _follow_up_days(document: NormSetDocument) -> dict[str, dict[str, int]]:
-    return {norm.code: norm.follow_up_days for norm in document.norms}
-
-
-@dataclass
-class _Stored:
-    finding: Finding
-    inspections: frozenset[str]
-    answered: bool
-
-
-def _stored(location_ids: Sequence[int]) -> dict[int, list[_Stored]]:
-    findings = list(
-        db.session.scalars(
-            select(Finding)
-            .where(Finding.location_id.in_(location_ids))
-            .order_by(Finding.opened_at, Finding.id)
-        )
-    )
-    if not findings:
-        return {}
-    # By location, not by finding id: a rescoring remakes hundreds of thousands of findings,
-    # more ids than a statement may bind.
-    of_locations = Finding.location_id.in_(location_ids)
-    failing: dict[int, set[str]] = defaultdict(set)
-    for finding_id, inspection_id in db.session.execute(
-        select(finding_inspections.c.finding_id, finding_inspections.c.inspection_id)
-        .join(Finding, Finding.id == finding_inspections.c.finding_id)
-        .where(of_locations)
-    ):
-        failing[finding_id].add(inspection_id)
-    answered = set(
-        db.session.scalars(
-            select(FindingResponse.finding_id)
-            .join(Finding, Finding.id == FindingResponse.finding_id)
-            .where(of_locations)
-            .distinct()
-        )
-    )
-    stored: dict[int, list[_Stored]] = defaultdict(list)
-    for f in findings:
-        stored[f.location_id].append(_Stored(f, frozenset(failing[f.id]), f.id in answered))
-    return stored
-
-
-def _match(derived: list[Derived], stored: list[_Stored]) -> list[tuple[Derived, _Stored | None]]:
-    """Pair each derived finding with the stored one that stands for the same run, if any."""
-    free: dict[str, list[_Stored]] = defaultdict(list)
-    for s in stored:
-        free[s.finding.norm].append(s)
-    pairs: list[tuple[Derived, _Stored | None]] = []
-    for d in derived:
-        candidates = free[d.norm]
-        chosen = next((s for s in candidates if s.finding.opened_at == d.opened_at), None)
-        if chosen is None:
-            failing = set(d.inspections)
-            overlap = [(len(s.inspections & failing), s) for s in candidates]
-            best = max((n for n, _ in overlap), default=0)
-            if best:
-                chosen = next(s for n, s in overlap if n == best)
-        if chosen is not None:
-            candidates.remove(chosen)
-        pairs.append((d, chosen))
-    return pairs
-
-
-def _columns(d: Derived) -> dict[str, Any]:
-    return {
-        "norm": d.norm,
-        "severity": d.severity,
-        "state": d.state,
-        "opened_at": d.opened_at,
-        "deadline": d.deadline,
-        "follow_up_days": d.follow_up_days,
-        "repeats": d.repeats,
-        "closed_at": d.closed_at,
-        "closed_by_id": d.closed_by,
-    }
-
-
-def _write(
-    location_id: int, derived: list[Derived], stored: list[_Stored], events: _Events
-) -> None:
-    pairs = _match(derived, stored)
-    kept = {id(s) for _, s in pairs if s is not None}
-    opened: list[tuple[Finding, Derived, dict[str, Any]]] = []
-    # The visits of each finding, written together after the findings (one statement each
-    # way, not two per finding: a late visit changes the visits of many).
-    links: list[tuple[Finding, Sequence[str]]] = []
-    replaced: list[int] = []
-    for d, s in pairs:
-        columns = _columns(d)
-        if s is None:
-            finding = Finding(location_id=location_id, **columns)
-            db.session.add(finding)
-            opened.append((finding, d, columns))
-            links.append((finding, d.inspections))
-            continue
-        before = {name: getattr(s.finding, name) for name in columns}
-        changed = {n: [_plain(before[n]), _plain(v)] for n, v in columns.items() if before[n] != v}
-        if changed:
-            for name, value in columns.items():
-                setattr(s.finding, name, value)
-            events.changed.append((s.finding.id, {"norm": d.norm, "changes": changed}))
-        if s.inspections != frozenset(d.inspections):
-            replaced.append(s.finding.id)
-            links.append((s.finding, d.inspections))
-            if not changed:
-                events.changed.append(
-                    (s.finding.id, {"norm": d.norm, "inspections": list(d.inspections)})
-                )
-    for s in stored:
-        if id(s) in kept:
-            continue
-        details = {"norm": s.finding.norm, "opened_at": s.finding.opened_at.isoformat()}
-        if s.answered:
-            # Its responses stay readable; a rescoring that brings the failures back revives it.
-            if s.finding.state != WITHDRAWN:
-                s.finding.state = WITHDRAWN
-                events.withdrawn.append((s.finding.id, details))
-        else:
-            db.session.delete(s.finding)
-            events.removed.append((s.finding.id, details))
-    db.session.flush()
-    for finding, _, columns in opened:
-        events.opened.append((finding.id, {**_details(columns), "location_id": location_id}))
-    for start in range(0, len(replaced), CHUNK):
-        db.session.execute(
-            delete(finding_inspections).where(
-                finding_inspections.c.finding_id.in_(replaced[start : start + CHUNK])
-            )
-        )
-    rows = [{"finding_id": f.id, "inspection_id": i} for f, ids in links for i in ids]
-    if rows:
-        db.session.execute(insert(finding_inspections), rows)
-
-
-def _plain(value: Any) -> Any:
-    return value.isoformat() if hasattr(value, "isoformat") else value
-
-
-def _details(columns: dict[str, Any]) -> dict[str, Any]:
-    return {name: _plain(value) for name, value in columns.items()}
-
-
-class _Events:
-    def __init__(self) -> None:
-        self.opened: list[tuple[str, dict[str, Any]]] = []
-        self.changed: list[tuple[str, dict[str, Any]]] = []
-        self.withdrawn: list[tuple[str, dict[str, Any]]] = []
-        self.removed: list[tuple[str, dict[str, Any]]] = []
-
-    def record(self, actor: User | None) -> None:
-        for action, events in (
-            ("finding.opened", self.opened),
-            ("finding.changed", self.changed),
-            ("finding.withdrawn", self.withdrawn),
-            ("finding.removed", self.removed),
-        ):
-            audit.record_many(action, "finding", events, actor)
 
 
 # --- reading ---------------------------------------------------------------------------

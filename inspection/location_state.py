@@ -5,7 +5,7 @@ locations from their stored inspections, in the caller's transaction. Every
 write that changes a location's visits calls it before its commit: a
 submission (also one observed before visits already stored: a late phone),
 a rescoring. The findings of those locations follow them
-(``inspection.findings.refresh_findings``). The stored state is therefore
+(``inspection.finding_store.refresh_findings``). The stored state is therefore
 always what the visits, taken in ``observed_at`` order, give (``docs/norms.md``, "The
 current picture of a location"), whatever order they arrived in.
 
@@ -34,7 +34,7 @@ from inspection.engine import (
     picture_from_tracks,
     track_norms,
 )
-from inspection.findings import refresh_findings
+from inspection.finding_store import refresh_findings
 from inspection.location_features import add_features
 from inspection.locks import hold_locations
 from inspection.models import (
@@ -78,6 +78,7 @@ def refresh(
     actor: User | None = None,
     *,
     appended: str | None = None,
+    findings_of: Mapping[int, Iterable[str] | None] | None = None,
 ) -> None:
     """Remake the stored picture, its days and the findings of these locations.
 
@@ -86,14 +87,21 @@ def refresh(
     the visits, for the audit events of the findings. ``appended`` names a
     visit just stored: when it is its location's latest, the picture's days
     before its day stand and only those from then on are remade.
+    ``findings_of`` (a rescoring knows it) narrows the findings remade to
+    these locations and, per location, to these norms (None: all).
     """
     ids = sorted(set(location_ids))
-    if not ids:
+    if not ids and not findings_of:
         return
     # One writer per location at a time (locks.hold_locations): a second submission
     # for the same location waits, then reads both visits.
-    hold_locations(ids)
-    refresh_findings(ids, actor)
+    hold_locations(sorted(set(ids) | set(findings_of or ())))
+    if findings_of is None:
+        refresh_findings(ids, actor)
+    else:
+        refresh_findings(findings_of, actor, norms=findings_of)
+    if not ids:
+        return
     previous: dict[int, str] = {}
     if appended is not None:
         previous = dict(

@@ -10,6 +10,7 @@ compiles the norm set document once (``start``).
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any, NamedTuple
 
 import orjson
@@ -30,6 +31,8 @@ class StoredRow(NamedTuple):
     norm_set_sha256: str
     domains_text: str
     results_text: str
+    # The outcome letters as stored (None: stored before letters were kept).
+    letters: str | None = None
 
 
 class NewScore(NamedTuple):
@@ -47,12 +50,16 @@ class NewScore(NamedTuple):
 @dataclass
 class Batch:
     """What a batch comes to: rows to rewrite, rows to mark as scored by this document,
-    audit events of changed verdicts, and the locations whose visits changed."""
+    audit events of changed verdicts, the locations whose visits changed, and per
+    location the norms whose outcome letters changed (None: all of them)."""
 
     rewritten: list[NewScore] = field(default_factory=list)
     digest_only: list[str] = field(default_factory=list)
     events: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
     locations: set[int] = field(default_factory=set)
+    norms: dict[int, set[str] | None] = field(default_factory=dict)
+    # Every location with a visit in the batch, changed or not.
+    seen: set[int] = field(default_factory=set)
 
 
 @dataclass(frozen=True)
@@ -63,9 +70,15 @@ class Scorer:
     digest: str
     label: str
 
+    @cached_property
+    def codes(self) -> tuple[str, ...]:
+        """The norm codes in document order: the order of the outcome letters."""
+        return tuple(norm.code for norm in self.document.norms)
+
     def score(self, rows: list[StoredRow]) -> Batch:
         batch = Batch()
         for row in rows:
+            batch.seen.add(row.location_id)
             self._score_row(row, batch)
         return batch
 
@@ -88,6 +101,7 @@ class Scorer:
             if not recorded:
                 batch.digest_only.append(row.id)
             return
+        letters = outcome_letters(new["results"])
         batch.rewritten.append(
             NewScore(
                 new["overall"],
@@ -96,11 +110,12 @@ class Scorer:
                 domains_text,
                 # to_dict's text: an infinite value is null, as orjson writes it too.
                 results_text,
-                outcome_letters(new["results"]),
+                letters,
                 row.id,
             )
         )
         batch.locations.add(row.location_id)
+        self._changed_norms(row, letters, batch)
         before = verdict(row.overall, row.coverage, row.status, previous_domains, previous_results)
         after = verdict(
             new["overall"], new["coverage"], new["status"], new["domain_scores"], new["results"]
@@ -117,6 +132,19 @@ class Scorer:
                     },
                 )
             )
+
+    def _changed_norms(self, row: StoredRow, letters: str, batch: Batch) -> None:
+        """Note the norms whose outcome letters this row changes (a finding follows only those)."""
+        if row.location_id in batch.norms and batch.norms[row.location_id] is None:
+            return
+        if row.letters is None or len(row.letters) != len(letters):
+            batch.norms[row.location_id] = None
+            return
+        changed = batch.norms.setdefault(row.location_id, set())
+        assert changed is not None
+        for code, old, new in zip(self.codes, row.letters, letters, strict=True):
+            if old != new:
+                changed.add(code)
 
 
 def verdict(

@@ -5,6 +5,7 @@ from __future__ import annotations
 import multiprocessing
 import os
 from collections import deque
+from collections.abc import Iterable
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
 from typing import Any
@@ -38,11 +39,15 @@ class RescoreReport:
 WRITE_LOCK_ATTEMPTS = 6
 
 
-def correct_norm_set(norm_set: NormSet, document: dict[str, Any], actor: User | None) -> None:
+def correct_norm_set(
+    norm_set: NormSet, document: dict[str, Any], actor: User | None
+) -> frozenset[str]:
     """Replace a version's document by a corrected one (an erratum).
 
     The catalogue, version and start date must stay the same: an erratum
-    fixes a version, it does not make a new one.
+    fixes a version, it does not make a new one. Returns the norms whose
+    follow-up days the erratum changes: ``rescore`` needs them, since their
+    findings' deadlines change without any outcome changing.
     """
     try:
         parsed = parse_norm_set(document)
@@ -62,6 +67,10 @@ def correct_norm_set(norm_set: NormSet, document: dict[str, Any], actor: User | 
     # The rescoring that follows holds SQLite's write lock from its start; take it before
     # this first write, with the same patience.
     begin_writing(attempts=WRITE_LOCK_ATTEMPTS)
+    before = {norm.code: norm.follow_up_days for norm in compiled(norm_set).norms}
+    deadlines = frozenset(
+        norm.code for norm in parsed.norms if before.get(norm.code) != norm.follow_up_days
+    )
     stored = json_ready(document)
     previous = norm_set.document_sha256
     norm_set.document = stored
@@ -74,10 +83,15 @@ def correct_norm_set(norm_set: NormSet, document: dict[str, Any], actor: User | 
         previous_sha256=previous,
         sha256=norm_set.document_sha256,
     )
+    return deadlines
 
 
 def rescore(
-    catalogue: str, version: str, actor: User | None = None, processes: int | None = None
+    catalogue: str,
+    version: str,
+    actor: User | None = None,
+    processes: int | None = None,
+    deadlines_changed: Iterable[str] = (),
 ) -> RescoreReport:
     """Score every stored inspection of a norm set version again.
 
@@ -94,6 +108,10 @@ def rescore(
     it waits for the submissions in flight (each holds a share lock on that
     row from its insert to its commit), and those that come later wait for
     this commit and then read the corrected document themselves.
+
+    The findings of a location are remade for the norms whose outcomes
+    changed, and for ``deadlines_changed`` (what ``correct_norm_set``
+    returns) at every location with a visit of the version.
     """
     norm_set = get_norm_set(catalogue, version)
     if norm_set is None:
@@ -114,7 +132,9 @@ def rescore(
         db.session.execute(select(NormSet.id).where(NormSet.id == norm_set.id).with_for_update())
         run.rescore(_stored(norm_set.id, Inspection.norm_set_sha256 != norm_set.document_sha256))
     # The pictures of the locations whose visits changed, as if those visits had come in so.
-    location_state.refresh(db.session, run.locations, actor=actor)
+    location_state.refresh(
+        db.session, run.locations, actor=actor, findings_of=run.findings_of(deadlines_changed)
+    )
     audit.record(
         "norm_set.rescored",
         "norm_set",
@@ -146,6 +166,7 @@ def _stored(norm_set_id: int, *where: ColumnElement[bool]) -> Result[Any]:
             Inspection.norm_set_sha256,
             cast(Inspection.domain_scores, Text),
             cast(Inspection.results, Text),
+            Inspection.outcomes,
         )
         .join(Location, Inspection.location_id == Location.id)
         .where(Inspection.norm_set_id == norm_set_id, *where)
@@ -173,6 +194,9 @@ class _Run:
         self.rescored = self.changed = 0
         # Locations with a visit whose results changed: their pictures are remade.
         self.locations: set[int] = set()
+        # Per location, the norms whose outcomes changed (None: all): their findings are remade.
+        self.norms: dict[int, set[str] | None] = {}
+        self.seen: set[int] = set()
         self.write = _Writes(self.scorer.digest)
 
     def __enter__(self) -> _Run:
@@ -197,6 +221,16 @@ class _Run:
         while pending:
             self._written(pending.popleft().result())
 
+    def findings_of(self, deadlines_changed: Iterable[str]) -> dict[int, set[str] | None]:
+        """Per location, the norms whose findings may change (None: all of them)."""
+        norms = dict(self.norms)
+        extra = set(deadlines_changed)
+        if extra:
+            for location_id in self.seen:
+                held = norms.get(location_id, set())
+                norms[location_id] = None if held is None else held | extra
+        return norms
+
     def _pool(self) -> ProcessPoolExecutor | None:
         if self.processes < 2:
             return None
@@ -213,6 +247,10 @@ class _Run:
     def _written(self, batch: Batch) -> None:
         self.changed += len(batch.events)
         self.locations |= batch.locations
+        self.seen |= batch.seen
+        for location_id, norms in batch.norms.items():
+            held = self.norms.get(location_id, set())
+            self.norms[location_id] = None if held is None or norms is None else held | norms
         self.write(batch)
         audit.record_many("inspection.rescored", "inspection", batch.events, self.actor)
 

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import copy
 import io
+import json
 import uuid
 from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
 
 import pytest
 from PIL import Image
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from inspection.db import db
 from inspection.engine import AMSTERDAM
@@ -239,6 +241,51 @@ def test_a_finding_without_responses_that_a_rescoring_undoes_is_removed(client, 
         select(AuditEvent).where(AuditEvent.action == "finding.removed")
     ).all()
     assert [e.subject_id for e in removed] == [str(run["id"])]
+
+
+def test_an_erratum_of_the_follow_up_days_moves_the_deadlines(cli, client, inspector, visit):
+    visit(days_ago(10), toilets="major")
+    [run] = hyg01(client, inspector)
+    assert run["follow_up_days"] == 30
+    document = copy.deepcopy(read_document(DEFAULT_NORM_SET_FILE))
+    norm = next(n for n in document["norms"] if n["code"] == "HYG-01")
+    norm["follow_up_days"] = {"major": 14}
+    path = Path(client.application.instance_path) / "erratum.json"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(document, default=str))
+
+    # No outcome changes: only the deadline of the open finding does.
+    result = cli.invoke(
+        args=["norms", "rescore", "--catalogue", "nl-children", "--version", "2023.1",
+              "--document", str(path)]
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    assert "0 changed" in result.output
+    [moved] = hyg01(client, inspector)
+    assert moved["id"] == run["id"]
+    assert moved["follow_up_days"] == 14
+    assert date.fromisoformat(moved["deadline"]) == date.fromisoformat(run["deadline"]) - timedelta(
+        days=16
+    )
+
+
+def test_a_rescoring_leaves_the_findings_of_other_norms_alone(client, inspector, visit):
+    visit(days_ago(20), toilets="major", infants=4)
+    visit(days_ago(10), toilets="worse", infants=4)
+    before = {f["norm"]: f for f in findings(client, inspector, state="all")}
+    assert {"HYG-01", "HYG-03"} <= set(before)
+    audited = db.session.scalar(select(func.max(AuditEvent.id)))
+
+    rescored(erratum(azc_max=15))  # HYG-01's first failure becomes a pass
+    after = {f["norm"]: f for f in findings(client, inspector, state="all")}
+    assert after["HYG-03"] == before["HYG-03"]
+    assert after["HYG-01"]["inspections"] != before["HYG-01"]["inspections"]
+    changed = db.session.scalars(
+        select(AuditEvent.subject_id).where(
+            AuditEvent.action == "finding.changed", AuditEvent.id > audited
+        )
+    ).all()
+    assert changed == [str(before["HYG-01"]["id"])]
 
 
 # --- scope and input ----------------------------------------------------------------------
