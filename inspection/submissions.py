@@ -7,8 +7,9 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from flask import current_app
-from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import inspect, select
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import make_transient_to_detached
 
 from inspection import audit, location_state
 from inspection.db import db, utcnow
@@ -82,6 +83,7 @@ def submit_inspection(
     inspection = Inspection(
         id=submission.id,
         location=location,
+        location_id=location.id,
         inspector_id=inspector.id,
         observed_at=submission.observed_at,
         observed_utc_offset_minutes=_offset_minutes(submission.observed_at),
@@ -92,36 +94,31 @@ def submit_inspection(
         position_longitude=position.get("longitude"),
         position_accuracy_m=position.get("accuracy_m"),
         norm_set=norm_set,
+        norm_set_id=norm_set.id,
         norm_set_sha256=norm_set.document_sha256,
     )
     apply_score(inspection, score)
     # Before the insert and the share lock on the norm set: see locks.hold_locations.
     hold_locations([location.id])
-    try:
-        # A savepoint: a refused insert undoes only itself, never the caller's earlier work.
-        with db.session.begin_nested():
-            db.session.add(inspection)
-            details = {
-                "location": location.code,
-                "norm_set": f"{norm_set.catalogue}/{norm_set.version}",
-                "status": inspection.status,
-                "overall": inspection.overall,
-            }
-            # Written at once, after the inspection (the one insert that can be refused).
-            audit.record_many(
-                "inspection.submitted", "inspection", [(inspection.id, details)], inspector
-            )
-    except IntegrityError:
+    # No savepoint around the insert: a duplicate is reported, not raised (see _insert_new).
+    if not _insert_new(inspection):
         # The same id arrived in parallel and was stored first: answer as for a resend.
         stored = db.session.get(Inspection, submission.id)
-        if stored is None:
-            raise
+        assert stored is not None  # the insert met it; inspections are never deleted
         if _same_content(stored, submission):
             return stored, False
         raise Conflict(
             f"Inspection {submission.id} was already received with other content",
             {"id": ["already used for a different submission"]},
-        ) from None
+        )
+    details = {
+        "location": location.code,
+        "norm_set": f"{norm_set.catalogue}/{norm_set.version}",
+        "status": inspection.status,
+        "overall": inspection.overall,
+    }
+    # Only once the row is in: a refused insert writes no event.
+    audit.record_many("inspection.submitted", "inspection", [(inspection.id, details)], inspector)
     _score_by_current_document(inspection, norm_set)
     # The location's picture, in this transaction: also when the visit arrives after
     # later ones (a phone that synced late), it is remade from every visit in order.
@@ -130,6 +127,33 @@ def submit_inspection(
     # has no -0.0 and writes 1e2 as 100.
     db.session.refresh(inspection, ["answers", "results", "domain_scores"])
     return inspection, True
+
+
+def _insert_new(inspection: Inspection) -> bool:
+    """Insert a new inspection's row unless its id is stored already; whether it was inserted.
+
+    ``INSERT ... ON CONFLICT (id) DO NOTHING`` reports a duplicate instead of
+    raising, so no savepoint is needed: a refused insert never undoes (or, on
+    PostgreSQL, aborts) the caller's earlier work in the same transaction, such
+    as the locations and visits ``demo load`` stored before. The row holds every
+    column the instance was given, as the ORM's own insert would; the instance
+    then joins the session as persistent, as if that insert had flushed it.
+    """
+    state = inspect(inspection)
+    values = {a.key: state.dict[a.key] for a in state.mapper.column_attrs if a.key in state.dict}
+    dialect = db.session.get_bind().dialect.name
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    statement = (
+        insert(Inspection)
+        .values(values)
+        .on_conflict_do_nothing(index_elements=[Inspection.id])
+        .returning(Inspection.id)
+    )
+    if db.session.scalar(statement) is None:
+        return False
+    make_transient_to_detached(inspection)
+    db.session.add(inspection)
+    return True
 
 
 def apply_score(inspection: Inspection, score: Score) -> None:

@@ -3,17 +3,25 @@
 from __future__ import annotations
 
 import copy
+import dataclasses
 import uuid
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from sqlalchemy import event
+from sqlalchemy import event, inspect
 
-from inspection.db import db
+from inspection import submissions
+from inspection.db import db, driver_rows
 from inspection.errors import Conflict, ValidationFailed
 from inspection.locations import create_location as add_location
-from inspection.models import AuditEvent, Inspection, Location, User
-from inspection.norm_sets import DEFAULT_NORM_SET_FILE, load_norm_set, read_document
+from inspection.models import AuditEvent, Inspection, Location, NormSet, User
+from inspection.norm_sets import (
+    DEFAULT_NORM_SET_FILE,
+    document_digest,
+    json_ready,
+    load_norm_set,
+    read_document,
+)
 from inspection.submissions import Submission, submit_inspection
 
 VISIT = datetime.fromisoformat("2026-11-20T10:15:00+01:00")
@@ -193,8 +201,8 @@ def test_a_duplicate_stored_in_parallel_leaves_the_callers_earlier_work(
 ):
     """Another worker stores the same submission between our check and our insert.
 
-    The refused insert is undone by itself (a savepoint): what the same
-    transaction did before it stays, and the answer is the stored inspection.
+    The insert is refused without an error (ON CONFLICT DO NOTHING): what the
+    same transaction did before it stays, and the answer is the stored inspection.
     """
     if db.engine.dialect.name == "sqlite":
         pytest.skip("On SQLite a transaction's first write locks out every other writer")
@@ -242,3 +250,174 @@ def test_a_duplicate_stored_in_parallel_leaves_the_callers_earlier_work(
     assert db.session.scalar(db.select(db.func.count()).select_from(Inspection)) == 1
     submitted = db.select(db.func.count()).where(AuditEvent.action == "inspection.submitted")
     assert db.session.scalar(submitted) == 1
+
+
+def test_a_duplicate_refused_in_the_same_transaction_keeps_the_earlier_work(
+    monkeypatch, norm_set, ter_apel, inspector, passing_answers
+):
+    """The id is stored between the check and the insert, in the caller's own transaction.
+
+    Possible on SQLite too, where a parallel writer would wait for this one. The
+    refused insert answers as for a resend; the transaction and the work done in
+    it before (as ``demo load`` does) are left as they were.
+    """
+    submission = Submission(
+        id=str(uuid.uuid4()), location="TER-APEL", observed_at=VISIT, answers=passing_answers
+    )
+    store_first_then_lock = _storing_before_the_insert(monkeypatch, submission, inspector)
+    add_location(EARLIER_WORK)
+    monkeypatch.setattr(submissions, "hold_locations", store_first_then_lock)
+
+    inspection, created = submit_inspection(submission, inspector)
+    db.session.commit()
+
+    assert not created
+    assert inspection.id == submission.id
+    _assert_one_stored_beside_the_earlier_work(submission.id)
+
+
+def test_another_content_refused_in_the_same_transaction_leaves_it_usable(
+    monkeypatch, norm_set, ter_apel, inspector, passing_answers
+):
+    """A conflict found by the insert is a 409 naming the id; the transaction goes on.
+
+    A refused insert that raised would have aborted it on PostgreSQL.
+    """
+    submission = Submission(
+        id=str(uuid.uuid4()), location="TER-APEL", observed_at=VISIT, answers=passing_answers
+    )
+    first = dataclasses.replace(submission, notes={"HYG-01": "stored first"})
+    store_first_then_lock = _storing_before_the_insert(monkeypatch, first, inspector)
+    add_location(EARLIER_WORK)
+    monkeypatch.setattr(submissions, "hold_locations", store_first_then_lock)
+
+    with pytest.raises(Conflict) as refused:
+        submit_inspection(submission, inspector)
+    db.session.commit()
+
+    assert refused.value.status == 409
+    assert set(refused.value.fields) == {"id"}
+    _assert_one_stored_beside_the_earlier_work(submission.id)
+    assert db.session.get(Inspection, submission.id).notes == {"HYG-01": "stored first"}
+
+
+EARLIER_WORK = {
+    "code": "EARLIER-WORK",
+    "name": "Made earlier in the same transaction",
+    "type": "azc",
+    "municipality": "Westerwolde",
+    "province": "Groningen",
+    "latitude": 53.0,
+    "longitude": 7.0,
+}
+
+
+def _storing_before_the_insert(monkeypatch, stored_first: Submission, inspector: User):
+    """A stand-in for ``hold_locations`` that first stores ``stored_first`` (once)."""
+    hold_locations = submissions.hold_locations
+
+    def store_first_then_lock(location_ids) -> None:
+        monkeypatch.setattr(submissions, "hold_locations", hold_locations)
+        submit_inspection(stored_first, inspector)
+        hold_locations(location_ids)
+
+    return store_first_then_lock
+
+
+def _assert_one_stored_beside_the_earlier_work(inspection_id: str) -> None:
+    db.session.expire_all()
+    assert db.session.scalar(db.select(Location).where(Location.code == "EARLIER-WORK"))
+    assert db.session.scalars(db.select(Inspection.id)).all() == [inspection_id]
+    submitted = db.select(db.func.count()).where(AuditEvent.action == "inspection.submitted")
+    assert db.session.scalar(submitted) == 1
+
+
+def test_the_stored_row_is_the_one_the_orm_writes(norm_set, ter_apel, inspector, passing_answers):
+    """The insert is a statement of its own: every column as the ORM stores an equal instance."""
+    submission = Submission(
+        id=str(uuid.uuid4()),
+        location="TER-APEL",
+        observed_at=VISIT,
+        answers={**passing_answers, "toilets_working": 15},
+        notes={"HYG-01": "vijf toiletten defect"},
+        position={"latitude": 52.8766, "longitude": 7.0655, "accuracy_m": 12.5},
+    )
+    inspection, _ = submit_inspection(submission, inspector, received_at=VISIT + timedelta(hours=2))
+    columns = inspect(Inspection).column_attrs
+    twin = Inspection(**{c.key: getattr(inspection, c.key) for c in columns} | {"id": "twin"})
+    db.session.add(twin)
+    db.session.flush()
+
+    table = Inspection.__table__
+    keys, rows = driver_rows(db.select(table).where(table.c.id.in_([inspection.id, "twin"])))
+    stored = {row[keys.index("id")]: dict(zip(keys, row, strict=True)) for row in rows}
+
+    assert stored[inspection.id] == stored["twin"] | {"id": inspection.id}
+    assert None not in stored[inspection.id].values()  # every column was written
+
+
+def test_a_stored_inspection_is_the_sessions_own_and_later_changes_are_updates(
+    norm_set, ter_apel, inspector, passing_answers
+):
+    statements: list[str] = []
+
+    def record(conn, cursor, statement, parameters, context, executemany) -> None:
+        statements.append(" ".join(statement.split()[:3]))
+
+    submission = Submission(
+        id=str(uuid.uuid4()), location="TER-APEL", observed_at=VISIT, answers=passing_answers
+    )
+    event.listen(db.engine, "before_cursor_execute", record)
+    try:
+        inspection, created = submit_inspection(submission, inspector)
+        submitted = len(statements)
+        state = inspect(inspection)
+        assert created and state.persistent and not state.modified
+        assert inspection.location.code == "TER-APEL"
+        assert inspection.norm_set.version == "2023.1"
+        assert inspection.inspector.id == inspector.id
+        assert inspection.received_at.tzinfo is not None
+        inspection.notes = {"HYG-01": "later"}
+        db.session.flush()
+    finally:
+        event.remove(db.engine, "before_cursor_execute", record)
+
+    # One insert of the inspection and no savepoint around it.
+    assert statements[:submitted].count("INSERT INTO inspections") == 1
+    assert not [s for s in statements if "SAVEPOINT" in s]
+    assert statements[submitted:] == ["UPDATE inspections SET"]
+    db.session.commit()
+    db.session.expire_all()
+    assert db.session.get(Inspection, submission.id).notes == {"HYG-01": "later"}
+
+
+def test_an_erratum_written_before_the_insert_is_scored_into_the_stored_row(
+    monkeypatch, norm_set, ter_apel, inspector, passing_answers
+):
+    """The inspection is scored again after its insert, and that change is an UPDATE of it."""
+    corrected = json_ready(read_document(DEFAULT_NORM_SET_FILE))
+    hyg01 = next(n for n in corrected["norms"] if n["code"] == "HYG-01")
+    hyg01["rule"]["max"] = {"default": 1}
+    hold_locations = submissions.hold_locations
+
+    def correct_then_lock(location_ids) -> None:
+        # What a rescoring commits between the read of the norm set and the insert.
+        db.session.execute(
+            db.update(NormSet)
+            .where(NormSet.id == norm_set.id)
+            .values(document=corrected, document_sha256=document_digest(corrected))
+        )
+        hold_locations(location_ids)
+
+    monkeypatch.setattr(submissions, "hold_locations", correct_then_lock)
+
+    inspection, created = submit(passing_answers, inspector)
+
+    assert created
+    assert (inspection.status, inspection.norm_set_sha256) == (
+        "below_norm",
+        document_digest(corrected),
+    )
+    db.session.expire_all()
+    stored = db.session.get(Inspection, inspection.id)
+    assert (stored.status, stored.norm_set_sha256) == ("below_norm", document_digest(corrected))

@@ -79,6 +79,7 @@ def test_the_same_id_with_other_content_is_409(client, setup, make_submission):
 
     assert other.status_code == 409
     assert other.get_json()["error"]["code"] == "conflict"
+    assert set(other.get_json()["error"]["fields"]) == {"id"}
     assert count() == 1
 
 
