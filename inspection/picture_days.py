@@ -30,11 +30,12 @@ from inspection.engine import (
     DayPicture,
     NormSetDocument,
     NormTrack,
+    VisitLetters,
     VisitResults,
     days_from,
+    days_of,
+    folded_letter_days,
     local_date,
-    picture_days,
-    results_from_letters,
 )
 from inspection.models import LocationPictureDay
 from inspection.norm_sets import compiled, versions
@@ -87,11 +88,10 @@ def day_rows(
     ``codes(norm_set_id)``: the norm codes of a version in document order (``NormCodes``).
     ``since``: only the rows from that day (a visit's) on.
     """
-    engine_visits = [
-        VisitResults(v.id, v.observed_at, results_from_letters(v.letters, codes(v.norm_set_id)))
-        for v, _ in visits
-    ]
-    days = picture_days(engine_visits, location_type, known.document_on, known.days, since)
+    folded = folded_letter_days(
+        VisitLetters(v.id, v.observed_at, v.letters, codes(v.norm_set_id)) for v, _ in visits
+    )
+    days = days_of(folded, location_type, known.document_on, known.days, since)
     return _rows(location_id, days, _children_by_visit(visits), known)
 
 

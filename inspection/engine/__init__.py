@@ -36,6 +36,7 @@ from .findings import (
     derive_findings,
     visit_order,
 )
+from .letter_days import VisitLetters, folded_letter_days
 from .picture import (
     NOT_INSPECTED,
     NormState,
@@ -50,7 +51,7 @@ from .picture import (
     picture_from_tracks,
     track_norms,
 )
-from .picture_days import DayPicture, days_from, picture_days
+from .picture_days import DayPicture, days_from, days_of, picture_days
 from .rules import FAIL, NOT_APPLICABLE, OUTCOMES, PASS, UNANSWERED
 from .scoring import (
     BELOW_NORM,
@@ -92,6 +93,7 @@ __all__ = [
     "Assessment",
     "Choice",
     "DayPicture",
+    "VisitLetters",
     "Domain",
     "DomainScore",
     "Finding",
@@ -106,9 +108,11 @@ __all__ = [
     "advance",
     "current_picture",
     "days_from",
+    "days_of",
     "end_of_local_day",
     "is_stale",
     "outcome_letters",
+    "folded_letter_days",
     "picture_days",
     "picture_from_tracks",
     "track_norms",

@@ -19,6 +19,7 @@ import datetime as dt
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
+from .letter_days import VisitLetters
 from .model import NormSetDocument
 from .picture import NormTrack, Picture, VisitResults, folded_days, picture_from_tracks
 
@@ -29,7 +30,7 @@ class DayPicture:
 
     day: dt.date
     picture: Picture
-    latest: VisitResults
+    latest: VisitResults | VisitLetters
 
 
 def picture_days(
@@ -48,8 +49,22 @@ def picture_days(
     visit) leaves out the days before it: the visits before it are folded,
     no picture is made for them.
     """
+    return days_of(folded_days(visits), location_type, document_on, switch_days, since)
+
+
+def days_of(
+    folded: Iterable[
+        tuple[dt.date, Sequence[VisitResults | VisitLetters], dict[str, NormTrack], dt.date | None]
+    ],
+    location_type: str,
+    document_on: Callable[[dt.date], NormSetDocument],
+    switch_days: Sequence[dt.date],
+    since: dt.date | None = None,
+) -> list[DayPicture]:
+    """As ``picture_days``, from visits already folded by day (``folded_days`` or
+    ``letter_days.folded_letter_days``)."""
     days: list[DayPicture] = []
-    for day, visits_of_day, tracks, until in folded_days(visits):
+    for day, visits_of_day, tracks, until in folded:
         if since is not None and day < since:
             continue
         latest = visits_of_day[-1]
@@ -59,7 +74,7 @@ def picture_days(
 
 def days_from(
     tracks: dict[str, NormTrack],
-    latest: VisitResults,
+    latest: VisitResults | VisitLetters,
     day: dt.date,
     until: dt.date | None,
     location_type: str,
