@@ -30,8 +30,10 @@ failures are older than ``stale_after_days``.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, replace
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from decimal import Decimal
+from functools import cached_property, lru_cache
 from typing import Any
 
 from .model import NormSetDocument
@@ -112,13 +114,17 @@ class NormState:
     stale: bool = False
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, eq=False)
 class Picture:
     """A location's picture on ``day``.
 
     ``stale_on`` is the first later day on which an outcome counted here
     goes stale (the picture changes then without any new visit); None when
-    none will.
+    none will. ``failed_norms`` are the failed norms in document order,
+    ``critical_norms`` those whose effective severity is critical, and
+    ``failing_since`` the earliest ``failing_since`` among them. The state of
+    every norm (``norms``) is made when first asked for: a picture by day
+    needs only the rest, for hundreds of days per location.
     """
 
     day: dt.date
@@ -126,27 +132,42 @@ class Picture:
     coverage: float | None
     status: str
     domains: dict[str, DomainScore]
-    norms: tuple[NormState, ...]
     stale_on: dt.date | None
+    failed_norms: tuple[str, ...]
+    critical_norms: tuple[str, ...]
+    failing_since: dt.datetime | None
+    _states: Callable[[], tuple[NormState, ...]] = field(repr=False)
+
+    @cached_property
+    def norms(self) -> tuple[NormState, ...]:
+        """Every norm of the version in force, in document order, with its state on ``day``."""
+        return self._states()
 
     @property
     def failed(self) -> tuple[NormState, ...]:
-        """The failed norms, in document order."""
+        """The failed norms' states, in document order."""
         return tuple(n for n in self.norms if n.outcome == FAIL)
 
-    @property
-    def failed_norms(self) -> tuple[str, ...]:
-        return tuple(n.norm for n in self.failed)
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Picture):
+            return NotImplemented
+        return self._summary() == other._summary() and self.norms == other.norms
 
-    @property
-    def critical_norms(self) -> tuple[str, ...]:
-        """Failed norms whose effective severity is critical."""
-        return tuple(n.norm for n in self.failed if n.severity == CRITICAL)
+    def __hash__(self) -> int:
+        return hash(self._summary()[:4])
 
-    @property
-    def failing_since(self) -> dt.datetime | None:
-        """The earliest ``failing_since`` among the failed norms."""
-        return min((n.failing_since for n in self.failed if n.failing_since), default=None)
+    def _summary(self) -> tuple[Any, ...]:
+        return (
+            self.day,
+            self.overall,
+            self.coverage,
+            self.status,
+            self.domains,
+            self.stale_on,
+            self.failed_norms,
+            self.critical_norms,
+            self.failing_since,
+        )
 
     def domains_dict(self) -> dict[str, dict[str, Any]]:
         """Per domain code ``{"score", "failed"}``, JSON-able (as a visit's)."""
@@ -252,13 +273,78 @@ def picture_from_tracks(
     status is ``not_inspected``.
     """
     stale_after = document.stale_after_days
-    domain_index = {d.code: i for i, d in enumerate(document.domains)}
-    passed = [0] * len(document.domains)
-    assessed = [0] * len(document.domains)
-    failed: list[list[str]] = [[] for _ in document.domains]
+    domains = document.domains
+    passed = [0] * len(domains)
+    assessed = [0] * len(domains)
+    failed: list[list[str]] = [[] for _ in domains]
+    failed_norms: list[str] = []
+    critical_norms: list[str] = []
+    failing_since: dt.datetime | None = None
     answered = unanswered = 0
-    any_critical = any_major = False
+    any_major = False
     stale_on: dt.date | None = None
+    for code, index, weight in _applicable(document, location_type):
+        track = tracks.get(code)
+        if track is None or is_stale(track.last_assessed, day, stale_after):
+            unanswered += 1
+            continue
+        goes_stale = local_date(track.last_assessed) + dt.timedelta(days=stale_after + 1)
+        stale_on = goes_stale if stale_on is None else min(stale_on, goes_stale)
+        if track.outcome == NOT_APPLICABLE:
+            continue
+        answered += 1
+        assessed[index] += weight
+        if track.outcome == PASS:
+            passed[index] += weight
+            continue
+        failed[index].append(code)
+        failed_norms.append(code)
+        if track.severity == CRITICAL:
+            critical_norms.append(code)
+        elif track.severity == "major":
+            any_major = True
+        if track.failing_since and (failing_since is None or track.failing_since < failing_since):
+            failing_since = track.failing_since
+
+    coverage = percentage(answered, answered + unanswered)
+    status = status_of(bool(critical_norms), any_major, coverage) if visited else NOT_INSPECTED
+    # The states are made from a copy: a fold goes on changing its tracks after this day.
+    held = dict(tracks)
+    return Picture(
+        day=day,
+        overall=percentage(sum(passed), sum(assessed)),
+        coverage=coverage,
+        status=status,
+        domains={
+            domain.code: DomainScore(percentage(passed[i], assessed[i]), tuple(failed[i]))
+            for i, domain in enumerate(domains)
+        },
+        stale_on=stale_on,
+        failed_norms=tuple(failed_norms),
+        critical_norms=tuple(critical_norms),
+        failing_since=failing_since,
+        _states=lambda: _norm_states(held, document, location_type, day),
+    )
+
+
+@lru_cache(maxsize=64)
+def _applicable(
+    document: NormSetDocument, location_type: str
+) -> tuple[tuple[str, int, int | Decimal], ...]:
+    """The norms that apply to ``location_type``, in document order: code, domain index, weight."""
+    domain_index = {d.code: i for i, d in enumerate(document.domains)}
+    return tuple(
+        (norm.code, domain_index[norm.domain], score_weight(norm))
+        for norm in document.norms
+        if location_type in norm.applies_to
+    )
+
+
+def _norm_states(
+    tracks: Mapping[str, NormTrack], document: NormSetDocument, location_type: str, day: dt.date
+) -> tuple[NormState, ...]:
+    """Every norm's state on ``day``, in document order."""
+    stale_after = document.stale_after_days
     states = []
     for norm in document.norms:
         if location_type not in norm.applies_to:
@@ -266,14 +352,11 @@ def picture_from_tracks(
             continue
         track = tracks.get(norm.code)
         if track is None or is_stale(track.last_assessed, day, stale_after):
-            unanswered += 1
             state = _state(norm.code, norm.domain, UNANSWERED, norm.severity)
             if track is not None:
                 state = replace(state, last_assessed=track.last_assessed, stale=True)
             states.append(state)
             continue
-        goes_stale = local_date(track.last_assessed) + dt.timedelta(days=stale_after + 1)
-        stale_on = goes_stale if stale_on is None else min(stale_on, goes_stale)
         states.append(
             NormState(
                 norm=norm.code,
@@ -288,35 +371,7 @@ def picture_from_tracks(
                 visit=track.visit,
             )
         )
-        if track.outcome == NOT_APPLICABLE:
-            continue
-        index = domain_index[norm.domain]
-        weight = score_weight(norm)
-        answered += 1
-        assessed[index] += weight
-        if track.outcome == PASS:
-            passed[index] += weight
-        else:
-            failed[index].append(norm.code)
-            if track.severity == CRITICAL:
-                any_critical = True
-            elif track.severity == "major":
-                any_major = True
-
-    coverage = percentage(answered, answered + unanswered)
-    status = status_of(any_critical, any_major, coverage) if visited else NOT_INSPECTED
-    return Picture(
-        day=day,
-        overall=percentage(sum(passed), sum(assessed)),
-        coverage=coverage,
-        status=status,
-        domains={
-            domain.code: DomainScore(percentage(passed[i], assessed[i]), tuple(failed[i]))
-            for i, domain in enumerate(document.domains)
-        },
-        norms=tuple(states),
-        stale_on=stale_on,
-    )
+    return tuple(states)
 
 
 def current_picture(
