@@ -133,7 +133,8 @@ def write_days(
             )
         )
     if rows:
-        session.execute(insert(LocationPictureDay), rows)
+        # A Core insert on the table: a rescoring writes a row per location and day.
+        session.connection().execute(insert(LocationPictureDay.__table__), rows)
 
 
 def rows_of_day(day: date) -> Any:
@@ -167,23 +168,26 @@ def _rows(
     children: dict[str, int | None],
     known: Versions,
 ) -> list[dict[str, Any]]:
-    return [
-        {
-            "location_id": location_id,
-            "valid_from": d.day,
-            "norm_set_id": known.id_on(d.day),
-            "status": d.picture.status,
-            "overall": d.picture.overall,
-            "coverage": d.picture.coverage,
-            "failed_norms": list(d.picture.failed_norms),
-            "critical_norms": list(d.picture.critical_norms),
-            "failing_since": d.picture.failing_since,
-            "latest_inspection_id": d.latest.id,
-            "latest_observed_at": d.latest.observed_at,
-            "children_present": children[d.latest.id],
-        }
-        for d in days
-    ]
+    rows = []
+    for d in days:
+        picture = d.picture
+        rows.append(
+            {
+                "location_id": location_id,
+                "valid_from": d.day,
+                "norm_set_id": known.id_on(d.day),
+                "status": picture.status,
+                "overall": picture.overall,
+                "coverage": picture.coverage,
+                "failed_norms": list(picture.failed_norms),
+                "critical_norms": list(picture.critical_norms),
+                "failing_since": picture.failing_since,
+                "latest_inspection_id": d.latest.id,
+                "latest_observed_at": d.latest.observed_at,
+                "children_present": children[d.latest.id],
+            }
+        )
+    return rows
 
 
 def _children_by_visit(visits: Sequence[tuple[LetterVisit, int | None]]) -> dict[str, int | None]:

@@ -74,16 +74,10 @@ def folded_letter_days(
             end += 1
         for norm, (visit, letter) in latest.items():
             outcome, severity = _DECODED[letter]
+            since = failing.get(norm) if outcome == FAIL else None
+            # norm, outcome, severity, value, threshold, critical, last_assessed, visit, since
             tracks[norm] = NormTrack(
-                norm=norm,
-                outcome=outcome,
-                severity=severity,
-                value=None,
-                threshold=None,
-                critical=False,
-                last_assessed=visit.observed_at,
-                visit=visit.id,
-                failing_since=failing.get(norm) if outcome == FAIL else None,
+                norm, outcome, severity, None, None, False, visit.observed_at, visit.id, since
             )
         following = days[end] if end < len(ordered) else None
         yield day, ordered[start:end], tracks, following

@@ -34,7 +34,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from functools import cached_property, lru_cache
-from typing import Any
+from typing import Any, NamedTuple
 
 from .model import NormSetDocument
 from .rules import FAIL, NOT_APPLICABLE, PASS, UNANSWERED
@@ -70,14 +70,14 @@ class VisitResults:
     results: Sequence[Mapping[str, Any]]
 
 
-@dataclass(frozen=True, slots=True)
-class NormTrack:
+class NormTrack(NamedTuple):
     """What the visits so far say about one norm, whatever the picture's day.
 
     ``outcome`` is that of the latest visit that assessed the norm (pass,
     fail or not_applicable), with that visit's ``severity``, ``value``,
     ``threshold`` and ``critical``; ``last_assessed`` and ``visit`` name that
-    visit. ``failing_since`` is set while the outcome is fail.
+    visit. ``failing_since`` is set while the outcome is fail. A named tuple:
+    a location's picture by day makes millions of them when its past changes.
     """
 
     norm: str
@@ -282,14 +282,21 @@ def picture_from_tracks(
     failing_since: dt.datetime | None = None
     answered = unanswered = 0
     any_major = False
-    stale_on: dt.date | None = None
+    # The earliest day an outcome counted here was assessed: it goes stale first.
+    oldest: dt.date | None = None
+    # Assessed on or after this day: not stale on ``day`` (``is_stale``).
+    fresh_from = day - dt.timedelta(days=stale_after)
     for code, index, weight in _applicable(document, location_type):
         track = tracks.get(code)
-        if track is None or is_stale(track.last_assessed, day, stale_after):
+        if track is None:
             unanswered += 1
             continue
-        goes_stale = local_date(track.last_assessed) + dt.timedelta(days=stale_after + 1)
-        stale_on = goes_stale if stale_on is None else min(stale_on, goes_stale)
+        assessed_on = local_date(track.last_assessed)
+        if assessed_on < fresh_from:
+            unanswered += 1
+            continue
+        if oldest is None or assessed_on < oldest:
+            oldest = assessed_on
         if track.outcome == NOT_APPLICABLE:
             continue
         answered += 1
@@ -306,6 +313,7 @@ def picture_from_tracks(
         if track.failing_since and (failing_since is None or track.failing_since < failing_since):
             failing_since = track.failing_since
 
+    stale_on = oldest + dt.timedelta(days=stale_after + 1) if oldest is not None else None
     coverage = percentage(answered, answered + unanswered)
     status = status_of(bool(critical_norms), any_major, coverage) if visited else NOT_INSPECTED
     # The states are made from a copy: a fold goes on changing its tracks after this day.

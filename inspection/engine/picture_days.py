@@ -112,5 +112,5 @@ def _summary(picture: Picture) -> tuple[object, ...]:
         picture.failed_norms,
         picture.critical_norms,
         picture.failing_since,
-        picture.domains_dict(),
+        picture.domains,
     )
