@@ -10,6 +10,7 @@ from flask import current_app
 from sqlalchemy import inspect, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import make_transient_to_detached
+from sqlalchemy.orm.attributes import set_committed_value
 
 from inspection import audit, location_state
 from inspection.db import db, utcnow
@@ -27,6 +28,9 @@ from inspection.locks import hold_locations
 from inspection.models import Inspection, NormSet, User
 from inspection.norm_sets import compiled, versions
 
+# Answered as the database keeps them, as a resend will be: PostgreSQL's JSONB has no -0.0
+# and writes 1e2 as 100. The insert returns them.
+KEPT_AS_STORED = ("answers", "results", "domain_scores")
 # Phones' clocks drift; a visit a little "in the future" is a clock, not a lie.
 CLOCK_SKEW = timedelta(minutes=10)
 MAX_NOTE_LENGTH = 2000
@@ -119,13 +123,13 @@ def submit_inspection(
     }
     # Only once the row is in: a refused insert writes no event.
     audit.record_many("inspection.submitted", "inspection", [(inspection.id, details)], inspector)
-    _score_by_current_document(inspection, norm_set)
+    rescored = _score_by_current_document(inspection, norm_set)
     # The location's picture, in this transaction: also when the visit arrives after
     # later ones (a phone that synced late), it is remade from every visit in order.
     location_state.refresh(db.session, [location.id], actor=inspector, appended=inspection.id)
-    # Answer with what the database keeps, as a resend will: PostgreSQL's JSONB
-    # has no -0.0 and writes 1e2 as 100.
-    db.session.refresh(inspection, ["answers", "results", "domain_scores"])
+    if rescored:
+        # The insert returned what the database keeps; the rescored results are read back.
+        db.session.refresh(inspection, list(KEPT_AS_STORED))
     return inspection, True
 
 
@@ -147,12 +151,15 @@ def _insert_new(inspection: Inspection) -> bool:
         insert(Inspection)
         .values(values)
         .on_conflict_do_nothing(index_elements=[Inspection.id])
-        .returning(Inspection.id)
+        .returning(*(getattr(Inspection, key) for key in KEPT_AS_STORED))
     )
-    if db.session.scalar(statement) is None:
+    stored = db.session.execute(statement).first()
+    if stored is None:
         return False
     make_transient_to_detached(inspection)
     db.session.add(inspection)
+    for key in KEPT_AS_STORED:
+        set_committed_value(inspection, key, getattr(stored, key))
     return True
 
 
@@ -163,8 +170,8 @@ def apply_score(inspection: Inspection, score: Score) -> None:
     inspection.outcomes = outcome_letters(inspection.results)
 
 
-def _score_by_current_document(inspection: Inspection, norm_set: NormSet) -> None:
-    """Score again if an erratum of the version was committed since it was read.
+def _score_by_current_document(inspection: Inspection, norm_set: NormSet) -> bool:
+    """Score again if an erratum of the version was committed since it was read; whether it was.
 
     The stored row now holds a share lock on its norm set row (PostgreSQL) or
     the database's write lock (SQLite) until this transaction ends. A rescore
@@ -178,13 +185,14 @@ def _score_by_current_document(inspection: Inspection, norm_set: NormSet) -> Non
         .with_for_update(read=True, key_share=True)
     )
     if current == inspection.norm_set_sha256:
-        return
+        return False
     db.session.refresh(norm_set, ["document", "document_sha256"])
     apply_score(
         inspection, score_answers(inspection.answers, compiled(norm_set), inspection.location.type)
     )
     inspection.norm_set_sha256 = norm_set.document_sha256
     db.session.flush()
+    return True
 
 
 def _check_observed_at(
