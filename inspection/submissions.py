@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from functools import cache
 from typing import Any
 
 from flask import current_app
@@ -144,16 +145,13 @@ def _insert_new(inspection: Inspection) -> bool:
     then joins the session as persistent, as if that insert had flushed it.
     """
     state = inspect(inspection)
-    values = {a.key: state.dict[a.key] for a in state.mapper.column_attrs if a.key in state.dict}
-    dialect = db.session.get_bind().dialect.name
-    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    statement = (
-        insert(Inspection)
-        .values(values)
-        .on_conflict_do_nothing(index_elements=[Inspection.id])
-        .returning(*(getattr(Inspection, key) for key in KEPT_AS_STORED))
-    )
-    stored = db.session.execute(statement).first()
+    values = {
+        a.columns[0].key: state.dict[a.key]
+        for a in state.mapper.column_attrs
+        if a.key in state.dict
+    }
+    statement = _insert_statement(db.session.get_bind().dialect.name)
+    stored = db.session.execute(statement, values).first()
     if stored is None:
         return False
     make_transient_to_detached(inspection)
@@ -161,6 +159,18 @@ def _insert_new(inspection: Inspection) -> bool:
     for key in KEPT_AS_STORED:
         set_committed_value(inspection, key, getattr(stored, key))
     return True
+
+
+@cache
+def _insert_statement(dialect: str) -> Any:
+    """The insert of ``_insert_new``, made once: the values come as parameters."""
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    table = Inspection.__table__
+    return (
+        insert(table)
+        .on_conflict_do_nothing(index_elements=[table.c.id])
+        .returning(*(table.c[key] for key in KEPT_AS_STORED))
+    )
 
 
 def apply_score(inspection: Inspection, score: Score) -> None:
