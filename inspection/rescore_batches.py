@@ -60,6 +60,8 @@ class Batch:
     norms: dict[int, set[str] | None] = field(default_factory=dict)
     # Every location with a visit in the batch, changed or not.
     seen: set[int] = field(default_factory=set)
+    # The rows read and scored.
+    count: int = 0
 
 
 @dataclass(frozen=True)
@@ -76,7 +78,7 @@ class Scorer:
         return tuple(norm.code for norm in self.document.norms)
 
     def score(self, rows: list[StoredRow]) -> Batch:
-        batch = Batch()
+        batch = Batch(count=len(rows))
         for row in rows:
             batch.seen.add(row.location_id)
             self._score_row(row, batch)

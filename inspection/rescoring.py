@@ -8,10 +8,11 @@ from collections import deque
 from collections.abc import Iterable
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
+from functools import cache
 from typing import Any
 
 from flask import current_app
-from sqlalchemy import ColumnElement, Result, Text, cast, select
+from sqlalchemy import ColumnElement, Dialect, Result, Select, Text, bindparam, cast, select
 
 from inspection import audit, location_state
 from inspection.db import db
@@ -22,7 +23,8 @@ from inspection.models import Inspection, Location, NormSet, User
 from inspection.models.location_type import location_type_codes
 from inspection.norm_sets import compiled, document_digest, get_norm_set, json_ready
 from inspection.rescore_batches import Batch, Scorer, StoredRow, score_in_worker
-from inspection.rescore_batches import start as start_worker
+from inspection.rescore_reads import read_and_score
+from inspection.rescore_reads import start as start_worker
 
 BATCH = 1000
 # Batches handed to each worker process ahead of the one being written.
@@ -125,7 +127,7 @@ def rescore(
     scorer = Scorer(compiled(norm_set), norm_set.document_sha256, label)
     start = (norm_set.document, location_type_codes(), norm_set.document_sha256, label)
     with _Run(scorer, start, processes, actor) as run:
-        run.rescore(_stored(norm_set.id))
+        run.rescore_version(norm_set.id)
         # Submissions in flight hold their location's lock and then a share lock on the norm
         # set: waiting for the former first, the update lock on the latter is never starved.
         hold_locations()
@@ -155,6 +157,14 @@ def _stored(norm_set_id: int, *where: ColumnElement[bool]) -> Result[Any]:
     written), not at all.
     """
     return db.session.execute(
+        _stored_rows(Inspection.norm_set_id == norm_set_id, *where).execution_options(
+            yield_per=BATCH
+        )
+    )
+
+
+def _stored_rows(*where: ColumnElement[bool]) -> Select[Any]:
+    return (
         select(
             Inspection.id,
             Inspection.location_id,
@@ -169,10 +179,30 @@ def _stored(norm_set_id: int, *where: ColumnElement[bool]) -> Result[Any]:
             Inspection.outcomes,
         )
         .join(Location, Inspection.location_id == Location.id)
-        .where(Inspection.norm_set_id == norm_set_id, *where)
+        .where(*where)
         .order_by(Inspection.id)
-        .execution_options(yield_per=BATCH)
     )
+
+
+def _shared_url() -> str | None:
+    """The database's URL for the worker processes to read from; None for a database only
+    this process can open (SQLite in memory)."""
+    url = db.session.get_bind().url
+    if url.get_backend_name() == "sqlite" and url.database in (None, "", ":memory:"):
+        return None
+    return url.render_as_string(hide_password=False)
+
+
+@cache
+def _by_ids(size: int, dialect: Dialect) -> tuple[str, bool]:
+    """The query of ``size`` stored inspections by id, compiled for ``dialect``; whether its
+    parameters are named (``ids_1`` ...) rather than positional."""
+    statement = _stored_rows(Inspection.id.in_(bindparam("ids", expanding=True)))
+    # render_postcompile needs the parameter's values to know how many placeholders to write.
+    compiled = statement.params(ids=[""] * size).compile(
+        dialect=dialect, compile_kwargs={"render_postcompile": True}
+    )
+    return str(compiled), not dialect.positional
 
 
 class _Run:
@@ -188,6 +218,7 @@ class _Run:
     ) -> None:
         self.scorer = scorer
         self.start = start
+        self.url = _shared_url() if processes > 1 else None
         self.processes = processes
         self.actor = actor
         self.pool: ProcessPoolExecutor | None = None
@@ -206,11 +237,33 @@ class _Run:
         if self.pool is not None:
             self.pool.shutdown(cancel_futures=True)
 
+    def rescore_version(self, norm_set_id: int) -> None:
+        """Rescore every stored inspection of the version: in batches of ids that the worker
+        processes read themselves, or (one process, one batch) here."""
+        ids = db.session.scalars(
+            select(Inspection.id)
+            .where(Inspection.norm_set_id == norm_set_id)
+            .order_by(Inspection.id)
+        ).all()
+        pool = self._pool() if len(ids) > BATCH and self.url is not None else None
+        if pool is None:
+            self.rescore(_stored(norm_set_id))
+            return
+        dialect = db.session.get_bind().dialect
+        pending: deque[Future[Batch]] = deque()
+        for start in range(0, len(ids), BATCH):
+            batch = list(ids[start : start + BATCH])
+            sql, named = _by_ids(len(batch), dialect)
+            pending.append(pool.submit(read_and_score, sql, batch, named))
+            while len(pending) > AHEAD * self.processes:
+                self._written(pending.popleft().result())
+        while pending:
+            self._written(pending.popleft().result())
+
     def rescore(self, stored: Result[Any]) -> None:
         pending: deque[Future[Batch]] = deque()
         for rows in stored.partitions():
             batch = [StoredRow(*row) for row in rows]
-            self.rescored += len(batch)
             pool = self._pool() if len(batch) == BATCH or pending else None
             if pool is None:
                 self._written(self.scorer.score(batch))
@@ -240,11 +293,12 @@ class _Run:
                 self.processes,
                 mp_context=multiprocessing.get_context("spawn"),
                 initializer=start_worker,
-                initargs=self.start,
+                initargs=(self.url, *self.start),
             )
         return self.pool
 
     def _written(self, batch: Batch) -> None:
+        self.rescored += batch.count
         self.changed += len(batch.events)
         self.locations |= batch.locations
         self.seen |= batch.seen

@@ -1,0 +1,48 @@
+"""Reading a range of stored inspections in a rescoring's worker process.
+
+A rescoring's worker processes read their batches themselves, each with its
+own connection, instead of receiving every row from the rescoring's
+process: that process then only hands out ranges of ids and writes what
+comes back, and the rows (about 7 kB each, mostly their JSON) are read
+where they are scored instead of being read, pickled, sent and unpickled.
+A batch is read by its ids (primary key lookups, whatever the planner
+knows of the table), with a query the rescoring's process compiled for its
+database: a worker needs neither Flask nor the models, only the driver.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import create_engine
+from sqlalchemy.engine import Engine
+from sqlalchemy.pool import NullPool
+
+from inspection.rescore_batches import Batch, StoredRow, score_in_worker
+from inspection.rescore_batches import start as start_scorer
+
+_engine: Engine | None = None
+
+
+def start(url: str | None, *scorer: Any) -> None:
+    """Connect (when the rows are read here) and compile the scorer once in this worker
+    process (the pool's initializer)."""
+    global _engine
+    if url is not None:
+        _engine = create_engine(url, poolclass=NullPool)
+    start_scorer(*scorer)
+
+
+def read_and_score(sql: str, ids: list[str], named: bool) -> Batch:
+    """Score the stored inspections with these ids.
+
+    ``sql`` selects them (``StoredRow``'s columns) by as many parameters as
+    there are ids, in the driver's style: named ``ids_1``, ``ids_2``, ... or
+    positional.
+    """
+    assert _engine is not None, "start() runs first in every worker"
+    params: Any = {f"ids_{n}": i for n, i in enumerate(ids, 1)} if named else tuple(ids)
+    with _engine.connect() as connection:
+        rows = connection.exec_driver_sql(sql, params).fetchall()
+    batch = score_in_worker([StoredRow(*row) for row in rows])
+    return batch
