@@ -39,6 +39,7 @@ SHELL_FILES = (
     "js/form-outbox.js",
     "js/form-view.js",
     "js/form-findings.js",
+    "js/sizes.js",
 )
 
 

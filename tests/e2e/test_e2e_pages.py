@@ -280,6 +280,12 @@ def test_the_form_shows_problems_next_to_the_right_input(new_context, world, che
     expect(page.locator("#logout")).to_have_text("Log out")
     expect(page.locator(".top nav")).to_have_attribute("aria-label", "Main menu")
     check_page(page, "the form in English")
+    # A photo over the limit is refused on the phone, naming its size and the limit.
+    too_big = {"name": "big.jpg", "mimeType": "image/jpeg", "buffer": b"\xff" * (9 * 2**20)}
+    page.set_input_files("#field-photo-HYG-01", files=[too_big])
+    expect(page.locator("#field-photo-HYG-01-error")).to_have_text(
+        "This photo is 9 MB; the limit is 8 MB."
+    )
 
     # 409: the id was used for other content. The phone says so and keeps the inspection.
     taken = {"error": {"code": "conflict", "message": "Already received with other content"}}

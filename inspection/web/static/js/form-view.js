@@ -4,6 +4,7 @@
 
 import { UNIT_LABELS, el } from "./common.js";
 import { newId } from "./queue.js";
+import { readableSize } from "./sizes.js";
 
 
 const NUMERIC = new Set(["integer", "number", "percentage"]);
@@ -23,6 +24,12 @@ export function renderForm(container, form, t, { onChange, photoMaxBytes }) {
   let photos = [];
   const photoLists = new Map();
   container.replaceChildren();
+
+  function tooLarge(size) {
+    return t("photo_size")
+      .replace("{size}", readableSize(size, lang))
+      .replace("{max}", readableSize(photoMaxBytes, lang));
+  }
 
   for (const group of form.groups) {
     const section = el("section", { class: "card group", "aria-labelledby": `group-${group.code}` },
@@ -128,7 +135,7 @@ export function renderForm(container, form, t, { onChange, photoMaxBytes }) {
       problem.textContent = "";
       for (const file of input.files) {
         if (!["image/jpeg", "image/png"].includes(file.type)) problem.textContent = t("photo_type");
-        else if (photoMaxBytes && file.size > photoMaxBytes) problem.textContent = t("photo_size");
+        else if (photoMaxBytes && file.size > photoMaxBytes) problem.textContent = tooLarge(file.size);
         else photos.push({ id: newId(), norm, blob: file, name: file.name, type: file.type });
       }
       input.value = "";
