@@ -224,17 +224,7 @@ def test_a_duplicate_stored_in_parallel_leaves_the_callers_earlier_work(
             db.session.commit()
             db.session.remove()
 
-    add_location(
-        {
-            "code": "EARLIER-WORK",
-            "name": "Made earlier in the same transaction",
-            "type": "azc",
-            "municipality": "Westerwolde",
-            "province": "Groningen",
-            "latitude": 53.0,
-            "longitude": 7.0,
-        }
-    )
+    add_location(EARLIER_WORK)
     event.listen(engine, "before_cursor_execute", store_in_parallel)
     try:
         inspection, created = submit_inspection(submission, inspector)
