@@ -161,14 +161,4 @@ class LatestOutcomes:
 
 
 def _since(track: NormTrack, failing_since: datetime) -> NormTrack:
-    return NormTrack(
-        norm=track.norm,
-        outcome=track.outcome,
-        severity=track.severity,
-        value=track.value,
-        threshold=track.threshold,
-        critical=track.critical,
-        last_assessed=track.last_assessed,
-        visit=track.visit,
-        failing_since=failing_since,
-    )
+    return track._replace(failing_since=failing_since)
