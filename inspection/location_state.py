@@ -16,7 +16,7 @@ for any day from the per-norm rows, which do not depend on it.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
@@ -79,6 +79,7 @@ def refresh(
     *,
     appended: str | None = None,
     findings_of: Mapping[int, Iterable[str] | None] | None = None,
+    letters_changed: Mapping[int, Collection[str]] | None = None,
 ) -> None:
     """Remake the stored picture, its days and the findings of these locations.
 
@@ -89,6 +90,10 @@ def refresh(
     before its day stand and only those from then on are remade.
     ``findings_of`` (a rescoring knows it) narrows the findings remade to
     these locations and, per location, to these norms (None: all).
+    ``letters_changed`` (a rescoring knows it too) names per location the
+    visits whose outcome letters changed: a day's picture depends on the
+    letters only, so the days before the first of them stand, and a
+    location without any keeps all its days.
     """
     ids = sorted(set(location_ids))
     if not ids and not findings_of:
@@ -111,15 +116,27 @@ def refresh(
                 )
             ).all()
         )
-    _remake_pictures(session, ids, days=_DaysPlan(appended, previous))
+    _remake_pictures(session, ids, days=_DaysPlan(appended, previous, letters_changed))
 
 
 @dataclass(frozen=True, slots=True)
 class _DaysPlan:
-    """Which visit was added, and each location's latest visit before it (none: remake all)."""
+    """Which visit was added, and each location's latest visit before it (none: remake all);
+    or, after a rescoring, the visits whose outcome letters changed."""
 
     appended: str | None
     previous: Mapping[int, str]
+    letters_changed: Mapping[int, Collection[str]] | None = None
+
+    def rescored(
+        self, visits: Sequence[tuple[LetterVisit, Any]], location_id: int
+    ) -> tuple[bool, date | None]:
+        """After a rescoring: whether the location's days change, and from which day on
+        (the day of the first visit whose letters changed; None: all of them)."""
+        changed = (self.letters_changed or {}).get(location_id)
+        if not changed:
+            return False, None
+        return True, next((local_date(v.observed_at) for v, _ in visits if v.id in changed), None)
 
     def added(self, visits: Sequence[tuple[LetterVisit, Any]], location_id: int) -> int | None:
         """The added visit's position, when the location's days before its day stand.
@@ -156,6 +173,8 @@ def _remake_pictures(session: Session, ids: list[int], days: _DaysPlan | None = 
         picture_rows_: list[dict[str, Any]] = []
         day_rows_: list[dict[str, Any]] = []
         since: dict[int, date] = {}
+        # The locations whose days are written again (from their day in ``since`` if any).
+        remade: list[int] = []
         for location_id, stored, visits, tracks in _tracks(session, chunk, codes):
             norms, picture = state_rows(
                 location_id, types[location_id], visits, document, norm_set.id, day, tracks
@@ -165,13 +184,22 @@ def _remake_pictures(session: Session, ids: list[int], days: _DaysPlan | None = 
                 picture_rows_.append(picture)
             if days is None or known is None:
                 continue
+            kind = types[location_id]
+            if days.letters_changed is not None:
+                change, first = days.rescored(stored, location_id)
+                if change:
+                    remade.append(location_id)
+                    if first is not None:
+                        since[location_id] = first
+                    day_rows_.extend(day_rows(location_id, kind, stored, codes, known, since=first))
+                continue
+            remade.append(location_id)
             added = days.added(stored, location_id)
             if added is None:
-                day_rows_.extend(day_rows(location_id, types[location_id], stored, codes, known))
+                day_rows_.extend(day_rows(location_id, kind, stored, codes, known))
                 continue
             # Only the days from the added visit's on change.
             first = since[location_id] = local_date(stored[added][0].observed_at)
-            kind = types[location_id]
             if added == len(stored) - 1:
                 # The latest: the tracks of all visits are those at the end of its day.
                 day_rows_.extend(rows_from(location_id, kind, stored, tracks, known))
@@ -179,7 +207,7 @@ def _remake_pictures(session: Session, ids: list[int], days: _DaysPlan | None = 
                 day_rows_.extend(day_rows(location_id, kind, stored, codes, known, since=first))
         write_pictures(session, chunk, norm_rows, picture_rows_)
         if days is not None:
-            write_days(session, chunk, day_rows_, since)
+            write_days(session, remade, day_rows_, since)
 
 
 def remake_days_after_a_version(session: Session) -> None:

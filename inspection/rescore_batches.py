@@ -60,6 +60,8 @@ class Batch:
     norms: dict[int, set[str] | None] = field(default_factory=dict)
     # Every location with a visit in the batch, changed or not.
     seen: set[int] = field(default_factory=set)
+    # Per location, the visits whose outcome letters changed.
+    letters_changed: dict[int, set[str]] = field(default_factory=dict)
     # The rows read and scored.
     count: int = 0
 
@@ -137,6 +139,9 @@ class Scorer:
 
     def _changed_norms(self, row: StoredRow, letters: str, batch: Batch) -> None:
         """Note the norms whose outcome letters this row changes (a finding follows only those)."""
+        if row.letters == letters:
+            return
+        batch.letters_changed.setdefault(row.location_id, set()).add(row.id)
         if row.location_id in batch.norms and batch.norms[row.location_id] is None:
             return
         if row.letters is None or len(row.letters) != len(letters):

@@ -135,7 +135,11 @@ def rescore(
         run.rescore(_stored(norm_set.id, Inspection.norm_set_sha256 != norm_set.document_sha256))
     # The pictures of the locations whose visits changed, as if those visits had come in so.
     location_state.refresh(
-        db.session, run.locations, actor=actor, findings_of=run.findings_of(deadlines_changed)
+        db.session,
+        run.locations,
+        actor=actor,
+        findings_of=run.findings_of(deadlines_changed),
+        letters_changed=run.letters_changed,
     )
     audit.record(
         "norm_set.rescored",
@@ -228,6 +232,8 @@ class _Run:
         # Per location, the norms whose outcomes changed (None: all): their findings are remade.
         self.norms: dict[int, set[str] | None] = {}
         self.seen: set[int] = set()
+        # Per location, the visits whose outcome letters changed: the picture's days follow.
+        self.letters_changed: dict[int, set[str]] = {}
         self.write = _Writes(self.scorer.digest)
 
     def __enter__(self) -> _Run:
@@ -302,6 +308,8 @@ class _Run:
         self.changed += len(batch.events)
         self.locations |= batch.locations
         self.seen |= batch.seen
+        for location_id, visits in batch.letters_changed.items():
+            self.letters_changed.setdefault(location_id, set()).update(visits)
         for location_id, norms in batch.norms.items():
             held = self.norms.get(location_id, set())
             self.norms[location_id] = None if held is None or norms is None else held | norms

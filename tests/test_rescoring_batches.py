@@ -27,8 +27,8 @@ from inspection.engine import (
     parse_norm_set,
     score_answers,
 )
-from inspection.location_state import picture_of, today
-from inspection.models import AuditEvent, Finding, Inspection, Location
+from inspection.location_state import picture_of, remake_days_after_a_version, today
+from inspection.models import AuditEvent, Finding, Inspection, Location, LocationPictureDay
 from inspection.norm_sets import DEFAULT_NORM_SET_FILE, read_document
 from inspection.rescoring import correct_norm_set, rescore
 from inspection.submissions import Submission, submit_inspection
@@ -138,6 +138,61 @@ def test_a_rescoring_in_batches_gives_what_scoring_afresh_gives(
         assert [
             (f.norm, f.state, f.severity, f.opened_at, f.repeats, f.deadline) for f in findings
         ] == [(d.norm, d.state, d.severity, d.opened_at, d.repeats, d.deadline) for d in derived]
+
+
+def stored_days() -> list[tuple]:
+    rows = db.session.execute(
+        select(LocationPictureDay).order_by(
+            LocationPictureDay.location_id, LocationPictureDay.valid_from
+        )
+    ).scalars()
+    return [
+        (d.location_id, d.valid_from, d.status, d.overall, d.coverage, d.failed_norms,
+         d.critical_norms, d.failing_since, d.latest_inspection_id, d.children_present)
+        for d in rows
+    ]  # fmt: skip
+
+
+def remade_from_scratch() -> list[tuple]:
+    remake_days_after_a_version(db.session)
+    db.session.flush()
+    db.session.expire_all()
+    return stored_days()
+
+
+@pytest.mark.parametrize("processes", [1, 2])
+def test_the_days_after_an_erratum_are_those_made_afresh(visits, norm_set, monkeypatch, processes):
+    monkeypatch.setattr(rescoring, "BATCH", 3)
+    before = stored_days()
+    correct_norm_set(norm_set, erratum(), None)
+    rescore("nl-children", "2023.1", processes=processes)
+    db.session.flush()
+    after = stored_days()
+    # Outcomes changed (HYG-01 at 14 and 12 toilets): the days from the first of them on.
+    assert after != before
+    assert after == remade_from_scratch()
+
+
+def test_an_erratum_that_changes_no_outcome_leaves_the_days_as_they_were(
+    visits, norm_set, monkeypatch
+):
+    document = copy.deepcopy(read_document(DEFAULT_NORM_SET_FILE))
+    hyg01 = next(n for n in document["norms"] if n["code"] == "HYG-01")
+    # 9, 12, 14 and 20 toilets for 200 residents: 22.2, 16.7, 14.3 and 10 per toilet.
+    hyg01["rule"]["max"] = {"default": 20.5, "azc": 10.5}
+    before = stored_days()
+    correct_norm_set(norm_set, document, None)
+    report = rescore("nl-children", "2023.1", processes=1)
+    db.session.flush()
+    assert report.changed == 0  # no verdict changed, only the thresholds in the results
+    thresholds = {
+        r["threshold"]["max"]
+        for results in db.session.scalars(select(Inspection.results))
+        for r in results
+        if r["norm"] == "HYG-01" and r["outcome"] != "unanswered"
+    }
+    assert 10.5 in thresholds <= {10.5, 20.5}
+    assert stored_days() == before == remade_from_scratch()
 
 
 def test_a_rescoring_in_processes_stores_what_one_process_stores(visits, norm_set, monkeypatch):
