@@ -9,7 +9,7 @@ plain values, and patch one for a reader who may not see it as it is
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from datetime import datetime, tzinfo
 from typing import Any
 
@@ -20,6 +20,8 @@ from geodata.exports import DECIMALS, PROPERTIES
 
 _HEAD = b'{"type":"FeatureCollection","features":['
 _TAIL = b"]}"
+# Features per part of a collection's bytes (``collection_parts``): some 60 KB.
+_PER_PART = 100
 # The properties that come from the location, and those of its picture, in PROPERTIES order.
 # The last, ``masked``, says whether code, name and point were replaced for the reader:
 # false in a feature as made, true once ``masked`` has patched it.
@@ -78,6 +80,21 @@ def masked(stored: bytes, code: str, name: str, point: tuple[float, float] | Non
     return orjson.dumps(data)
 
 
-def collection(features: Sequence[bytes] | Iterable[bytes]) -> bytes:
-    """A FeatureCollection of serialised features, as ``to_geojson`` writes it."""
-    return b"".join((_HEAD, b",".join(features), _TAIL))
+def collection_parts(features: Sequence[bytes]) -> list[bytes]:
+    """A FeatureCollection of serialised features, as ``to_geojson`` writes it, in parts.
+
+    Joined, the parts are the collection's bytes. A server sends them one
+    after the other: a body of megabytes in one piece would be fresh memory
+    on every request (the system hands out and zeroes every page of it
+    again), while parts of some 60 KB reuse the memory of earlier ones.
+    """
+    if not features:
+        return [_HEAD + _TAIL]
+    # Each part but the first begins with the comma before its first feature.
+    parts = [
+        b",".join((b"", *features[start : start + _PER_PART]))
+        for start in range(_PER_PART, len(features), _PER_PART)
+    ]
+    parts.insert(0, _HEAD + b",".join(features[:_PER_PART]))
+    parts[-1] += _TAIL
+    return parts

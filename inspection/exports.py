@@ -1,7 +1,8 @@
 """Exports and maps of the location picture: their ETags, and their bytes made only when needed.
 
 GeoJSON and CSV bodies are kept per process, keyed by everything they depend
-on, and their ETag is the digest of their bytes. A GeoPackage (which records
+on, and their ETag is the digest of their bytes (of today's GeoJSON: of its
+features' digests, ``inspection.picture.features``). A GeoPackage (which records
 when it was written) and a PNG map (slow to draw) get a weak ETag made from
 their inputs instead, so that a matching If-None-Match is answered before
 anything is queried or drawn.
@@ -58,7 +59,9 @@ class Export:
     ``weak``: bodies made from the same inputs may differ in their bytes.
     ``filename``: what the file holds and its extension (``locations.csv``); the
     download is named from it, the date and the filters (``inline``: shown, not saved).
-    ``render`` makes the bytes; call it only when the ETag did not match.
+    ``render`` makes the bytes, or their parts in order (a body of megabytes is
+    sent in parts, ``geodata.features.collection_parts``); call it only when
+    the ETag did not match.
     ``confidential``: the bytes hold real positions of confidential locations.
     """
 
@@ -66,7 +69,7 @@ class Export:
     weak: bool
     media_type: str
     filename: str
-    render: Callable[[], bytes]
+    render: Callable[[], bytes | list[bytes]]
     inline: bool = False
     confidential: bool = False
 
@@ -109,9 +112,9 @@ def location_export(kind: str, args: dict[str, Any], user: User) -> Export:
         # Its columns come from the stored norm sets, which the data's fingerprint leaves out.
         key += (count_columns(),)
 
-    def make() -> tuple[bytes, str]:
+    def make() -> tuple[bytes | list[bytes], str]:
         if kind == "geojson" and (args.get("as_of") is None or args["as_of"] >= today()):
-            # Today's picture: the features kept at write time, concatenated.
+            # Today's picture: the features kept at write time, in parts.
             return geojson_of_today(user, PictureFilter.from_args(args))
         body = write(_picture(args, user))
         return body, _digest(body)

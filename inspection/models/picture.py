@@ -59,13 +59,18 @@ class LocationPicture(Base):
     """
 
     __tablename__ = "location_pictures"
-    __table_args__ = (Index("ix_location_pictures_status", "status"),)
+    __table_args__ = (
+        Index("ix_location_pictures_status", "status"),
+        # The reader that finds pictures the date has overtaken (``stale_on`` passed, another
+        # version in force) scans this index instead of the table with its features.
+        Index("ix_location_pictures_norm_set_id_stale_on", "norm_set_id", "stale_on"),
+    )
 
     location_id: Mapped[int] = mapped_column(
         ForeignKey("locations.id", ondelete="CASCADE"), primary_key=True
     )
     day: Mapped[date]
-    norm_set_id: Mapped[int] = mapped_column(ForeignKey("norm_sets.id"), index=True)
+    norm_set_id: Mapped[int] = mapped_column(ForeignKey("norm_sets.id"))
     location_type: Mapped[str] = mapped_column(String(32))
     stale_on: Mapped[date | None]
     status: Mapped[str] = mapped_column(String(16))

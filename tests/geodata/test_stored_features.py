@@ -11,12 +11,14 @@ from itertools import product
 from typing import Any
 from urllib.parse import urlencode
 
+import orjson
 import pytest
 from flask_migrate import downgrade, upgrade
 from geo_helpers import API, GEOJSON_URL
 from sqlalchemy import select
 
 from geodata.exports import to_geojson
+from geodata.features import collection_parts
 from inspection.db import db
 from inspection.demo.answers import generate_answers
 from inspection.demo.loader import load_demo
@@ -105,6 +107,8 @@ def _reference(username: str, filters: dict[str, Any]) -> bytes:
 def _export(client, headers: dict[str, str], filters: dict[str, Any]) -> bytes:
     response = client.get(f"{GEOJSON_URL}?{urlencode(filters, doseq=True)}", headers=headers)
     assert response.status_code == 200, response.get_data(as_text=True)[:300]
+    # Sent in parts, with its length announced (not chunked).
+    assert response.headers["Content-Length"] == str(len(response.get_data()))
     return response.get_data()
 
 
@@ -120,6 +124,14 @@ def test_every_role_and_filter_gets_the_bytes_of_the_computed_picture(client, de
     later = (today() + timedelta(days=3)).isoformat()
     headers, username = demo["viewer"]
     assert _export(client, headers, {"as_of": later}) == _reference(username, {})
+
+
+@pytest.mark.parametrize("count", [0, 1, 99, 100, 101, 250])
+def test_a_collection_in_parts_joins_to_the_collection(count):
+    features = [{"type": "Feature", "properties": {"code": f"L-{n}"}} for n in range(count)]
+    parts = collection_parts([orjson.dumps(feature) for feature in features])
+    assert b"".join(parts) == orjson.dumps({"type": "FeatureCollection", "features": features})
+    assert len(parts) == max(1, -(-count // 100))  # some 60 KB each for real features
 
 
 def test_changes_behind_the_service_are_seen(client, demo):
