@@ -58,9 +58,9 @@ def main() -> None:
             erratum = copy.deepcopy(read_document(DEFAULT_NORM_SET_FILE))
             hyg01 = next(n for n in erratum["norms"] if n["code"] == "HYG-01")
             hyg01["rule"]["max"] = {"default": 25, "azc": 12}
-            correct_norm_set(norm_set, erratum, None)
+            correction = correct_norm_set(norm_set, erratum, None)
             started = time.perf_counter()
-            changed_report = rescoring.rescore("nl-children", "2023.1")
+            changed_report = rescoring.rescore("nl-children", "2023.1", correction=correction)
             db.session.commit()
             erratum_rate = changed_report.rescored / (time.perf_counter() - started)
 

@@ -96,13 +96,13 @@ def norms_rescore(catalogue: str, version: str, document: str | None) -> None:
     from inspection.rescoring import correct_norm_set, rescore
 
     with transaction():
-        deadlines: frozenset[str] = frozenset()
+        correction = None
         if document:
             norm_set = get_norm_set(catalogue, version)
             if norm_set is None:
                 raise NotFound(f"No norm set {catalogue} {version}")
-            deadlines = correct_norm_set(norm_set, read_document(document), None)
-        report = rescore(catalogue, version, deadlines_changed=deadlines)
+            correction = correct_norm_set(norm_set, read_document(document), None)
+        report = rescore(catalogue, version, correction=correction)
     click.echo(
         f"Rescored {report.rescored} inspections of {catalogue} {version}: {report.changed} changed"
     )

@@ -41,15 +41,35 @@ class RescoreReport:
 WRITE_LOCK_ATTEMPTS = 6
 
 
-def correct_norm_set(
-    norm_set: NormSet, document: dict[str, Any], actor: User | None
-) -> frozenset[str]:
+@dataclass(frozen=True)
+class Correction:
+    """What an erratum changed beyond the outcomes, for ``rescore`` to narrow its work.
+
+    ``deadlines``: the norms whose follow-up days changed (their findings'
+    deadlines change without any outcome changing). ``outcomes_only``: the
+    norms, their order, domains, weights, location types and staleness stay
+    as they were, so a visit's outcome letters mean what they meant and a
+    day's picture changes only where they change.
+    """
+
+    deadlines: frozenset[str]
+    outcomes_only: bool
+
+
+def _picture_terms(document: Any) -> tuple[Any, ...]:
+    return (
+        tuple((n.code, n.domain, n.weight, tuple(sorted(n.applies_to))) for n in document.norms),
+        tuple(d.code for d in document.domains),
+        document.stale_after_days,
+    )
+
+
+def correct_norm_set(norm_set: NormSet, document: dict[str, Any], actor: User | None) -> Correction:
     """Replace a version's document by a corrected one (an erratum).
 
     The catalogue, version and start date must stay the same: an erratum
-    fixes a version, it does not make a new one. Returns the norms whose
-    follow-up days the erratum changes: ``rescore`` needs them, since their
-    findings' deadlines change without any outcome changing.
+    fixes a version, it does not make a new one. Returns what it changed
+    beyond the outcomes, for ``rescore``.
     """
     try:
         parsed = parse_norm_set(document)
@@ -69,9 +89,15 @@ def correct_norm_set(
     # The rescoring that follows holds SQLite's write lock from its start; take it before
     # this first write, with the same patience.
     begin_writing(attempts=WRITE_LOCK_ATTEMPTS)
-    before = {norm.code: norm.follow_up_days for norm in compiled(norm_set).norms}
-    deadlines = frozenset(
-        norm.code for norm in parsed.norms if before.get(norm.code) != norm.follow_up_days
+    old = compiled(norm_set)
+    before = {norm.code: norm.follow_up_days for norm in old.norms}
+    correction = Correction(
+        deadlines=frozenset(
+            norm.code for norm in parsed.norms if before.get(norm.code) != norm.follow_up_days
+        ),
+        # Both as the service compiles them, for its own location types.
+        outcomes_only=_picture_terms(old)
+        == _picture_terms(parse_norm_set(document, location_type_codes())),
     )
     stored = json_ready(document)
     previous = norm_set.document_sha256
@@ -85,7 +111,7 @@ def correct_norm_set(
         previous_sha256=previous,
         sha256=norm_set.document_sha256,
     )
-    return deadlines
+    return correction
 
 
 def rescore(
@@ -93,7 +119,7 @@ def rescore(
     version: str,
     actor: User | None = None,
     processes: int | None = None,
-    deadlines_changed: Iterable[str] = (),
+    correction: Correction | None = None,
 ) -> RescoreReport:
     """Score every stored inspection of a norm set version again.
 
@@ -111,9 +137,13 @@ def rescore(
     row from its insert to its commit), and those that come later wait for
     this commit and then read the corrected document themselves.
 
-    The findings of a location are remade for the norms whose outcomes
-    changed, and for ``deadlines_changed`` (what ``correct_norm_set``
-    returns) at every location with a visit of the version.
+    With the ``correction`` that ``correct_norm_set`` returned, and when it
+    changed the outcomes only, the findings of a location are remade for the
+    norms whose outcomes changed (and for those whose follow-up days changed,
+    at every location of the version), and its days from the first visit
+    whose outcome letters changed. Without one, or after an erratum that
+    changed what the letters mean or how a picture counts them, every
+    changed location is remade whole.
     """
     norm_set = get_norm_set(catalogue, version)
     if norm_set is None:
@@ -134,13 +164,16 @@ def rescore(
         db.session.execute(select(NormSet.id).where(NormSet.id == norm_set.id).with_for_update())
         run.rescore(_stored(norm_set.id, Inspection.norm_set_sha256 != norm_set.document_sha256))
     # The pictures of the locations whose visits changed, as if those visits had come in so.
-    location_state.refresh(
-        db.session,
-        run.locations,
-        actor=actor,
-        findings_of=run.findings_of(deadlines_changed),
-        letters_changed=run.letters_changed,
-    )
+    if correction is not None and correction.outcomes_only:
+        location_state.refresh(
+            db.session,
+            run.locations,
+            actor=actor,
+            findings_of=run.findings_of(correction.deadlines),
+            letters_changed=run.letters_changed,
+        )
+    else:
+        location_state.refresh(db.session, run.locations, actor=actor)
     audit.record(
         "norm_set.rescored",
         "norm_set",

@@ -164,8 +164,9 @@ def remade_from_scratch() -> list[tuple]:
 def test_the_days_after_an_erratum_are_those_made_afresh(visits, norm_set, monkeypatch, processes):
     monkeypatch.setattr(rescoring, "BATCH", 3)
     before = stored_days()
-    correct_norm_set(norm_set, erratum(), None)
-    rescore("nl-children", "2023.1", processes=processes)
+    correction = correct_norm_set(norm_set, erratum(), None)
+    assert correction.outcomes_only
+    rescore("nl-children", "2023.1", processes=processes, correction=correction)
     db.session.flush()
     after = stored_days()
     # Outcomes changed (HYG-01 at 14 and 12 toilets): the days from the first of them on.
@@ -181,8 +182,8 @@ def test_an_erratum_that_changes_no_outcome_leaves_the_days_as_they_were(
     # 9, 12, 14 and 20 toilets for 200 residents: 22.2, 16.7, 14.3 and 10 per toilet.
     hyg01["rule"]["max"] = {"default": 20.5, "azc": 10.5}
     before = stored_days()
-    correct_norm_set(norm_set, document, None)
-    report = rescore("nl-children", "2023.1", processes=1)
+    correction = correct_norm_set(norm_set, document, None)
+    report = rescore("nl-children", "2023.1", processes=1, correction=correction)
     db.session.flush()
     assert report.changed == 0  # no verdict changed, only the thresholds in the results
     thresholds = {
@@ -193,6 +194,16 @@ def test_an_erratum_that_changes_no_outcome_leaves_the_days_as_they_were(
     }
     assert 10.5 in thresholds <= {10.5, 20.5}
     assert stored_days() == before == remade_from_scratch()
+
+
+def test_an_erratum_of_a_weight_remakes_the_days_whole(visits, norm_set):
+    document = copy.deepcopy(read_document(DEFAULT_NORM_SET_FILE))
+    next(n for n in document["norms"] if n["code"] == "HYG-01")["weight"] = 3
+    correction = correct_norm_set(norm_set, document, None)
+    assert not correction.outcomes_only  # the same letters, counted otherwise
+    rescore("nl-children", "2023.1", processes=1, correction=correction)
+    db.session.flush()
+    assert stored_days() == remade_from_scratch()
 
 
 def test_a_rescoring_in_processes_stores_what_one_process_stores(visits, norm_set, monkeypatch):
