@@ -64,6 +64,8 @@ class Batch:
     letters_changed: dict[int, set[str]] = field(default_factory=dict)
     # The rows read and scored.
     count: int = 0
+    # Ids asked for that the reader could not see (written in the rescoring's own transaction).
+    missing: list[str] = field(default_factory=list)
 
 
 @dataclass(frozen=True)

@@ -45,4 +45,6 @@ def read_and_score(sql: str, ids: list[str], named: bool) -> Batch:
     with _engine.connect() as connection:
         rows = connection.exec_driver_sql(sql, params).fetchall()
     batch = score_in_worker([StoredRow(*row) for row in rows])
+    found = {row[0] for row in rows}
+    batch.missing = [i for i in ids if i not in found]
     return batch

@@ -267,6 +267,7 @@ class _Run:
         self.seen: set[int] = set()
         # Per location, the visits whose outcome letters changed: the picture's days follow.
         self.letters_changed: dict[int, set[str]] = {}
+        self.missing: list[str] = []
         self.write = _Writes(self.scorer.digest)
 
     def __enter__(self) -> _Run:
@@ -298,6 +299,11 @@ class _Run:
                 self._written(pending.popleft().result())
         while pending:
             self._written(pending.popleft().result())
+        # Rows only this transaction sees (stored in it before the rescoring): scored here.
+        missing, self.missing = self.missing, []
+        for start in range(0, len(missing), BATCH):
+            chunk = missing[start : start + BATCH]
+            self.rescore(_stored(norm_set_id, Inspection.id.in_(chunk)))
 
     def rescore(self, stored: Result[Any]) -> None:
         pending: deque[Future[Batch]] = deque()
@@ -337,6 +343,7 @@ class _Run:
         return self.pool
 
     def _written(self, batch: Batch) -> None:
+        self.missing.extend(batch.missing)
         self.rescored += batch.count
         self.changed += len(batch.events)
         self.locations |= batch.locations
