@@ -91,8 +91,9 @@ def refresh(
     ``findings_of`` (a rescoring knows it) narrows the findings remade to
     these locations and, per location, to these norms (None: all).
     ``letters_changed`` (a rescoring knows it too) names per location the
-    visits whose outcome letters changed: a day's picture depends on the
-    letters only, so the days before the first of them stand, and a
+    visits whose outcome letters changed, after an erratum that changed
+    outcomes only (``rescoring.Correction``): a day's picture then depends
+    on the letters only, so the days before the first of them stand, and a
     location without any keeps all its days.
     """
     ids = sorted(set(location_ids))

@@ -2,8 +2,8 @@
 
 No database and no Flask: a batch goes in as the stored texts of its rows
 and comes out as what to write, so that batches can be scored in other
-processes (``inspection.rescoring`` starts them) while the rescoring's own
-process reads the next rows and writes the previous ones. Each process
+processes (``inspection.rescoring`` starts them; ``rescore_reads`` reads
+their rows) while the rescoring's own process writes the previous ones. Each process
 compiles the norm set document once (``start``).
 """
 

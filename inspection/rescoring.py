@@ -127,8 +127,9 @@ def rescore(
     and its new score, so no earlier verdict is lost. Rows are streamed and
     written back in batches, without loading ORM objects: a version can hold
     hundreds of thousands of inspections. Batches are scored in ``processes``
-    worker processes (``RESCORE_PROCESSES``, by default one per CPU) while this
-    one reads and writes; with one, or a single batch, all happens here.
+    worker processes (``RESCORE_PROCESSES``, by default one per CPU), which read
+    their batches by id (``rescore_reads``) while this one writes; with one
+    process, or a single batch, all happens here.
 
     Submissions keep arriving meanwhile, scored by the document committed
     when they read it. A last pass, with the norm set row locked for update,
@@ -245,8 +246,8 @@ def _by_ids(size: int, dialect: Dialect) -> tuple[str, bool]:
 class _Run:
     """One rescoring: the scorer, its worker processes, the counts, and the writes.
 
-    The worker processes start with the second batch (a small version is
-    scored here, without their start-up cost); at most ``AHEAD`` batches per
+    The worker processes start only for a version of more than one batch (a
+    small one is scored here, without their start-up cost); at most ``AHEAD`` batches per
     process are out at a time, so memory stays bounded.
     """
 
