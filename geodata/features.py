@@ -21,7 +21,7 @@ from geodata.exports import DECIMALS, PROPERTIES
 _HEAD = b'{"type":"FeatureCollection","features":['
 _TAIL = b"]}"
 # Features per part of a collection's bytes (``collection_parts``): some 60 KB.
-_PER_PART = 100
+PER_PART = 100
 # The properties that come from the location, and those of its picture, in PROPERTIES order.
 # The last, ``masked``, says whether code, name and point were replaced for the reader:
 # false in a feature as made, true once ``masked`` has patched it.
@@ -88,13 +88,25 @@ def collection_parts(features: Sequence[bytes]) -> list[bytes]:
     on every request (the system hands out and zeroes every page of it
     again), while parts of some 60 KB reuse the memory of earlier ones.
     """
-    if not features:
+    return finished(
+        [
+            collection_part(features[start : start + PER_PART], first=start == 0)
+            for start in range(0, len(features), PER_PART)
+        ]
+    )
+
+
+def collection_part(features: Sequence[bytes], *, first: bool) -> bytes:
+    """Up to ``PER_PART`` features of a collection, after its head or after a comma.
+
+    A part depends on its features and whether it is the first, not on the
+    parts around it: a part made for one collection may serve in another.
+    """
+    return (_HEAD if first else b",") + b",".join(features)
+
+
+def finished(parts: list[bytes]) -> list[bytes]:
+    """The parts of a collection (``collection_part``, in order) with its end."""
+    if not parts:
         return [_HEAD + _TAIL]
-    # Each part but the first begins with the comma before its first feature.
-    parts = [
-        b",".join((b"", *features[start : start + _PER_PART]))
-        for start in range(_PER_PART, len(features), _PER_PART)
-    ]
-    parts.insert(0, _HEAD + b",".join(features[:_PER_PART]))
-    parts[-1] += _TAIL
-    return parts
+    return [*parts[:-1], parts[-1] + _TAIL]

@@ -15,11 +15,12 @@ from typing import Any
 
 from flask import Flask, Response, g
 from flask_sqlalchemy import SQLAlchemy
-from sqlalchemy import JSON, DateTime, MetaData, Select, event
+from sqlalchemy import JSON, DateTime, MetaData, Select, Table, event
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import DBAPIError, DisconnectionError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
+from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import DeclarativeBase
 from sqlalchemy.types import TypeDecorator
 
@@ -175,6 +176,20 @@ def _configure_sqlite(dbapi_connection: Any, connection_record: Any) -> None:
     # everything. Its handling is switched off and the transaction begun below, as
     # SQLAlchemy's documentation shows for savepoints on pysqlite.
     dbapi_connection.isolation_level = None
+
+
+@compiles(Table, "sqlite")
+def _table_with_hint(table: Table, compiler: Any, **kw: Any) -> str:
+    """A table hint for SQLite (``select.with_hint(Model, "INDEXED BY ix_...", "sqlite")``).
+
+    SQLAlchemy keeps the hints a statement names for SQLite but renders none
+    of them; SQLite takes one after the table's name in FROM.
+    """
+    text: str = compiler.visit_table(table, **kw)
+    hints = kw.get("fromhints")
+    if kw.get("asfrom") and hints and table in hints:
+        text += " " + hints[table]
+    return text
 
 
 @event.listens_for(Engine, "before_cursor_execute")

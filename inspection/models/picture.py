@@ -62,8 +62,18 @@ class LocationPicture(Base):
     __table_args__ = (
         Index("ix_location_pictures_status", "status"),
         # The reader that finds pictures the date has overtaken (``stale_on`` passed, another
-        # version in force) scans this index instead of the table with its features.
+        # version in force) searches this index instead of the table with its features.
         Index("ix_location_pictures_norm_set_id_stale_on", "norm_set_id", "stale_on"),
+        # Today's GeoJSON reads each location's key of its stored feature from here: the
+        # id and digest, and the ``updated_at`` it was made for; and the status it may be
+        # filtered by (``picture.as_stored``).
+        Index(
+            "ix_location_pictures_feature_key",
+            "location_id",
+            "location_updated_at",
+            "feature_digest",
+            "status",
+        ),
     )
 
     location_id: Mapped[int] = mapped_column(

@@ -1,0 +1,157 @@
+"""Today's GeoJSON for a reader who sees each feature as stored: keys in code order, parts kept.
+
+The coordinator sees confidential locations as they are, and so does a
+reader whose selection holds none: every feature they get is the stored one,
+in the order of the locations' codes. For 10,000 locations, reading the
+features (6 MB) through the sqlite3 driver costs more than all else a
+request does, and after a submission all but one are what the process read
+before. So one query walks the selection in code order and gives, for each
+location, a key of what its feature is now (``_KEY``, two short values):
+SQLite walks ``locations`` by an index of (code, updated_at) and finds each
+key in an index of ``location_pictures`` that holds it, never visiting the
+rows with their features. The body is sent in parts of ``PER_PART`` features
+(``geodata.features.collection_part``), and each part is kept per process
+under the keys of its features: a part whose keys are unchanged is sent as
+it is, and only the others are made, from the features read by id.
+
+A key names the bytes of one location's feature: its id and the digest of a
+feature that may be served as stored (``location_features.digest``, written
+with it), or its id and ``updated_at`` for one that must be made again (none
+stored, or made before its location last changed), which then depends on
+the location alone. After a submission its picture holds a new feature
+already, so the latter are the locations never inspected and those changed
+behind the service's back.
+"""
+
+from __future__ import annotations
+
+import typing
+from typing import Any
+
+from sqlalchemy import ColumnElement, LargeBinary, Select, String, case, cast, func, or_, select
+
+from geodata.features import PER_PART, collection_part, finished
+from inspection.cache import app_cache
+from inspection.confidentiality import shows_real_positions
+from inspection.db import db, driver_rows
+from inspection.location_features import stored_features
+from inspection.models import Location, LocationPicture, User
+from inspection.picture.service import PictureFilter
+from inspection.scope import location_clause
+from inspection.vocabulary import MANAGER, NOT_INSPECTED
+
+# Where a stored feature cannot be served: none stored, or made before its location last changed.
+STALE = or_(
+    LocationPicture.feature.is_(None),
+    LocationPicture.location_updated_at.is_distinct_from(Location.updated_at),
+)
+# The same from the index that holds the keys: the digest is written with the feature.
+_STALE_KEY = or_(
+    LocationPicture.feature_digest.is_(None),
+    LocationPicture.location_updated_at.is_distinct_from(Location.updated_at),
+)
+# The second value of a key: 16 bytes of digest, or the text of a time (longer). As bytes on
+# both databases, for PostgreSQL's CASE wants one type.
+_KEY = (
+    Location.id,
+    case(
+        (_STALE_KEY, cast(cast(Location.updated_at, String), LargeBinary)),
+        else_=LocationPicture.feature_digest,
+    ),
+)
+_KEY_INDEX = "ix_location_pictures_feature_key"
+# Parts kept per process: some 60 KB each, a whole collection of 10,000 locations in 100.
+KEPT_PARTS = 300
+# Locations per query when features are read by id.
+_CHUNK = 500
+
+
+def selection(user: User, filters: PictureFilter) -> list[ColumnElement[bool]]:
+    """The conditions on a location and its picture for what ``user`` may see and asked for.
+
+    All filters but ``domain``, which is decided on the failed norms in Python.
+    """
+    conditions: list[ColumnElement[bool]] = []
+    if user.role == MANAGER:
+        conditions.append(location_clause(user))
+    if filters.type:
+        conditions.append(Location.type == filters.type)
+    if filters.province:
+        conditions.append(Location.province == filters.province)
+    if filters.statuses:
+        status = func.coalesce(LocationPicture.status, NOT_INSPECTED)
+        conditions.append(status.in_(sorted(filters.status_set())))
+    return conditions
+
+
+def sees_as_stored(user: User, conditions: list[ColumnElement[bool]]) -> bool:
+    """Whether every feature of the selection goes to ``user`` as stored (none masked)."""
+    if shows_real_positions(user):
+        return True
+    secret = _located(select(Location.id)).where(Location.confidential.is_(True), *conditions)
+    return db.session.execute(secret.limit(1)).first() is None
+
+
+def parts_as_stored(conditions: list[ColumnElement[bool]]) -> list[bytes]:
+    """The GeoJSON of the selected locations' features as stored, in parts, by code."""
+    walk = _located(select(*_KEY)).where(*conditions).order_by(Location.code)
+    # Else SQLite looks each key up in the table, whose rows carry the features.
+    _, keys = driver_rows(walk.with_hint(LocationPicture, f"INDEXED BY {_KEY_INDEX}", "sqlite"))
+    blocks = [
+        (start == 0, tuple(keys[start : start + PER_PART]))
+        for start in range(0, len(keys), PER_PART)
+    ]
+    kept = app_cache("stored_parts", KEPT_PARTS)
+    parts: list[bytes | None] = [kept.get(block) for block in blocks]
+    missing = [n for n, part in enumerate(parts) if part is None]
+    if not missing:
+        return finished(typing.cast(list[bytes], parts))
+    if len(missing) > len(blocks) // 2:
+        # A process that has made few of them yet: every feature in one walk, not by id.
+        read = _features(_located(select(*_KEY, _stored_feature())).where(*conditions))
+    else:
+        read = _read([location_id for n in missing for location_id, _ in blocks[n][1]])
+    for n in missing:
+        first, block = blocks[n]
+        # A key not read: its location changed since the walk; its feature is made as it is now.
+        features = [read.get(key) or _made(key[0]) for key in block]
+        parts[n] = collection_part(features, first=first)
+        if all(key in read for key in block):
+            kept.put(blocks[n], parts[n])
+    return finished(typing.cast(list[bytes], parts))  # every None replaced
+
+
+def _located(query: Select[Any]) -> Select[Any]:
+    """``query`` over every location with its picture, if it has one."""
+    return query.select_from(Location).outerjoin(
+        LocationPicture, LocationPicture.location_id == Location.id
+    )
+
+
+def _stored_feature() -> Any:
+    """The stored feature where it may be served, else NULL."""
+    return case((STALE, None), else_=LocationPicture.feature)
+
+
+def _read(location_ids: list[int]) -> dict[tuple[int, bytes], bytes]:
+    """The features of these locations by their key now."""
+    read: dict[tuple[int, bytes], bytes] = {}
+    for start in range(0, len(location_ids), _CHUNK):
+        chunk = Location.id.in_(location_ids[start : start + _CHUNK])
+        read.update(_features(_located(select(*_KEY, _stored_feature())).where(chunk)))
+    return read
+
+
+def _features(query: Select[Any]) -> dict[tuple[int, bytes], bytes]:
+    """Each feature by its key, from rows of (key, stored feature or NULL): NULL ones made."""
+    rows = {(location_id, value): body for location_id, value, body in driver_rows(query)[1]}
+    remake = {key[0]: key for key, body in rows.items() if body is None}
+    if remake:
+        made = stored_features(db.session, list(remake))
+        rows.update((key, made[location_id]["feature"]) for location_id, key in remake.items())
+    return typing.cast(dict[tuple[int, bytes], bytes], rows)  # every None made
+
+
+def _made(location_id: int) -> bytes:
+    """The feature of this location, made from what is stored about it now."""
+    return stored_features(db.session, [location_id])[location_id]["feature"]
