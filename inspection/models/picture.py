@@ -74,6 +74,8 @@ class LocationPicture(Base):
             "feature_digest",
             "status",
         ),
+        # Where it reads the features it has not kept, by their digest.
+        Index("ix_location_pictures_feature_digest", "feature_digest"),
     )
 
     location_id: Mapped[int] = mapped_column(

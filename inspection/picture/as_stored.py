@@ -26,6 +26,7 @@ behind the service's back.
 from __future__ import annotations
 
 import typing
+from operator import itemgetter
 from typing import Any
 
 from sqlalchemy import ColumnElement, LargeBinary, Select, String, case, cast, func, or_, select
@@ -50,15 +51,17 @@ _STALE_KEY = or_(
     LocationPicture.feature_digest.is_(None),
     LocationPicture.location_updated_at.is_distinct_from(Location.updated_at),
 )
-# The second value of a key: 16 bytes of digest, or the text of a time (longer). As bytes on
-# both databases, for PostgreSQL's CASE wants one type.
-_KEY = (
-    Location.id,
-    case(
-        (_STALE_KEY, cast(cast(Location.updated_at, String), LargeBinary)),
-        else_=LocationPicture.feature_digest,
+# A feature served as stored goes by its 16-byte digest, one to be made by ``id!updated_at``
+# (longer). As bytes on both databases: SQLite's || gives text, and PostgreSQL's CASE wants
+# one type.
+_KEY = case(
+    (
+        _STALE_KEY,
+        cast(cast(Location.id, String) + "!" + cast(Location.updated_at, String), LargeBinary),
     ),
+    else_=LocationPicture.feature_digest,
 )
+_DIGEST_SIZE = 16
 _KEY_INDEX = "ix_location_pictures_feature_key"
 # Parts kept per process: some 60 KB each, a whole collection of 10,000 locations in 100.
 KEPT_PARTS = 300
@@ -92,11 +95,16 @@ def sees_as_stored(user: User, conditions: list[ColumnElement[bool]]) -> bool:
     return db.session.execute(secret.limit(1)).first() is None
 
 
-def parts_as_stored(conditions: list[ColumnElement[bool]]) -> list[bytes]:
-    """The GeoJSON of the selected locations' features as stored, in parts, by code."""
-    walk = _located(select(*_KEY)).where(*conditions).order_by(Location.code)
+def parts_as_stored(conditions: list[ColumnElement[bool]]) -> list[bytes] | None:
+    """The GeoJSON of the selected locations' features as stored, in parts, by code.
+
+    None if a feature changed between the walk and its reading (a write at
+    that moment): then it is read another way.
+    """
+    walk = _located(select(_KEY)).where(*conditions).order_by(Location.code)
     # Else SQLite looks each key up in the table, whose rows carry the features.
-    _, keys = driver_rows(walk.with_hint(LocationPicture, f"INDEXED BY {_KEY_INDEX}", "sqlite"))
+    _, rows = driver_rows(walk.with_hint(LocationPicture, f"INDEXED BY {_KEY_INDEX}", "sqlite"))
+    keys: list[bytes] = list(map(itemgetter(0), rows))
     blocks = [
         (start == 0, tuple(keys[start : start + PER_PART]))
         for start in range(0, len(keys), PER_PART)
@@ -104,20 +112,17 @@ def parts_as_stored(conditions: list[ColumnElement[bool]]) -> list[bytes]:
     kept = app_cache("stored_parts", KEPT_PARTS)
     parts: list[bytes | None] = [kept.get(block) for block in blocks]
     missing = [n for n, part in enumerate(parts) if part is None]
-    if not missing:
-        return finished(typing.cast(list[bytes], parts))
     if len(missing) > len(blocks) // 2:
-        # A process that has made few of them yet: every feature in one walk, not by id.
-        read = _features(_located(select(*_KEY, _stored_feature())).where(*conditions))
+        # A process that has made few of them yet: every feature in one walk, not by key.
+        read = _features(_located(select(_KEY, Location.id, _stored_feature())).where(*conditions))
     else:
-        read = _read([location_id for n in missing for location_id, _ in blocks[n][1]])
+        read = _read({key for n in missing for key in blocks[n][1]})
     for n in missing:
         first, block = blocks[n]
-        # A key not read: its location changed since the walk; its feature is made as it is now.
-        features = [read.get(key) or _made(key[0]) for key in block]
-        parts[n] = collection_part(features, first=first)
-        if all(key in read for key in block):
-            kept.put(blocks[n], parts[n])
+        if not all(key in read for key in block):
+            return None
+        parts[n] = collection_part([read[key] for key in block], first=first)
+        kept.put(blocks[n], parts[n])
     return finished(typing.cast(list[bytes], parts))  # every None replaced
 
 
@@ -133,25 +138,29 @@ def _stored_feature() -> Any:
     return case((STALE, None), else_=LocationPicture.feature)
 
 
-def _read(location_ids: list[int]) -> dict[tuple[int, bytes], bytes]:
-    """The features of these locations by their key now."""
-    read: dict[tuple[int, bytes], bytes] = {}
-    for start in range(0, len(location_ids), _CHUNK):
-        chunk = Location.id.in_(location_ids[start : start + _CHUNK])
-        read.update(_features(_located(select(*_KEY, _stored_feature())).where(chunk)))
+def _read(keys: set[bytes]) -> dict[bytes, bytes]:
+    """The features of these keys: stored ones by their digest, the others made."""
+    digests = [key for key in keys if len(key) == _DIGEST_SIZE]
+    read: dict[bytes, bytes] = {}
+    for start in range(0, len(digests), _CHUNK):
+        query = select(
+            LocationPicture.feature_digest, LocationPicture.location_id, LocationPicture.feature
+        ).where(LocationPicture.feature_digest.in_(digests[start : start + _CHUNK]))
+        read.update(_features(query))
+    # The others are made as the location is now (their key names its ``updated_at``).
+    ids = {int(key.partition(b"!")[0]): key for key in keys if len(key) != _DIGEST_SIZE}
+    if ids:
+        made = stored_features(db.session, list(ids))
+        read.update((key, made[location_id]["feature"]) for location_id, key in ids.items())
     return read
 
 
-def _features(query: Select[Any]) -> dict[tuple[int, bytes], bytes]:
-    """Each feature by its key, from rows of (key, stored feature or NULL): NULL ones made."""
-    rows = {(location_id, value): body for location_id, value, body in driver_rows(query)[1]}
-    remake = {key[0]: key for key, body in rows.items() if body is None}
+def _features(query: Select[Any]) -> dict[bytes, bytes]:
+    """Features by key from rows of (key, location id, stored feature or NULL): NULL ones made."""
+    rows = driver_rows(query)[1]
+    read = {key: body for key, _, body in rows if body is not None}
+    remake = {location_id: key for key, location_id, body in rows if body is None}
     if remake:
         made = stored_features(db.session, list(remake))
-        rows.update((key, made[location_id]["feature"]) for location_id, key in remake.items())
-    return typing.cast(dict[tuple[int, bytes], bytes], rows)  # every None made
-
-
-def _made(location_id: int) -> bytes:
-    """The feature of this location, made from what is stored about it now."""
-    return stored_features(db.session, [location_id])[location_id]["feature"]
+        read.update((key, made[location_id]["feature"]) for location_id, key in remake.items())
+    return read

@@ -46,7 +46,9 @@ def geojson_of_today(user: User, filters: PictureFilter) -> list[bytes]:
     bring_up_to_date(db.session)
     conditions = selection(user, filters)
     if not filters.domain and sees_as_stored(user, conditions):
-        return parts_as_stored(conditions)
+        parts = parts_as_stored(conditions)
+        if parts is not None:
+            return parts
     return collection_parts(features_as_seen(user, filters, conditions))
 
 

@@ -53,7 +53,7 @@ def _both_ways(role: str, filters: dict[str, Any]) -> tuple[bytes, bytes]:
     user, chosen = _user(role), PictureFilter.from_args(filters)
     conditions = selection(user, chosen)
     assert sees_as_stored(user, conditions), (role, filters)
-    stored = b"".join(parts_as_stored(conditions))
+    stored = b"".join(parts_as_stored(conditions) or [])
     seen = b"".join(collection_parts(features_as_seen(user, chosen, conditions)))
     return stored, seen
 
