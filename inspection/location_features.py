@@ -56,7 +56,7 @@ _CHUNK = 500
 
 
 def digest(body: bytes) -> bytes:
-    """The digest of a feature that export ETags are made of."""
+    """The digest kept with a feature: what today's GeoJSON knows it by (``picture.as_stored``)."""
     return hashlib.blake2b(body, digest_size=16).digest()
 
 

@@ -5,22 +5,22 @@ reader whose selection holds none: every feature they get is the stored one,
 in the order of the locations' codes. For 10,000 locations, reading the
 features (6 MB) through the sqlite3 driver costs more than all else a
 request does, and after a submission all but one are what the process read
-before. So one query walks the selection in code order and gives, for each
-location, a key of what its feature is now (``_KEY``, two short values):
-SQLite walks ``locations`` by an index of (code, updated_at) and finds each
-key in an index of ``location_pictures`` that holds it, never visiting the
-rows with their features. The body is sent in parts of ``PER_PART`` features
-(``geodata.features.collection_part``), and each part is kept per process
-under the keys of its features: a part whose keys are unchanged is sent as
-it is, and only the others are made, from the features read by id.
+before. So one query walks the selection in code order and gives one short
+key a location (``_KEY``): SQLite walks ``locations`` by an index of (code,
+updated_at) and finds each key in an index of ``location_pictures`` that
+holds it, never visiting the rows with their features. The body is sent in
+parts of ``PER_PART`` features (``geodata.features.collection_part``), and
+each part is kept per process under the keys of its features: a part whose
+keys are unchanged is sent as it is, and only the others are made, from the
+features read by their digest.
 
-A key names the bytes of one location's feature: its id and the digest of a
-feature that may be served as stored (``location_features.digest``, written
-with it), or its id and ``updated_at`` for one that must be made again (none
-stored, or made before its location last changed), which then depends on
-the location alone. After a submission its picture holds a new feature
-already, so the latter are the locations never inspected and those changed
-behind the service's back.
+A key names the bytes of one location's feature: the digest of a feature
+that may be served as stored (``location_features.digest``, written with
+it: a feature is known by its digest), or ``id!updated_at`` for one that
+must be made again (none stored, or made before its location last changed),
+which then depends on the location alone. After a submission its picture
+holds a new feature already, so the latter are the locations never inspected
+and those changed behind the service's back.
 """
 
 from __future__ import annotations
@@ -65,7 +65,7 @@ _DIGEST_SIZE = 16
 _KEY_INDEX = "ix_location_pictures_feature_key"
 # Parts kept per process: some 60 KB each, a whole collection of 10,000 locations in 100.
 KEPT_PARTS = 300
-# Locations per query when features are read by id.
+# Features per query when they are read by their digest.
 _CHUNK = 500
 
 

@@ -17,13 +17,13 @@ from geo_helpers import API, BELOW_NORM, GEOJSON_URL, SECRET, features_by_code, 
 from sqlalchemy import select, update
 
 from geodata.exports import to_geojson
-from geodata.features import collection_parts
+from geodata.features import PER_PART, collection_parts
 from inspection import exports
 from inspection.cache import LruCache
 from inspection.db import db
 from inspection.models import Location, LocationPicture, User
 from inspection.norm_sets import DEFAULT_NORM_SET_FILE, read_document
-from inspection.picture import PictureFilter, location_picture
+from inspection.picture import PictureFilter, as_stored, location_picture
 from inspection.picture.as_stored import parts_as_stored, sees_as_stored, selection
 from inspection.picture.features import features_as_seen
 
@@ -274,3 +274,23 @@ def test_a_part_kept_for_one_reader_serves_another(client, world, many):
 
     assert viewer.get_data() == coordinator.get_data() == _reference("viewer", filters)
     assert viewer.headers["ETag"] != coordinator.headers["ETag"]
+
+
+def test_a_feature_rewritten_while_the_body_is_made_is_read_another_way(
+    client, world, many, submit, monkeypatch
+):
+    """A part whose features changed between the walk and their reading (a write at that
+    moment) is not made of what was read: the whole body is read as the masking path does."""
+    coordinator = world["coordinator"]
+    _export(client, coordinator)  # every part kept
+    submit(many[99], BELOW_NORM, observed_at=LATER)
+    seen = []
+
+    def rewritten(keys: set[bytes]) -> dict[bytes, bytes]:
+        seen.append(len(keys))
+        return {}
+
+    monkeypatch.setattr(as_stored, "_read", rewritten)
+
+    assert _export(client, coordinator).get_data() == _reference("coordinator", {})
+    assert seen == [PER_PART]  # the one part the visit changed
