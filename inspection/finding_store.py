@@ -37,7 +37,7 @@ from inspection.engine import Finding as Derived
 from inspection.locks import hold_locations
 from inspection.models import Finding, FindingResponse, NormSet, User, finding_inspections
 from inspection.norm_sets import compiled
-from inspection.visit_letters import LETTERS, NormCodes, letter_visits
+from inspection.visit_letters import LETTERS, LetterVisit, NormCodes, letter_visits
 from inspection.vocabulary import WITHDRAWN
 
 # Locations refreshed per round of queries when many change at once (a rescoring).
@@ -63,6 +63,7 @@ def refresh_findings(
     location_ids: Iterable[int],
     actor: User | None = None,
     norms: Mapping[int, Iterable[str] | None] | None = None,
+    letters: Mapping[int, Sequence[tuple[LetterVisit, Any]]] | None = None,
 ) -> None:
     """Derive the findings of these locations from their visits and store the difference.
 
@@ -71,7 +72,9 @@ def refresh_findings(
     ``finding.withdrawn``, ``finding.removed``). ``norms`` narrows a
     location to the norms whose outcomes changed (a rescoring knows them;
     None for a location: all): a norm's findings depend on its own outcomes
-    and follow-up days only, so the others stand.
+    and follow-up days only, so the others stand. ``letters``: the visits of
+    these locations as ``visit_letters.letter_visits`` gives them, when the
+    caller read them already.
     """
     ids = sorted(set(location_ids))
     if norms is not None:
@@ -83,7 +86,12 @@ def refresh_findings(
     for start in range(0, len(ids), CHUNK):
         chunk = ids[start : start + CHUNK]
         only = None if norms is None else {i: _norms(norms, i) for i in chunk}
-        visits = _visits(chunk, documents, only)
+        read = (
+            letter_visits(db.session, chunk)
+            if letters is None
+            else {i: letters[i] for i in chunk if i in letters}
+        )
+        visits = _visits(read, documents, only)
         stored = _stored(chunk, only)
         writes = _Writes()
         for location_id in chunk:
@@ -102,7 +110,7 @@ def _norms(norms: Mapping[int, Iterable[str] | None], location_id: int) -> froze
 
 
 def _visits(
-    location_ids: Sequence[int],
+    read: Mapping[int, Sequence[tuple[LetterVisit, Any]]],
     documents: dict[int, dict[str, dict[str, int]]],
     only: Mapping[int, frozenset[str] | None] | None,
 ) -> dict[int, list[Visit]]:
@@ -111,7 +119,7 @@ def _visits(
     # Visits often share their outcomes: one mapping per norm set, letters and norms.
     shared: dict[tuple[int, str, frozenset[str] | None], dict[str, Assessment]] = {}
     visits: dict[int, list[Visit]] = defaultdict(list)
-    for location_id, listed in letter_visits(db.session, location_ids).items():
+    for location_id, listed in read.items():
         wanted = None if only is None else only[location_id]
         if wanted is not None and not wanted:
             continue

@@ -175,17 +175,19 @@ def rescore(
         hold_locations()
         db.session.execute(select(NormSet.id).where(NormSet.id == norm_set.id).with_for_update())
         run.rescore(_stored(norm_set.id, Inspection.norm_set_sha256 != norm_set.document_sha256))
-    # The pictures of the locations whose visits changed, as if those visits had come in so.
-    if correction is not None and correction.outcomes_only:
-        location_state.refresh(
-            db.session,
-            run.locations,
-            actor=actor,
-            findings_of=run.findings_of(correction.deadlines),
-            letters_changed=run.letters_changed,
-        )
-    else:
-        location_state.refresh(db.session, run.locations, actor=actor)
+        # The pictures of the locations whose visits changed, as if those visits had come in
+        # so; the worker processes make their days.
+        if correction is not None and correction.outcomes_only:
+            location_state.refresh(
+                db.session,
+                run.locations,
+                actor=actor,
+                findings_of=run.findings_of(correction.deadlines),
+                letters_changed=run.letters_changed,
+                pool=run.pool,
+            )
+        else:
+            location_state.refresh(db.session, run.locations, actor=actor, pool=run.pool)
     audit.record(
         "norm_set.rescored",
         "norm_set",

@@ -68,6 +68,10 @@ class NormCodes:
             codes = self._codes[norm_set_id] = tuple(norm.code for norm in document.norms)
         return codes
 
+    def all(self) -> dict[int, tuple[str, ...]]:
+        """The norm codes of every stored version, by its id."""
+        return {key: self(key) for key in self.session.scalars(select(NormSet.id))}
+
 
 def letter_visits(
     session: Session, location_ids: Sequence[int], *columns: Any
