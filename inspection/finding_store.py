@@ -275,9 +275,10 @@ class _Writes:
         self.updated: list[tuple[int, tuple[Any, ...]]] = []
         self.withdrawn: list[int] = []
         self.removed: list[int] = []
-        # The visits of each finding, written after the findings (one statement each way,
-        # not two per finding: a late visit changes the visits of many).
-        self.relinked: list[tuple[int, Sequence[str]]] = []
+        # The visits of each finding, as stored and as derived, written after the findings:
+        # only the links that differ (a rescoring changes the visits of many findings by a
+        # few), in one statement each way.
+        self.relinked: list[tuple[int, frozenset[str], Sequence[str]]] = []
         self.events: dict[str, list[tuple[Any, dict[str, Any]]]] = defaultdict(list)
 
     def add(self, location_id: int, derived: list[Derived], stored: list[_Stored]) -> None:
@@ -297,7 +298,7 @@ class _Writes:
                 self.updated.append((s.id, columns))
                 self.events["finding.changed"].append((s.id, {"norm": d.norm, "changes": changed}))
             if s.inspections != frozenset(d.inspections):
-                self.relinked.append((s.id, d.inspections))
+                self.relinked.append((s.id, s.inspections, d.inspections))
                 if not changed:
                     self.events["finding.changed"].append(
                         (s.id, {"norm": d.norm, "inspections": list(d.inspections)})
@@ -328,7 +329,7 @@ class _Writes:
                 ],
             ).scalars()
             for finding_id, (location_id, d, columns) in zip(ids, self.new, strict=True):
-                self.relinked.append((finding_id, d.inspections))
+                self.relinked.append((finding_id, frozenset(), d.inspections))
                 details = {name: _plain(v) for name, v in zip(_DERIVED, columns, strict=True)}
                 self.events["finding.opened"].append(
                     (finding_id, {**details, "location_id": location_id})
@@ -353,20 +354,32 @@ class _Writes:
                 .values(state=WITHDRAWN),
                 [{"finding_id": finding_id} for finding_id in self.withdrawn],
             )
-        gone = [finding_id for finding_id, _ in self.relinked] + self.removed
-        for start in range(0, len(gone), IDS):
+        links = finding_inspections
+        unlinked = [
+            {"finding_id": f, "inspection_id": i}
+            for f, before, after in self.relinked
+            for i in before.difference(after)
+        ]
+        if unlinked:
             connection.execute(
-                delete(finding_inspections).where(
-                    finding_inspections.c.finding_id.in_(gone[start : start + IDS])
-                )
+                delete(links).where(
+                    links.c.finding_id == bindparam("finding_id"),
+                    links.c.inspection_id == bindparam("inspection_id"),
+                ),
+                unlinked,
             )
         for start in range(0, len(self.removed), IDS):
-            connection.execute(
-                delete(findings).where(findings.c.id.in_(self.removed[start : start + IDS]))
-            )
-        links = [{"finding_id": f, "inspection_id": i} for f, ids in self.relinked for i in ids]
-        if links:
-            connection.execute(insert(finding_inspections), links)
+            gone = self.removed[start : start + IDS]
+            connection.execute(delete(links).where(links.c.finding_id.in_(gone)))
+            connection.execute(delete(findings).where(findings.c.id.in_(gone)))
+        linked = [
+            {"finding_id": f, "inspection_id": i}
+            for f, before, after in self.relinked
+            for i in after
+            if i not in before
+        ]
+        if linked:
+            connection.execute(insert(links), linked)
         for action in ("finding.opened", "finding.changed", "finding.withdrawn", "finding.removed"):
             audit.record_many(action, "finding", self.events[action], actor)
 
