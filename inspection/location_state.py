@@ -241,7 +241,7 @@ def _remake_pictures(
         norm_rows: list[dict[str, Any]] = []
         picture_rows_: list[dict[str, Any]] = []
         for location_id, tracks in _tracks(session, chunk, stored, codes):
-            visits = [StoredVisit(v.id, v.observed_at, (), v.children) for v in stored[location_id]]
+            visits = _latest_visits(stored[location_id])
             norms, picture = state_rows(
                 location_id, types[location_id], visits, document, norm_set.id, day, tracks
             )
@@ -260,6 +260,17 @@ def _remake_pictures(
         for future in pending:
             day_rows_.extend(future.result())
         write_days(session, remade, day_rows_, since)
+
+
+def _latest_visits(visits: Sequence[DayVisit]) -> list[StoredVisit]:
+    """The visits ``state_rows`` reads when given the tracks, in order: the latest that counted
+    the children (if not the latest) and the latest. Hundreds per location otherwise."""
+    if not visits:
+        return []
+    latest = visits[-1]
+    counted = next((v for v in reversed(visits) if v.children is not None), latest)
+    kept = [latest] if counted is latest else [counted, latest]
+    return [StoredVisit(v.id, v.observed_at, (), v.children) for v in kept]
 
 
 def _count(children: Any) -> int | None:
