@@ -105,15 +105,22 @@ class DayTask(NamedTuple):
 
 
 class Terms(NamedTuple):
-    """What every task of a refresh shares, pickled once: the versions and their norm codes."""
+    """What the tasks of a refresh share: the versions and the norm codes of their visits.
+
+    Pickled once by the refresh; every task carries the bytes, and a worker
+    unpickles them only when they differ from the last it saw.
+    """
 
     key: bytes
     payload: bytes
+    # The versions whose norm codes the payload holds.
+    norm_sets: frozenset[int]
 
     @classmethod
     def of(cls, known: Versions, codes: dict[int, tuple[str, ...]]) -> Terms:
         payload = pickle.dumps((known, codes), protocol=pickle.HIGHEST_PROTOCOL)
-        return cls(hashlib.blake2b(payload, digest_size=16).digest(), payload)
+        key = hashlib.blake2b(payload, digest_size=16).digest()
+        return cls(key, payload, frozenset(codes))
 
 
 # In a worker process: the terms last unpickled (one refresh at a time).

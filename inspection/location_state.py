@@ -119,8 +119,9 @@ def refresh(
                 )
             ).all()
         )
-    plan = _DaysPlan(appended, previous, letters_changed)
-    _remake_pictures(session, ids, days=plan, findings=findings, pool=pool)
+    if ids:
+        plan = _DaysPlan(appended, previous, letters_changed)
+        _remake_pictures(session, ids, days=plan, findings=findings, pool=pool)
     # The findings of locations whose visits stand (follow-up days an erratum changed).
     rest = sorted(set(findings_of or ()) - set(ids))
     if rest:
@@ -181,8 +182,8 @@ def _remake_pictures(
     """Remake the pictures of these locations, and with ``days`` the rows of their days too.
 
     ``findings(chunk, letters)`` is called for each chunk of locations with
-    their visits as read, to remake their findings; ``pool`` makes the days
-    meanwhile.
+    their visits as read, to remake their findings (once for all, with None,
+    while no norm set is stored); ``pool`` makes the days meanwhile.
     """
     day = today()
     norm_set = norm_set_for(day)
@@ -211,7 +212,7 @@ def _remake_pictures(
         day_rows_: list[dict[str, Any]] = []
         since: dict[int, date] = {}
         remade: list[int] = []
-        latest_only: list[int] = []
+        latest_only: set[int] = set()
         tasks: list[DayTask] = []
         if days is not None and known is not None:
             for location_id in chunk:
@@ -223,14 +224,15 @@ def _remake_pictures(
                 if first is not None:
                     since[location_id] = first
                 if only_latest:
-                    latest_only.append(location_id)
+                    latest_only.add(location_id)
                 else:
                     kind = types[location_id]
                     tasks.append(DayTask(location_id, kind, stored[location_id], first))
         pending: list[Future[list[dict[str, Any]]]] = []
         if pool is not None and tasks and known is not None:
-            if terms is None:
-                terms = Terms.of(known, codes.all())
+            used = {visit.norm_set_id for task in tasks for visit in task.visits}
+            if terms is None or not used <= terms.norm_sets:
+                terms = Terms.of(known, {key: codes(key) for key in used})
             pending = [
                 pool.submit(rows_of_locations, terms, tasks[n : n + _DAY_TASK])
                 for n in range(0, len(tasks), _DAY_TASK)

@@ -83,9 +83,11 @@ class Scorer:
     the same norms in the same order with the same severities, and the
     stored texts are as the scorer wrote them (SQLite keeps JSON as written).
     A row scored by that document then has the same verdict exactly when
-    its outcome letters and scores are the same, and a different text means
-    different content: its stored results are decoded only for the audit
-    event of a changed verdict.
+    its outcome letters and scores are the same: its stored results are
+    decoded only for the audit event of a changed verdict. A row whose text
+    differs from the new one is rewritten without comparing content (one
+    that differs in form only, say ``3.0`` for ``3``, is rewritten to the
+    same content: work, not a change of verdict).
     """
 
     document: NormSetDocument

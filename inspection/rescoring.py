@@ -176,7 +176,7 @@ def rescore(
         db.session.execute(select(NormSet.id).where(NormSet.id == norm_set.id).with_for_update())
         run.rescore(_stored(norm_set.id, Inspection.norm_set_sha256 != norm_set.document_sha256))
         # The pictures of the locations whose visits changed, as if those visits had come in
-        # so; the worker processes make their days.
+        # so; the worker processes, if started, make their days.
         if correction is not None and correction.outcomes_only:
             location_state.refresh(
                 db.session,

@@ -20,6 +20,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from inspection.day_rows import DayVisit
 from inspection.engine import (
     FAIL,
     NOT_APPLICABLE,
@@ -67,10 +68,6 @@ class NormCodes:
             document = compiled(self.session.get(NormSet, norm_set_id))
             codes = self._codes[norm_set_id] = tuple(norm.code for norm in document.norms)
         return codes
-
-    def all(self) -> dict[int, tuple[str, ...]]:
-        """The norm codes of every stored version, by its id."""
-        return {key: self(key) for key in self.session.scalars(select(NormSet.id))}
 
 
 def letter_visits(
@@ -124,7 +121,7 @@ class LatestOutcomes:
     visit: ``needed`` names those visits, ``tracks`` takes their results.
     """
 
-    def __init__(self, visits: Sequence[LetterVisit], codes: NormCodes) -> None:
+    def __init__(self, visits: Sequence[LetterVisit | DayVisit], codes: NormCodes) -> None:
         self.visits = visits
         self.latest: dict[str, int] = {}
         self.run_start: dict[str, int] = {}

@@ -54,9 +54,9 @@ def folded_letter_days(
     tracks: dict[str, NormTrack] = {}
     # The norms failing now, since when: a run of failures is broken by a pass or n/a only.
     failing: dict[str, dt.datetime] = {}
-    # Per outcome letters (and list of norms), the norms assessed with their outcome and
-    # severity: visits often share their outcomes. The lists are told apart by identity,
-    # which is safe while ``ordered`` holds them.
+    # Per outcome letters (and sequence of norms), the norms assessed with their outcome and
+    # severity: visits often share their outcomes. The sequences are told apart by
+    # identity, which is safe while ``ordered`` holds them.
     assessed_by: dict[tuple[str, int], tuple[tuple[str, str, str], ...]] = {}
     days = [local_date(visit.observed_at) for visit in ordered]
     count = len(ordered)
