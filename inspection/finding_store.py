@@ -37,7 +37,7 @@ from inspection.engine import Finding as Derived
 from inspection.locks import hold_locations
 from inspection.models import Finding, FindingResponse, NormSet, User, finding_inspections
 from inspection.norm_sets import compiled
-from inspection.visit_letters import LETTERS, NormCodes, letter_visits
+from inspection.visit_letters import LETTERS, LetterVisit, NormCodes, letter_visits
 from inspection.vocabulary import WITHDRAWN
 
 # Locations refreshed per round of queries when many change at once (a rescoring).
@@ -63,6 +63,7 @@ def refresh_findings(
     location_ids: Iterable[int],
     actor: User | None = None,
     norms: Mapping[int, Iterable[str] | None] | None = None,
+    letters: Mapping[int, Sequence[tuple[LetterVisit, Any]]] | None = None,
 ) -> None:
     """Derive the findings of these locations from their visits and store the difference.
 
@@ -71,7 +72,9 @@ def refresh_findings(
     ``finding.withdrawn``, ``finding.removed``). ``norms`` narrows a
     location to the norms whose outcomes changed (a rescoring knows them;
     None for a location: all): a norm's findings depend on its own outcomes
-    and follow-up days only, so the others stand.
+    and follow-up days only, so the others stand. ``letters``: the visits of
+    these locations as ``visit_letters.letter_visits`` gives them, when the
+    caller read them already.
     """
     ids = sorted(set(location_ids))
     if norms is not None:
@@ -83,7 +86,12 @@ def refresh_findings(
     for start in range(0, len(ids), CHUNK):
         chunk = ids[start : start + CHUNK]
         only = None if norms is None else {i: _norms(norms, i) for i in chunk}
-        visits = _visits(chunk, documents, only)
+        read = (
+            letter_visits(db.session, chunk)
+            if letters is None
+            else {i: letters[i] for i in chunk if i in letters}
+        )
+        visits = _visits(read, documents, only)
         stored = _stored(chunk, only)
         writes = _Writes()
         for location_id in chunk:
@@ -102,7 +110,7 @@ def _norms(norms: Mapping[int, Iterable[str] | None], location_id: int) -> froze
 
 
 def _visits(
-    location_ids: Sequence[int],
+    read: Mapping[int, Sequence[tuple[LetterVisit, Any]]],
     documents: dict[int, dict[str, dict[str, int]]],
     only: Mapping[int, frozenset[str] | None] | None,
 ) -> dict[int, list[Visit]]:
@@ -111,7 +119,7 @@ def _visits(
     # Visits often share their outcomes: one mapping per norm set, letters and norms.
     shared: dict[tuple[int, str, frozenset[str] | None], dict[str, Assessment]] = {}
     visits: dict[int, list[Visit]] = defaultdict(list)
-    for location_id, listed in letter_visits(db.session, location_ids).items():
+    for location_id, listed in read.items():
         wanted = None if only is None else only[location_id]
         if wanted is not None and not wanted:
             continue
@@ -267,9 +275,10 @@ class _Writes:
         self.updated: list[tuple[int, tuple[Any, ...]]] = []
         self.withdrawn: list[int] = []
         self.removed: list[int] = []
-        # The visits of each finding, written after the findings (one statement each way,
-        # not two per finding: a late visit changes the visits of many).
-        self.relinked: list[tuple[int, Sequence[str]]] = []
+        # The visits of each finding, as stored and as derived, written after the findings:
+        # only the links that differ (a rescoring changes the visits of many findings by a
+        # few), in one statement each way.
+        self.relinked: list[tuple[int, frozenset[str], Sequence[str]]] = []
         self.events: dict[str, list[tuple[Any, dict[str, Any]]]] = defaultdict(list)
 
     def add(self, location_id: int, derived: list[Derived], stored: list[_Stored]) -> None:
@@ -289,7 +298,7 @@ class _Writes:
                 self.updated.append((s.id, columns))
                 self.events["finding.changed"].append((s.id, {"norm": d.norm, "changes": changed}))
             if s.inspections != frozenset(d.inspections):
-                self.relinked.append((s.id, d.inspections))
+                self.relinked.append((s.id, s.inspections, d.inspections))
                 if not changed:
                     self.events["finding.changed"].append(
                         (s.id, {"norm": d.norm, "inspections": list(d.inspections)})
@@ -320,7 +329,7 @@ class _Writes:
                 ],
             ).scalars()
             for finding_id, (location_id, d, columns) in zip(ids, self.new, strict=True):
-                self.relinked.append((finding_id, d.inspections))
+                self.relinked.append((finding_id, frozenset(), d.inspections))
                 details = {name: _plain(v) for name, v in zip(_DERIVED, columns, strict=True)}
                 self.events["finding.opened"].append(
                     (finding_id, {**details, "location_id": location_id})
@@ -345,20 +354,32 @@ class _Writes:
                 .values(state=WITHDRAWN),
                 [{"finding_id": finding_id} for finding_id in self.withdrawn],
             )
-        gone = [finding_id for finding_id, _ in self.relinked] + self.removed
-        for start in range(0, len(gone), IDS):
+        links = finding_inspections
+        unlinked = [
+            {"finding_id": f, "inspection_id": i}
+            for f, before, after in self.relinked
+            for i in before.difference(after)
+        ]
+        if unlinked:
             connection.execute(
-                delete(finding_inspections).where(
-                    finding_inspections.c.finding_id.in_(gone[start : start + IDS])
-                )
+                delete(links).where(
+                    links.c.finding_id == bindparam("finding_id"),
+                    links.c.inspection_id == bindparam("inspection_id"),
+                ),
+                unlinked,
             )
         for start in range(0, len(self.removed), IDS):
-            connection.execute(
-                delete(findings).where(findings.c.id.in_(self.removed[start : start + IDS]))
-            )
-        links = [{"finding_id": f, "inspection_id": i} for f, ids in self.relinked for i in ids]
-        if links:
-            connection.execute(insert(finding_inspections), links)
+            gone = self.removed[start : start + IDS]
+            connection.execute(delete(links).where(links.c.finding_id.in_(gone)))
+            connection.execute(delete(findings).where(findings.c.id.in_(gone)))
+        linked = [
+            {"finding_id": f, "inspection_id": i}
+            for f, before, after in self.relinked
+            for i in after
+            if i not in before
+        ]
+        if linked:
+            connection.execute(insert(links), linked)
         for action in ("finding.opened", "finding.changed", "finding.withdrawn", "finding.removed"):
             audit.record_many(action, "finding", self.events[action], actor)
 

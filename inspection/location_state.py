@@ -16,7 +16,8 @@ for any day from the per-norm rows, which do not depend on it.
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
+from concurrent.futures import Executor, Future
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
@@ -25,6 +26,7 @@ from flask import current_app
 from sqlalchemy import delete, insert, select
 from sqlalchemy.orm import Session
 
+from inspection.day_rows import DayTask, DayVisit, Terms, day_rows, rows_from, rows_of_locations
 from inspection.engine import (
     Label,
     NormSetDocument,
@@ -47,14 +49,8 @@ from inspection.models import (
     User,
 )
 from inspection.norm_sets import compiled, norm_set_on, versions
-from inspection.picture_days import Versions, day_rows, outdated_on, rows_from, write_days
-from inspection.visit_letters import (
-    LatestOutcomes,
-    LetterVisit,
-    NormCodes,
-    letter_visits,
-    results_of,
-)
+from inspection.picture_days import catalogue_versions, outdated_on, write_days
+from inspection.visit_letters import LatestOutcomes, NormCodes, letter_visits, results_of
 from inspection.vocabulary import AMSTERDAM
 
 # Locations remade per round of queries: bounds the visits held in memory at once.
@@ -80,6 +76,7 @@ def refresh(
     appended: str | None = None,
     findings_of: Mapping[int, Iterable[str] | None] | None = None,
     letters_changed: Mapping[int, Collection[str]] | None = None,
+    pool: Executor | None = None,
 ) -> None:
     """Remake the stored picture, its days and the findings of these locations.
 
@@ -94,7 +91,9 @@ def refresh(
     visits whose outcome letters changed, after an erratum that changed
     outcomes only (``rescoring.Correction``): a day's picture then depends
     on the letters only, so the days before the first of them stand, and a
-    location without any keeps all its days.
+    location without any keeps all its days. ``pool`` (a rescoring's worker
+    processes) makes the days while this process remakes the findings and
+    pictures.
     """
     ids = sorted(set(location_ids))
     if not ids and not findings_of:
@@ -102,14 +101,17 @@ def refresh(
     # One writer per location at a time (locks.hold_locations): a second submission
     # for the same location waits, then reads both visits.
     hold_locations(sorted(set(ids) | set(findings_of or ())))
-    if findings_of is None:
-        refresh_findings(ids, actor)
-    else:
-        refresh_findings(findings_of, actor, norms=findings_of)
-    if not ids:
-        return
+
+    def findings(chunk: Sequence[int], letters: Mapping[int, Any] | None) -> None:
+        # Each location's visits are read once, for its findings and its picture.
+        if findings_of is None:
+            refresh_findings(chunk, actor, letters=letters)
+        else:
+            wanted = [i for i in chunk if i in findings_of]
+            refresh_findings(wanted, actor, norms=findings_of, letters=letters)
+
     previous: dict[int, str] = {}
-    if appended is not None:
+    if appended is not None and ids:
         previous = dict(
             session.execute(
                 select(LocationPicture.location_id, LocationPicture.latest_inspection_id).where(
@@ -117,7 +119,13 @@ def refresh(
                 )
             ).all()
         )
-    _remake_pictures(session, ids, days=_DaysPlan(appended, previous, letters_changed))
+    if ids:
+        plan = _DaysPlan(appended, previous, letters_changed)
+        _remake_pictures(session, ids, days=plan, findings=findings, pool=pool)
+    # The findings of locations whose visits stand (follow-up days an erratum changed).
+    rest = sorted(set(findings_of or ()) - set(ids))
+    if rest:
+        findings(rest, None)
 
 
 @dataclass(frozen=True, slots=True)
@@ -129,17 +137,20 @@ class _DaysPlan:
     previous: Mapping[int, str]
     letters_changed: Mapping[int, Collection[str]] | None = None
 
-    def rescored(
-        self, visits: Sequence[tuple[LetterVisit, Any]], location_id: int
-    ) -> tuple[bool, date | None]:
-        """After a rescoring: whether the location's days change, and from which day on
-        (the day of the first visit whose letters changed; None: all of them)."""
-        changed = (self.letters_changed or {}).get(location_id)
-        if not changed:
-            return False, None
-        return True, next((local_date(v.observed_at) for v, _ in visits if v.id in changed), None)
+    def of(self, visits: Sequence[DayVisit], location_id: int) -> tuple[date | None, bool] | None:
+        """Whether a location's days change: None if not, else from which day (None: all of
+        them), and whether only the added latest visit changes them (``rows_from``)."""
+        if self.letters_changed is not None:
+            changed = self.letters_changed.get(location_id)
+            if not changed:
+                return None
+            return next((local_date(v.observed_at) for v in visits if v.id in changed), None), False
+        added = self.added(visits, location_id)
+        if added is None:
+            return None, False
+        return local_date(visits[added].observed_at), added == len(visits) - 1
 
-    def added(self, visits: Sequence[tuple[LetterVisit, Any]], location_id: int) -> int | None:
+    def added(self, visits: Sequence[DayVisit], location_id: int) -> int | None:
         """The added visit's position, when the location's days before its day stand.
 
         They stand when the stored picture was made from all the other visits:
@@ -147,68 +158,125 @@ class _DaysPlan:
         """
         if self.appended is None:
             return None
-        position = next((i for i, (v, _) in enumerate(visits) if v.id == self.appended), None)
+        position = next((i for i, v in enumerate(visits) if v.id == self.appended), None)
         if position is None:
             return None
-        others = [v.id for i, (v, _) in enumerate(visits) if i != position]
+        others = [v.id for i, v in enumerate(visits) if i != position]
         return (
             position if self.previous.get(location_id) == (others[-1] if others else None) else None
         )
 
 
-def _remake_pictures(session: Session, ids: list[int], days: _DaysPlan | None = None) -> None:
-    """Remake the pictures of these locations, and with ``days`` the rows of their days too."""
+# Locations per task of a pool that makes days.
+_DAY_TASK = 10
+
+
+def _remake_pictures(
+    session: Session,
+    ids: list[int],
+    days: _DaysPlan | None = None,
+    *,
+    findings: Callable[[Sequence[int], Mapping[int, Any] | None], None] | None = None,
+    pool: Executor | None = None,
+) -> None:
+    """Remake the pictures of these locations, and with ``days`` the rows of their days too.
+
+    ``findings(chunk, letters)`` is called for each chunk of locations with
+    their visits as read, to remake their findings (once for all, with None,
+    while no norm set is stored); ``pool`` makes the days meanwhile.
+    """
     day = today()
     norm_set = norm_set_for(day)
     if norm_set is None:
+        if findings is not None and ids:
+            findings(ids, None)
         return
     document = compiled(norm_set)
-    known = Versions.of_catalogue() if days is not None else None
+    known = catalogue_versions() if days is not None else None
     codes = NormCodes(session)
+    terms: Terms | None = None
     for start in range(0, len(ids), CHUNK):
         chunk = ids[start : start + CHUNK]
         types = dict(
             session.execute(select(Location.id, Location.type).where(Location.id.in_(chunk))).all()
         )
-        norm_rows: list[dict[str, Any]] = []
-        picture_rows_: list[dict[str, Any]] = []
+        read = letter_visits(session, chunk, Inspection.answers["children_present"].as_float())
+        stored = {
+            i: [
+                DayVisit(v.id, v.observed_at, v.norm_set_id, v.letters, _count(c))
+                for v, (c,) in read.get(i, ())
+            ]
+            for i in chunk
+        }
+        # The days: which locations, from which day (``since``), made here or in the pool.
         day_rows_: list[dict[str, Any]] = []
         since: dict[int, date] = {}
-        # The locations whose days are written again (from their day in ``since`` if any).
         remade: list[int] = []
-        for location_id, stored, visits, tracks in _tracks(session, chunk, codes):
+        latest_only: set[int] = set()
+        tasks: list[DayTask] = []
+        if days is not None and known is not None:
+            for location_id in chunk:
+                planned = days.of(stored[location_id], location_id)
+                if planned is None:
+                    continue
+                first, only_latest = planned
+                remade.append(location_id)
+                if first is not None:
+                    since[location_id] = first
+                if only_latest:
+                    latest_only.add(location_id)
+                else:
+                    kind = types[location_id]
+                    tasks.append(DayTask(location_id, kind, stored[location_id], first))
+        pending: list[Future[list[dict[str, Any]]]] = []
+        if pool is not None and tasks and known is not None:
+            used = {visit.norm_set_id for task in tasks for visit in task.visits}
+            if terms is None or not used <= terms.norm_sets:
+                terms = Terms.of(known, {key: codes(key) for key in used})
+            pending = [
+                pool.submit(rows_of_locations, terms, tasks[n : n + _DAY_TASK])
+                for n in range(0, len(tasks), _DAY_TASK)
+            ]
+            tasks = []
+        if findings is not None:
+            findings(chunk, read)
+        norm_rows: list[dict[str, Any]] = []
+        picture_rows_: list[dict[str, Any]] = []
+        for location_id, tracks in _tracks(session, chunk, stored, codes):
+            visits = _latest_visits(stored[location_id])
             norms, picture = state_rows(
                 location_id, types[location_id], visits, document, norm_set.id, day, tracks
             )
             norm_rows.extend(norms)
             if picture is not None:
                 picture_rows_.append(picture)
-            if days is None or known is None:
-                continue
-            kind = types[location_id]
-            if days.letters_changed is not None:
-                change, first = days.rescored(stored, location_id)
-                if change:
-                    remade.append(location_id)
-                    if first is not None:
-                        since[location_id] = first
-                    day_rows_.extend(day_rows(location_id, kind, stored, codes, known, since=first))
-                continue
-            remade.append(location_id)
-            added = days.added(stored, location_id)
-            if added is None:
-                day_rows_.extend(day_rows(location_id, kind, stored, codes, known))
-                continue
-            # Only the days from the added visit's on change.
-            first = since[location_id] = local_date(stored[added][0].observed_at)
-            if added == len(stored) - 1:
+            if location_id in latest_only and known is not None:
                 # The latest: the tracks of all visits are those at the end of its day.
-                day_rows_.extend(rows_from(location_id, kind, stored, tracks, known))
-            else:
-                day_rows_.extend(day_rows(location_id, kind, stored, codes, known, since=first))
+                kind = types[location_id]
+                day_rows_.extend(rows_from(location_id, kind, stored[location_id], tracks, known))
         write_pictures(session, chunk, norm_rows, picture_rows_)
-        if days is not None:
-            write_days(session, remade, day_rows_, since)
+        if days is None or known is None:
+            continue
+        for location_id, kind, visits, first in tasks:
+            day_rows_.extend(day_rows(location_id, kind, visits, codes, known, first))
+        for future in pending:
+            day_rows_.extend(future.result())
+        write_days(session, remade, day_rows_, since)
+
+
+def _latest_visits(visits: Sequence[DayVisit]) -> list[StoredVisit]:
+    """The visits ``state_rows`` reads when given the tracks, in order: the latest that counted
+    the children (if not the latest) and the latest. Hundreds per location otherwise."""
+    if not visits:
+        return []
+    latest = visits[-1]
+    counted = next((v for v in reversed(visits) if v.children is not None), latest)
+    kept = [latest] if counted is latest else [counted, latest]
+    return [StoredVisit(v.id, v.observed_at, (), v.children) for v in kept]
+
+
+def _count(children: Any) -> int | None:
+    return int(children) if children is not None else None
 
 
 def remake_days_after_a_version(session: Session) -> None:
@@ -302,29 +370,22 @@ class StoredVisit:
 
 
 def _tracks(
-    session: Session, location_ids: list[int], codes: NormCodes
-) -> Iterator[
-    tuple[int, list[tuple[LetterVisit, int | None]], list[StoredVisit], dict[str, NormTrack]]
-]:
-    """Each location's stored visits (with the children counted), as ``StoredVisit``s, its tracks.
+    session: Session,
+    location_ids: list[int],
+    stored: Mapping[int, Sequence[DayVisit]],
+    codes: NormCodes,
+) -> Iterator[tuple[int, dict[str, NormTrack]]]:
+    """Each location's tracks, from its visits in picture order (``stored``).
 
-    The visits in picture order, made from the outcome letters. Only the
-    results of the visits that established a norm's outcome are read
-    (``visit_letters``): after a rescoring that changed every visit, a few per
-    location rather than all of them.
+    Made from the outcome letters; only the results of the visits that
+    established a norm's outcome are read (``visit_letters``): after a
+    rescoring that changed every visit, a few per location rather than all
+    of them.
     """
-    stored = {
-        location_id: [(v, int(c) if c is not None else None) for v, (c,) in listed]
-        for location_id, listed in letter_visits(
-            session, location_ids, Inspection.answers["children_present"].as_float()
-        ).items()
-    }
-    latest = {i: LatestOutcomes([v for v, _ in stored.get(i, [])], codes) for i in location_ids}
+    latest = {i: LatestOutcomes(stored.get(i, []), codes) for i in location_ids}
     results = dict(results_of(session, set().union(*(o.needed for o in latest.values()))))
     for location_id in location_ids:
-        own = stored.get(location_id, [])
-        visits = [StoredVisit(v.id, v.observed_at, (), c) for v, c in own]
-        yield location_id, own, visits, latest[location_id].tracks(results)
+        yield location_id, latest[location_id].tracks(results)
 
 
 def state_rows(

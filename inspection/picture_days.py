@@ -17,8 +17,7 @@ day names another version than the one in force, for
 
 from __future__ import annotations
 
-from bisect import bisect_right
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
@@ -26,91 +25,22 @@ from flask import current_app
 from sqlalchemy import delete, func, insert, select
 from sqlalchemy.orm import Session, aliased
 
-from inspection.engine import (
-    DayPicture,
-    NormSetDocument,
-    NormTrack,
-    VisitLetters,
-    VisitResults,
-    days_from,
-    days_of,
-    folded_letter_days,
-    local_date,
-)
+from inspection.day_rows import Versions
 from inspection.models import LocationPictureDay
 from inspection.norm_sets import compiled, versions
-from inspection.visit_letters import LetterVisit
 
 # Locations whose rows are remade per round of queries.
 CHUNK = 200
 
 
-class Versions:
-    """Norm set versions, looked up by day: ``(valid_from, id, document)`` each, oldest first.
-
-    A day before every version takes the first, as ``location_state.norm_set_for``.
-    """
-
-    def __init__(self, stored: Sequence[tuple[date, int, NormSetDocument]]) -> None:
-        self.stored = list(stored)
-        self.days = [valid_from for valid_from, _, _ in self.stored]
-
-    @classmethod
-    def of_catalogue(cls) -> Versions:
-        """The stored versions of the service's catalogue."""
-        return cls(
-            [
-                (norm_set.valid_from, norm_set.id, compiled(norm_set))
-                for norm_set in versions(current_app.config["NORM_CATALOGUE"])
-            ]
-        )
-
-    def _index(self, day: date) -> int:
-        return max(bisect_right(self.days, day) - 1, 0)
-
-    def id_on(self, day: date) -> int:
-        return self.stored[self._index(day)][1]
-
-    def document_on(self, day: date) -> NormSetDocument:
-        return self.stored[self._index(day)][2]
-
-
-def day_rows(
-    location_id: int,
-    location_type: str,
-    visits: Sequence[tuple[LetterVisit, int | None]],
-    codes: Callable[[int], Sequence[str]],
-    known: Versions,
-    since: date | None = None,
-) -> list[dict[str, Any]]:
-    """Every row of a location from its visits (in picture order, with the children counted).
-
-    ``codes(norm_set_id)``: the norm codes of a version in document order (``NormCodes``).
-    ``since``: only the rows from that day (a visit's) on.
-    """
-    folded = folded_letter_days(
-        VisitLetters(v.id, v.observed_at, v.letters, codes(v.norm_set_id)) for v, _ in visits
+def catalogue_versions() -> Versions:
+    """The stored versions of the service's catalogue."""
+    return Versions(
+        [
+            (norm_set.valid_from, norm_set.id, compiled(norm_set))
+            for norm_set in versions(current_app.config["NORM_CATALOGUE"])
+        ]
     )
-    days = days_of(folded, location_type, known.document_on, known.days, since)
-    return _rows(location_id, days, _children_by_visit(visits), known)
-
-
-def rows_from(
-    location_id: int,
-    location_type: str,
-    visits: Sequence[tuple[LetterVisit, int | None]],
-    tracks: dict[str, NormTrack],
-    known: Versions,
-) -> list[dict[str, Any]]:
-    """The rows from the latest visit's day on, when the rows before that day stand.
-
-    ``tracks`` are those of all ``visits``, the latest of which is the one added.
-    """
-    latest = visits[-1][0]
-    day = local_date(latest.observed_at)
-    added = VisitResults(latest.id, latest.observed_at, ())
-    days = days_from(tracks, added, day, None, location_type, known.document_on, known.days)
-    return _rows(location_id, days, _children_by_visit(visits), known)
 
 
 def write_days(
@@ -151,7 +81,7 @@ def rows_of_day(day: date) -> Any:
 
 def outdated_on(session: Session, day: date) -> list[int]:
     """The locations whose row of ``day`` names another version than the one in force then."""
-    known = Versions.of_catalogue()
+    known = catalogue_versions()
     if not known.stored:
         return []
     current = rows_of_day(day)
@@ -160,42 +90,3 @@ def outdated_on(session: Session, day: date) -> list[int]:
             select(current.c.location_id).where(current.c.norm_set_id != known.id_on(day))
         ).all()
     )
-
-
-def _rows(
-    location_id: int,
-    days: Iterable[DayPicture],
-    children: dict[str, int | None],
-    known: Versions,
-) -> list[dict[str, Any]]:
-    rows = []
-    for d in days:
-        picture = d.picture
-        rows.append(
-            {
-                "location_id": location_id,
-                "valid_from": d.day,
-                "norm_set_id": known.id_on(d.day),
-                "status": picture.status,
-                "overall": picture.overall,
-                "coverage": picture.coverage,
-                "failed_norms": list(picture.failed_norms),
-                "critical_norms": list(picture.critical_norms),
-                "failing_since": picture.failing_since,
-                "latest_inspection_id": d.latest.id,
-                "latest_observed_at": d.latest.observed_at,
-                "children_present": children[d.latest.id],
-            }
-        )
-    return rows
-
-
-def _children_by_visit(visits: Sequence[tuple[LetterVisit, int | None]]) -> dict[str, int | None]:
-    """Per visit, the children counted by the latest visit up to it that counted them."""
-    counted: int | None = None
-    by_visit: dict[str, int | None] = {}
-    for visit, children in visits:
-        if children is not None:
-            counted = int(children)
-        by_visit[visit.id] = counted
-    return by_visit

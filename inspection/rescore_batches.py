@@ -15,7 +15,14 @@ from typing import Any, NamedTuple
 
 import orjson
 
-from inspection.engine import NormSetDocument, outcome_letters, parse_norm_set, score_answers
+from inspection.engine import (
+    NormSetDocument,
+    Score,
+    outcome_letters,
+    parse_norm_set,
+    result_letters,
+    score_answers,
+)
 
 
 class StoredRow(NamedTuple):
@@ -70,11 +77,23 @@ class Batch:
 
 @dataclass(frozen=True)
 class Scorer:
-    """A compiled document, its digest and the label (``catalogue/version``) of the events."""
+    """A compiled document, its digest and the label (``catalogue/version``) of the events.
+
+    ``corrects``: the digest of the document this one corrects, when both have
+    the same norms in the same order with the same severities, and the
+    stored texts are as the scorer wrote them (SQLite keeps JSON as written).
+    A row scored by that document then has the same verdict exactly when
+    its outcome letters and scores are the same: its stored results are
+    decoded only for the audit event of a changed verdict. A row whose text
+    differs from the new one is rewritten without comparing content (one
+    that differs in form only, say ``3.0`` for ``3``, is rewritten to the
+    same content: work, not a change of verdict).
+    """
 
     document: NormSetDocument
     digest: str
     label: str
+    corrects: str | None = None
 
     @cached_property
     def codes(self) -> tuple[str, ...]:
@@ -92,12 +111,16 @@ class Scorer:
         score = score_answers(orjson.loads(row.answers), self.document, row.location_type)
         # orjson writes the result dataclasses exactly as NormResult.to_dict would; SQLite keeps
         # the text as written, so an unchanged row is found without decoding anything.
-        results_text = orjson.dumps(list(score.results)).decode()
-        domains_text = orjson.dumps(score.domains_dict()).decode()
+        results_text = orjson.dumps(score.results).decode()
+        domains = score.domains_dict()
+        domains_text = orjson.dumps(domains).decode()
         recorded = row.norm_set_sha256 == self.digest
         if results_text == row.results_text and domains_text == row.domains_text:
             if not recorded:
                 batch.digest_only.append(row.id)
+            return
+        if self.corrects is not None and row.letters and row.norm_set_sha256 == self.corrects:
+            self._corrected(row, score, domains, results_text, domains_text, batch)
             return
         new = score.stored()
         previous_results = orjson.loads(row.results_text)
@@ -108,11 +131,50 @@ class Scorer:
                 batch.digest_only.append(row.id)
             return
         letters = outcome_letters(new["results"])
+        self._rewrite(row, score, results_text, domains_text, letters, batch)
+        before = verdict(row.overall, row.coverage, row.status, previous_domains, previous_results)
+        after = verdict(
+            new["overall"], new["coverage"], new["status"], new["domain_scores"], new["results"]
+        )
+        if before != after:
+            self._event(row, before, previous_results, after, batch)
+
+    def _corrected(
+        self,
+        row: StoredRow,
+        score: Score,
+        domains: dict[str, Any],
+        results_text: str,
+        domains_text: str,
+        batch: Batch,
+    ) -> None:
+        """A row scored by the document this one corrects (``corrects``), whose text changed."""
+        letters = result_letters(score.results)
+        self._rewrite(row, score, results_text, domains_text, letters, batch)
+        previous_domains = orjson.loads(row.domains_text)
+        scores = (score.overall, score.coverage, score.status)
+        stored = (row.overall, row.coverage, row.status, row.letters, previous_domains)
+        if stored == (*scores, letters, domains):
+            return
+        previous_results = orjson.loads(row.results_text)
+        before = verdict(row.overall, row.coverage, row.status, previous_domains, previous_results)
+        after = verdict(*scores, domains, score.stored()["results"])
+        self._event(row, before, previous_results, after, batch)
+
+    def _rewrite(
+        self,
+        row: StoredRow,
+        score: Score,
+        results_text: str,
+        domains_text: str,
+        letters: str,
+        batch: Batch,
+    ) -> None:
         batch.rewritten.append(
             NewScore(
-                new["overall"],
-                new["coverage"],
-                new["status"],
+                score.overall,
+                score.coverage,
+                score.status,
                 domains_text,
                 # to_dict's text: an infinite value is null, as orjson writes it too.
                 results_text,
@@ -122,22 +184,26 @@ class Scorer:
         )
         batch.locations.add(row.location_id)
         self._changed_norms(row, letters, batch)
-        before = verdict(row.overall, row.coverage, row.status, previous_domains, previous_results)
-        after = verdict(
-            new["overall"], new["coverage"], new["status"], new["domain_scores"], new["results"]
-        )
-        if before != after:
-            batch.events.append(
-                (
-                    row.id,
-                    {
-                        "norm_set": self.label,
-                        "previous": before,
-                        "previous_results": previous_results,
-                        "current": after,
-                    },
-                )
+
+    def _event(
+        self,
+        row: StoredRow,
+        before: dict[str, Any],
+        previous_results: list[dict[str, Any]],
+        after: dict[str, Any],
+        batch: Batch,
+    ) -> None:
+        batch.events.append(
+            (
+                row.id,
+                {
+                    "norm_set": self.label,
+                    "previous": before,
+                    "previous_results": previous_results,
+                    "current": after,
+                },
             )
+        )
 
     def _changed_norms(self, row: StoredRow, letters: str, batch: Batch) -> None:
         """Note the norms whose outcome letters this row changes (a finding follows only those)."""
@@ -182,10 +248,16 @@ def verdict(
 _scorer: Scorer | None = None
 
 
-def start(document: dict[str, Any], location_types: tuple[str, ...], digest: str, label: str):
+def start(
+    document: dict[str, Any],
+    location_types: tuple[str, ...],
+    digest: str,
+    label: str,
+    corrects: str | None = None,
+):
     """Compile the document once in this worker process (the pool's initializer)."""
     global _scorer
-    _scorer = Scorer(parse_norm_set(document, location_types), digest, label)
+    _scorer = Scorer(parse_norm_set(document, location_types), digest, label, corrects)
 
 
 def score_in_worker(rows: list[StoredRow]) -> Batch:

@@ -54,6 +54,9 @@ class Correction:
 
     deadlines: frozenset[str]
     outcomes_only: bool
+    # The digest of the document replaced, when the norms, their order and their severities
+    # stayed: a row's verdict then changes exactly when its outcome letters or scores do.
+    replaced: str | None = None
 
 
 def _picture_terms(document: Any) -> tuple[Any, ...]:
@@ -62,6 +65,10 @@ def _picture_terms(document: Any) -> tuple[Any, ...]:
         tuple(d.code for d in document.domains),
         document.stale_after_days,
     )
+
+
+def _verdict_terms(document: Any) -> tuple[tuple[str, str], ...]:
+    return tuple((n.code, n.severity) for n in document.norms)
 
 
 def correct_norm_set(norm_set: NormSet, document: dict[str, Any], actor: User | None) -> Correction:
@@ -90,17 +97,18 @@ def correct_norm_set(norm_set: NormSet, document: dict[str, Any], actor: User | 
     # this first write, with the same patience.
     begin_writing(attempts=WRITE_LOCK_ATTEMPTS)
     old = compiled(norm_set)
+    # Both as the service compiles them, for its own location types.
+    new = parse_norm_set(document, location_type_codes())
     before = {norm.code: norm.follow_up_days for norm in old.norms}
+    previous = norm_set.document_sha256
     correction = Correction(
         deadlines=frozenset(
             norm.code for norm in parsed.norms if before.get(norm.code) != norm.follow_up_days
         ),
-        # Both as the service compiles them, for its own location types.
-        outcomes_only=_picture_terms(old)
-        == _picture_terms(parse_norm_set(document, location_type_codes())),
+        outcomes_only=_picture_terms(old) == _picture_terms(new),
+        replaced=previous if _verdict_terms(old) == _verdict_terms(new) else None,
     )
     stored = json_ready(document)
-    previous = norm_set.document_sha256
     norm_set.document = stored
     norm_set.document_sha256 = document_digest(stored)
     audit.record(
@@ -155,8 +163,11 @@ def rescore(
     if processes is None:
         processes = current_app.config.get("RESCORE_PROCESSES") or os.cpu_count() or 1
     label = f"{catalogue}/{version}"
-    scorer = Scorer(compiled(norm_set), norm_set.document_sha256, label)
-    start = (norm_set.document, location_type_codes(), norm_set.document_sha256, label)
+    # SQLite keeps the JSON text as the scorer wrote it: a row's text then tells its content.
+    sqlite = db.session.get_bind().dialect.name == "sqlite"
+    corrects = correction.replaced if correction is not None and sqlite else None
+    scorer = Scorer(compiled(norm_set), norm_set.document_sha256, label, corrects)
+    start = (norm_set.document, location_type_codes(), norm_set.document_sha256, label, corrects)
     with _Run(scorer, start, processes, actor) as run:
         run.rescore_version(norm_set.id)
         # Submissions in flight hold their location's lock and then a share lock on the norm
@@ -164,17 +175,19 @@ def rescore(
         hold_locations()
         db.session.execute(select(NormSet.id).where(NormSet.id == norm_set.id).with_for_update())
         run.rescore(_stored(norm_set.id, Inspection.norm_set_sha256 != norm_set.document_sha256))
-    # The pictures of the locations whose visits changed, as if those visits had come in so.
-    if correction is not None and correction.outcomes_only:
-        location_state.refresh(
-            db.session,
-            run.locations,
-            actor=actor,
-            findings_of=run.findings_of(correction.deadlines),
-            letters_changed=run.letters_changed,
-        )
-    else:
-        location_state.refresh(db.session, run.locations, actor=actor)
+        # The pictures of the locations whose visits changed, as if those visits had come in
+        # so; the worker processes, if started, make their days.
+        if correction is not None and correction.outcomes_only:
+            location_state.refresh(
+                db.session,
+                run.locations,
+                actor=actor,
+                findings_of=run.findings_of(correction.deadlines),
+                letters_changed=run.letters_changed,
+                pool=run.pool,
+            )
+        else:
+            location_state.refresh(db.session, run.locations, actor=actor, pool=run.pool)
     audit.record(
         "norm_set.rescored",
         "norm_set",

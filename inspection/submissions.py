@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from functools import cache
@@ -47,6 +48,18 @@ class Submission:
     answers: dict[str, Any]
     notes: dict[str, str] = field(default_factory=dict)
     position: dict[str, float] | None = None
+
+    @classmethod
+    def loaded(cls, data: Mapping[str, Any]) -> Submission:
+        """The submission in what ``schemas.InspectionCreateSchema`` loaded (JSON or OpenRosa)."""
+        return cls(
+            id=str(data["id"]),
+            location=data["location"],
+            observed_at=data["observed_at"],
+            answers=data["answers"],
+            notes=data["notes"],
+            position=data["position"],
+        )
 
 
 def submit_inspection(

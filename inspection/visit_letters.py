@@ -20,6 +20,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from inspection.day_rows import DayVisit
 from inspection.engine import (
     FAIL,
     NOT_APPLICABLE,
@@ -120,12 +121,17 @@ class LatestOutcomes:
     visit: ``needed`` names those visits, ``tracks`` takes their results.
     """
 
-    def __init__(self, visits: Sequence[LetterVisit], codes: NormCodes) -> None:
+    def __init__(self, visits: Sequence[LetterVisit | DayVisit], codes: NormCodes) -> None:
         self.visits = visits
         self.latest: dict[str, int] = {}
         self.run_start: dict[str, int] = {}
         open_runs: set[str] = set()
+        # Every norm the visits may hold: once each has its latest visit and no run is open,
+        # the older visits change nothing (a location's last few visits, usually).
+        every = len(set().union(*(codes(key) for key in {v.norm_set_id for v in visits})))
         for index in range(len(visits) - 1, -1, -1):
+            if len(self.latest) == every and not open_runs:
+                break
             visit = visits[index]
             for code, letter in zip(codes(visit.norm_set_id), visit.letters, strict=True):
                 if letter == _UNANSWERED:

@@ -30,6 +30,7 @@ from inspection.engine import (
 from inspection.location_state import picture_of, remake_days_after_a_version, today
 from inspection.models import AuditEvent, Finding, Inspection, Location, LocationPictureDay
 from inspection.norm_sets import DEFAULT_NORM_SET_FILE, read_document
+from inspection.rescore_batches import verdict
 from inspection.rescoring import correct_norm_set, rescore
 from inspection.submissions import Submission, submit_inspection
 
@@ -250,3 +251,70 @@ def test_a_failing_rescoring_leaves_everything_as_it_was(visits, norm_set, monke
     assert not db.session.scalars(
         select(AuditEvent).where(AuditEvent.action == "inspection.rescored")
     ).all()
+
+
+def verdicts() -> dict[str, tuple[dict, list]]:
+    """Per inspection, its verdict as the audit records it, and its stored results."""
+    return {
+        i.id: (verdict(i.overall, i.coverage, i.status, i.domain_scores, i.results), i.results)
+        for i in db.session.scalars(select(Inspection))
+    }
+
+
+def audited() -> dict[str, dict]:
+    events = db.session.scalars(
+        select(AuditEvent).where(AuditEvent.action == "inspection.rescored")
+    ).all()
+    assert len({e.subject_id for e in events}) == len(events)
+    return {e.subject_id: e.details for e in events}
+
+
+def expected_events(before: dict[str, tuple[dict, list]]) -> dict[str, dict]:
+    db.session.expire_all()
+    after = verdicts()
+    return {
+        key: {
+            "norm_set": "nl-children/2023.1",
+            "previous": previous,
+            "previous_results": results,
+            "current": after[key][0],
+        }
+        for key, (previous, results) in before.items()
+        if after[key][0] != previous
+    }
+
+
+@pytest.mark.parametrize("processes", [1, 2])
+def test_an_erratum_audits_exactly_the_changed_verdicts_with_their_previous_results(
+    visits, norm_set, monkeypatch, processes
+):
+    monkeypatch.setattr(rescoring, "BATCH", 3)
+    before = verdicts()
+    correction = correct_norm_set(norm_set, erratum(), None)
+    # The same norms and severities: a verdict changes where letters or scores do.
+    assert correction.replaced is not None
+    report = rescore("nl-children", "2023.1", processes=processes, correction=correction)
+    db.session.commit()
+    expected = expected_events(before)
+    assert report.changed == len(expected) > 0
+    assert audited() == expected
+
+
+def test_an_erratum_of_a_severity_audits_the_visits_that_passed_the_norm_too(visits, norm_set):
+    document = copy.deepcopy(read_document(DEFAULT_NORM_SET_FILE))
+    next(n for n in document["norms"] if n["code"] == "SAF-03")["severity"] = "minor"
+    before = verdicts()
+    correction = correct_norm_set(norm_set, document, None)
+    assert correction.replaced is None
+    report = rescore("nl-children", "2023.1", processes=1, correction=correction)
+    db.session.commit()
+    expected = expected_events(before)
+    # Every visit that assessed SAF-03, passed or failed, now records it as minor.
+    assessed = {
+        key
+        for key, (_, results) in before.items()
+        if any(r["norm"] == "SAF-03" and r["outcome"] != "unanswered" for r in results)
+    }
+    assert assessed and assessed <= set(expected)
+    assert report.changed == len(expected)
+    assert audited() == expected

@@ -49,6 +49,7 @@ from .picture import (
     is_stale,
     outcome_letters,
     picture_from_tracks,
+    result_letters,
     track_norms,
 )
 from .picture_days import DayPicture, days_from, days_of, picture_days
@@ -112,6 +113,7 @@ __all__ = [
     "end_of_local_day",
     "is_stale",
     "outcome_letters",
+    "result_letters",
     "folded_letter_days",
     "picture_days",
     "picture_from_tracks",

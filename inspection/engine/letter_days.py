@@ -54,26 +54,37 @@ def folded_letter_days(
     tracks: dict[str, NormTrack] = {}
     # The norms failing now, since when: a run of failures is broken by a pass or n/a only.
     failing: dict[str, dt.datetime] = {}
+    # Per outcome letters (and sequence of norms), the norms assessed with their outcome and
+    # severity: visits often share their outcomes. The sequences are told apart by
+    # identity, which is safe while ``ordered`` holds them.
+    assessed_by: dict[tuple[str, int], tuple[tuple[str, str, str], ...]] = {}
     days = [local_date(visit.observed_at) for visit in ordered]
+    count = len(ordered)
     start = 0
-    while start < len(ordered):
+    while start < count:
         day = days[start]
         end = start
-        # Per norm assessed today: the last visit that assessed it, and its letter.
-        latest: dict[str, tuple[VisitLetters, str]] = {}
-        while end < len(ordered) and days[end] == day:
+        # Per norm assessed today: the last visit that assessed it, its outcome and severity.
+        latest: dict[str, tuple[VisitLetters, str, str]] = {}
+        while end < count and days[end] == day:
             visit = ordered[end]
-            for norm, letter in zip(visit.norms, visit.letters, strict=True):
-                if letter == _SKIP:
-                    continue
-                if _DECODED[letter][0] == FAIL:
-                    failing.setdefault(norm, visit.observed_at)
+            key = (visit.letters, id(visit.norms))
+            assessed = assessed_by.get(key)
+            if assessed is None:
+                assessed = assessed_by[key] = tuple(
+                    (norm, *_DECODED[letter])
+                    for norm, letter in zip(visit.norms, visit.letters, strict=True)
+                    if letter != _SKIP
+                )
+            at = visit.observed_at
+            for norm, outcome, severity in assessed:
+                if outcome == FAIL:
+                    failing.setdefault(norm, at)
                 else:
                     failing.pop(norm, None)
-                latest[norm] = (visit, letter)
+                latest[norm] = (visit, outcome, severity)
             end += 1
-        for norm, (visit, letter) in latest.items():
-            outcome, severity = _DECODED[letter]
+        for norm, (visit, outcome, severity) in latest.items():
             since = failing.get(norm) if outcome == FAIL else None
             # norm, outcome, severity, value, threshold, critical, last_assessed, visit, since
             tracks[norm] = NormTrack(

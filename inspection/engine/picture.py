@@ -41,6 +41,7 @@ from .rules import FAIL, NOT_APPLICABLE, PASS, UNANSWERED
 from .scoring import (
     CRITICAL,
     DomainScore,
+    NormResult,
     percentage,
     score_weight,
     status_of,
@@ -403,6 +404,14 @@ def outcome_letters(results: Iterable[Mapping[str, Any]]) -> str:
     """
     return "".join(
         FAIL_LETTERS[r["severity"]] if r["outcome"] == FAIL else OUTCOME_LETTERS[r["outcome"]]
+        for r in results
+    )
+
+
+def result_letters(results: Iterable[NormResult]) -> str:
+    """``outcome_letters`` of a score's results as the engine made them (not as stored dicts)."""
+    return "".join(
+        FAIL_LETTERS[r.severity] if r.outcome == FAIL else OUTCOME_LETTERS[r.outcome]
         for r in results
     )
 

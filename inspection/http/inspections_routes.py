@@ -39,14 +39,7 @@ def post_inspection(data: dict[str, Any]) -> Any:
     The phone's `id` makes this idempotent: the same id and content again
     answers 200 with the same body and stores nothing new.
     """
-    submission = Submission(
-        id=str(data["id"]),
-        location=data["location"],
-        observed_at=data["observed_at"],
-        answers=data["answers"],
-        notes=data["notes"],
-        position=data["position"],
-    )
+    submission = Submission.loaded(data)
     inspection, created = submit_inspection(submission, current_user())
     return inspection, 201 if created else 200
 

@@ -77,14 +77,7 @@ def receive_submission(xml: bytes, attachments: Mapping[str, bytes], inspector: 
         raise ValidationFailed(
             "The submission has invalid fields", field_paths(exc.messages)
         ) from exc
-    submission = Submission(
-        id=str(data["id"]),
-        location=data["location"],
-        observed_at=data["observed_at"],
-        answers=data["answers"],
-        notes=data["notes"],
-        position=data["position"],
-    )
+    submission = Submission.loaded(data)
     inspection, created = submit_inspection(submission, inspector)
     photos_added = 0
     for element, filename in instance.photos.items():

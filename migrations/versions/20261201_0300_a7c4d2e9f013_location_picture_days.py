@@ -73,10 +73,9 @@ def upgrade():
 
 
 def _fill():
-    """Every visited location's days, as ``inspection.picture_days`` makes them."""
+    """Every visited location's days, as ``inspection.day_rows`` makes them."""
+    from inspection.day_rows import DayVisit, Versions, day_rows
     from inspection.engine import outcome_letters, parse_norm_set
-    from inspection.picture_days import Versions, day_rows
-    from inspection.visit_letters import LetterVisit
 
     bind = op.get_bind()
     catalogue = current_app.config["NORM_CATALOGUE"]
@@ -132,8 +131,10 @@ def _fill():
             if letters is None:
                 letters = outcome_letters(json.loads(results))
             children = json.loads(answers).get("children_present")
-            visit = LetterVisit(key, _moment(observed_at), norm_set_id, letters)
-            visits[location_id].append((visit, int(children) if children is not None else None))
+            counted = int(children) if children is not None else None
+            visits[location_id].append(
+                DayVisit(key, _moment(observed_at), norm_set_id, letters, counted)
+            )
         rows = []
         for location_id, location_type in chunk:
             rows.extend(
