@@ -28,8 +28,15 @@ LOCATION_COLUMNS = (
     Location.latitude,
     Location.longitude,
 )
-# Audited changes that alter stored rows in place (counted, so commit order cannot hide one).
-CHANGING_ACTIONS = ("location.updated", "locations.imported", "norm_set.rescored")
+# Audited changes that alter stored rows in place (counted, so commit order cannot hide one),
+# or what a picture of them shows: a version loaded may come into force today.
+CHANGING_ACTIONS = (
+    "location.updated",
+    "locations.imported",
+    "norm_set.loaded",
+    "norm_set.corrected",
+    "norm_set.rescored",
+)
 
 
 def end_of_day(day: date) -> datetime:

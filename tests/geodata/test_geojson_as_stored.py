@@ -21,6 +21,7 @@ from geodata.features import PER_PART, collection_parts
 from inspection import exports
 from inspection.cache import LruCache
 from inspection.db import db
+from inspection.location_state import today
 from inspection.models import Location, LocationPicture, User
 from inspection.norm_sets import DEFAULT_NORM_SET_FILE, read_document
 from inspection.picture import PictureFilter, as_stored, location_picture
@@ -294,3 +295,17 @@ def test_a_feature_rewritten_while_the_body_is_made_is_read_another_way(
 
     assert _export(client, coordinator).get_data() == _reference("coordinator", {})
     assert seen == [PER_PART]  # the one part the visit changed
+
+
+def test_the_etag_changes_when_a_version_loaded_today_comes_into_force(client, world):
+    document = copy.deepcopy(read_document(DEFAULT_NORM_SET_FILE))
+    document.update(version="2026.9", valid_from=today().isoformat())
+
+    def load() -> None:
+        response = client.post(f"{API}/norm-sets", json=document, headers=world["coordinator"])
+        assert response.status_code == 201, response.get_json()
+
+    after = _etag_changes(client, world["coordinator"], load)
+
+    shown = {f["properties"]["norm_set"] for f in after["features"]}
+    assert shown - {None} == {"nl-children/2026.9"}
