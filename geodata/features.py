@@ -105,6 +105,23 @@ def collection_part(features: Sequence[bytes], *, first: bool) -> bytes:
     return (_HEAD if first else b",") + b",".join(features)
 
 
+def joined(features: Sequence[bytes]) -> bytes:
+    """Features as a run of a collection: each after a comma (``collection_of`` takes them)."""
+    return b"".join(b"," + body for body in features)
+
+
+def collection_of(runs: Sequence[bytes]) -> list[bytes]:
+    """A FeatureCollection, in parts, of runs of features (``joined``) in order.
+
+    The same bytes as ``collection_parts`` of all their features; an empty
+    run is left out, and no run but the first is copied.
+    """
+    parts = [run for run in runs if run]
+    if not parts:
+        return finished([])
+    return finished([_HEAD + parts[0][1:], *parts[1:]])
+
+
 def finished(parts: list[bytes]) -> list[bytes]:
     """The parts of a collection (``collection_part``, in order) with its end."""
     if not parts:

@@ -23,7 +23,7 @@ from collections.abc import Iterable, Mapping
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import case, or_, select, update
 from sqlalchemy.orm import Session
 
 from geodata.features import LOCATION_PROPERTIES, feature, iso_time
@@ -53,6 +53,16 @@ FEATURE_PICTURE_COLUMNS = (
 )
 # Locations per query.
 _CHUNK = 500
+# Where a stored feature cannot be served: none stored, or made before its location last changed.
+STALE = or_(
+    LocationPicture.feature.is_(None),
+    LocationPicture.location_updated_at.is_distinct_from(Location.updated_at),
+)
+
+
+def served_feature() -> Any:
+    """The stored feature where it may be served (``STALE``: not), else NULL."""
+    return case((STALE, None), else_=LocationPicture.feature)
 
 
 def digest(body: bytes) -> bytes:

@@ -36,6 +36,7 @@ from inspection.engine import (
     picture_from_tracks,
     track_norms,
 )
+from inspection.feature_parts import join_changed
 from inspection.finding_store import refresh_findings
 from inspection.location_features import add_features
 from inspection.locks import hold_locations
@@ -329,6 +330,7 @@ def write_pictures(
         session.execute(insert(LocationNorm), norm_rows)
     if picture_rows:
         session.execute(insert(LocationPicture), picture_rows)
+    join_changed(session)
 
 
 def bring_up_to_date(session: Session) -> None:

@@ -17,6 +17,7 @@ from sqlalchemy import select
 from inspection import audit, location_state
 from inspection.db import db
 from inspection.errors import Conflict, ValidationFailed, field_paths
+from inspection.feature_parts import join_changed
 from inspection.location_features import refresh_features
 from inspection.models import Location, User
 from inspection.storable import printable
@@ -49,6 +50,7 @@ def create_location(data: dict[str, Any], actor: User | None = None) -> Location
     location = Location(**data)
     db.session.add(location)
     db.session.flush()
+    join_changed(db.session)
     audit.record("location.created", "location", location.code, actor, **data)
     return location
 
@@ -69,6 +71,7 @@ def update_location(
         location_state.refresh(db.session, [location.id])
     # Its code, name, point and the like are part of its export feature.
     refresh_features(db.session, [location.id])
+    join_changed(db.session)
     audit.record("location.updated", "location", location.code, actor, before=before, after=changes)
     return location
 
@@ -203,6 +206,7 @@ def import_locations(
     db.session.flush()
     location_state.refresh(db.session, retyped)
     refresh_features(db.session, [location.id for location, data in planned if location and data])
+    join_changed(db.session)
     report = ImportReport(
         created=created,
         updated=updated,

@@ -8,7 +8,12 @@ from inspection.models.location_type import LocationType
 from inspection.models.login import FailedLogin
 from inspection.models.norm_set import NormSet
 from inspection.models.photo import Photo
-from inspection.models.picture import LocationNorm, LocationPicture, LocationPictureDay
+from inspection.models.picture import (
+    FeaturePart,
+    LocationNorm,
+    LocationPicture,
+    LocationPictureDay,
+)
 from inspection.models.region import REGION_LEVELS, Region
 from inspection.models.report import Report, ReportReaction
 from inspection.models.user import ApiToken, User, user_locations
@@ -18,6 +23,7 @@ __all__ = [
     "ApiToken",
     "AuditEvent",
     "FailedLogin",
+    "FeaturePart",
     "Finding",
     "FindingPhoto",
     "FindingResponse",

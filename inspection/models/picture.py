@@ -135,3 +135,23 @@ class LocationPictureDay(Base):
     latest_inspection_id: Mapped[str] = mapped_column(ForeignKey("inspections.id"))
     latest_observed_at: Mapped[datetime] = mapped_column(UTCDateTime)
     children_present: Mapped[int | None]
+
+
+class FeaturePart(Base):
+    """The stored features of every location, in the order of their codes, joined in parts.
+
+    A part holds the locations whose code is ``first_code`` or after it and
+    before the next part's (the first part's is ``""``): ``body`` is their
+    features, each after a comma (``geodata.features.joined``), or NULL
+    while one of them changed since it was joined. Triggers of
+    ``location_pictures`` and ``locations`` set it to NULL in the statement
+    that changes either, whatever code wrote it; the writers of pictures and
+    locations join the parts again before they commit
+    (``inspection.feature_parts``), and a reader joins a NULL part itself.
+    """
+
+    __tablename__ = "feature_parts"
+
+    first_code: Mapped[str] = mapped_column(String(64), primary_key=True)
+    body: Mapped[bytes | None] = mapped_column(LargeBinary)
+    features: Mapped[int] = mapped_column(default=0)

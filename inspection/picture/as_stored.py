@@ -35,17 +35,12 @@ from geodata.features import PER_PART, collection_part, finished
 from inspection.cache import app_cache
 from inspection.confidentiality import shows_real_positions
 from inspection.db import db, driver_rows
-from inspection.location_features import stored_features
+from inspection.location_features import served_feature, stored_features
 from inspection.models import Location, LocationPicture, User
 from inspection.picture.service import PictureFilter
 from inspection.scope import location_clause
 from inspection.vocabulary import MANAGER, NOT_INSPECTED
 
-# Where a stored feature cannot be served: none stored, or made before its location last changed.
-STALE = or_(
-    LocationPicture.feature.is_(None),
-    LocationPicture.location_updated_at.is_distinct_from(Location.updated_at),
-)
 # The same from the index that holds the keys: the digest is written with the feature.
 _STALE_KEY = or_(
     LocationPicture.feature_digest.is_(None),
@@ -114,7 +109,7 @@ def parts_as_stored(conditions: list[ColumnElement[bool]]) -> list[bytes] | None
     missing = [n for n, part in enumerate(parts) if part is None]
     if len(missing) > len(blocks) // 2:
         # A process that has made few of them yet: every feature in one walk, not by key.
-        read = _features(_located(select(_KEY, Location.id, _stored_feature())).where(*conditions))
+        read = _features(_located(select(_KEY, Location.id, served_feature())).where(*conditions))
     else:
         read = _read({key for n in missing for key in blocks[n][1]})
     for n in missing:
@@ -131,11 +126,6 @@ def _located(query: Select[Any]) -> Select[Any]:
     return query.select_from(Location).outerjoin(
         LocationPicture, LocationPicture.location_id == Location.id
     )
-
-
-def _stored_feature() -> Any:
-    """The stored feature where it may be served, else NULL."""
-    return case((STALE, None), else_=LocationPicture.feature)
 
 
 def _read(keys: set[bytes]) -> dict[bytes, bytes]:

@@ -9,8 +9,9 @@ filters, in SQL but for ``domain``), confidential locations generalised and
 masked for every role but coordinator (``inspection.confidentiality``), and
 the order by the code shown. Whoever gets every feature as stored (the
 coordinator, or a selection without a confidential location) and asks for
-no ``domain`` gets them as ``inspection.picture.as_stored`` keeps them; the
-rest are read here. The ETag is made from the request's inputs
+no ``domain`` gets them as ``inspection.picture.as_stored`` keeps them, and
+every location without a filter as ``inspection.feature_parts`` joins them
+at write time; the rest are read here. The ETag is made from the request's inputs
 (``inspection.exports``), so no digest is read or made here.
 """
 
@@ -30,10 +31,11 @@ from inspection.confidentiality import (
     shows_real_positions,
 )
 from inspection.db import db
-from inspection.location_features import stored_features
+from inspection.feature_parts import collection
+from inspection.location_features import STALE, stored_features
 from inspection.location_state import bring_up_to_date
 from inspection.models import Location, LocationPicture, User
-from inspection.picture.as_stored import STALE, parts_as_stored, sees_as_stored, selection
+from inspection.picture.as_stored import parts_as_stored, sees_as_stored, selection
 from inspection.picture.query import code_lists, driver_rows, norm_domains
 from inspection.picture.service import PictureFilter
 
@@ -45,6 +47,9 @@ def geojson_of_today(user: User, filters: PictureFilter) -> list[bytes]:
     """
     bring_up_to_date(db.session)
     conditions = selection(user, filters)
+    if not filters.domain and not conditions and shows_real_positions(user):
+        # Every location as stored: the parts kept at write time.
+        return collection(db.session)
     if not filters.domain and sees_as_stored(user, conditions):
         parts = parts_as_stored(conditions)
         if parts is not None:
