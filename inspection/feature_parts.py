@@ -8,30 +8,55 @@ what serialising them does. A part holds the locations from its
 characters; its ``body`` is their features each after a comma
 (``geodata.features.joined``).
 
-Database triggers set a part's body to NULL in the statement that changes
-a picture or a location in it (the migration ``b4e8f2a6c1d3``), so no
-writer can leave a part that no longer holds what is stored. Writers of
-pictures and locations then call ``join_changed`` before they commit: a
-submission joins its location's part again (about 100 features read and
-60 KB written). A reader joins a NULL part it finds for itself, without
-writing it. A part that grows past twice ``PER_PART`` is split when it is
-joined; one left empty is dropped (its codes fall to the part before).
+Database triggers name in ``feature_part_changes`` the code of every
+location whose row or picture a statement changes (the migration
+``b4e8f2a6c1d3``), so no writer can leave a part behind what is stored
+unnoticed. The writers of pictures and locations then call
+``join_changed`` before they commit: a submission joins its location's part
+again (about 100 features read and 60 KB written) and removes the names it
+handled. A reader joins for itself, in memory, a part with a change named.
+
+The triggers only add rows, so writers never wait for each other on them.
+One transaction at a time joins parts (PostgreSQL: a lock that a writer
+takes only if it is free, else it leaves the joining to the next); it
+alone splits a part that grew past twice ``PER_PART`` and drops one left
+empty (its codes fall to the part before), so the bounds a trigger's code
+falls within change under no one else's hands.
 """
 
 from __future__ import annotations
 
+from bisect import bisect_right
+from collections.abc import Iterable, Sequence
 from operator import itemgetter
 from typing import Any
 
-from sqlalchemy import ColumnElement, delete, func, insert, select, update
+from sqlalchemy import (
+    ColumnElement,
+    LargeBinary,
+    cast,
+    delete,
+    func,
+    insert,
+    literal,
+    null,
+    select,
+    union_all,
+    update,
+)
 from sqlalchemy.orm import Session
 
 from geodata.features import PER_PART, collection_of, joined
 from inspection.location_features import served_feature, stored_features
-from inspection.models import FeaturePart, Location, LocationPicture
+from inspection.locks import hold_if_free
+from inspection.models import FeaturePart, FeaturePartChange, Location, LocationPicture
 
 # The first part's lower bound: every code is at or after it.
 FIRST = ""
+# The lock of whoever joins parts (``locks.hold_if_free``).
+JOINING = "feature-parts"
+# Change rows removed per statement.
+_IDS = 5000
 
 
 def collection(session: Session) -> list[bytes]:
@@ -40,34 +65,46 @@ def collection(session: Session) -> list[bytes]:
     The same bytes as the features of all locations as stored (outdated and
     missing ones made again) joined by ``geodata.features.collection_parts``.
     """
-    parts = _parts(session, FeaturePart.body)
+    # The parts and the changes named since, as of one moment.
+    kind = literal(0).label("kind")
+    rows = session.execute(
+        union_all(
+            select(FeaturePart.first_code, FeaturePart.body, kind),
+            select(FeaturePartChange.code, cast(null(), LargeBinary), literal(1)),
+        )
+    ).all()
+    parts = _sorted([(code, body) for code, body, named in rows if not named])
+    stale = _stale(parts, (code for code, _, named in rows if named))
     runs = []
-    for n, (first_code, body) in enumerate(parts):
-        if body is None:
-            following = parts[n + 1][0] if n + 1 < len(parts) else None
-            body = joined([feature for _, feature in _features(session, first_code, following)])
+    for n, (_, body) in enumerate(parts):
+        if n in stale:
+            body = joined([feature for _, feature in _features(session, *_bounds(parts, n))])
         runs.append(bytes(body))
     return collection_of(runs)
 
 
 def join_changed(session: Session) -> None:
-    """Join again the parts whose locations or pictures changed (body NULL), in this transaction.
+    """Join again the parts with a change named (or never joined), in this transaction.
 
-    Called by the writers of pictures and locations after their writes.
+    Called by the writers of pictures and locations after their writes. On
+    PostgreSQL, when another transaction is joining parts now, this one
+    leaves its changes named for the next writer (readers join them meanwhile).
     """
     session.flush()
-    # The size of each body (NULL: changed), not the body: a submission changes one part of
-    # some hundred, and SQLite reads no value to give its length.
-    parts = _parts(session, func.length(FeaturePart.body))
+    if not hold_if_free(JOINING):
+        return
+    changes = session.execute(select(FeaturePartChange.id, FeaturePartChange.code)).all()
+    # The size of each body (NULL: never joined), not the body: SQLite reads none to say.
+    parts = _sorted(session.execute(select(FeaturePart.first_code, func.length(FeaturePart.body))))
+    stale = _stale(parts, (code for _, code in changes))
+    if not stale:
+        return
     table = FeaturePart.__table__
-    first = select(table.c.first_code).where(table.c.first_code == FIRST)
-    if parts[0][1] is None and session.scalar(first) is None:
+    if parts[0][1] is None and session.get(FeaturePart, FIRST) is None:
         # Every code falls in some part: the first one is there whatever happened to it.
         session.execute(insert(table).values(first_code=FIRST, body=None, features=0))
-    for n, (first_code, size) in enumerate(parts):
-        if size is not None:
-            continue
-        following = parts[n + 1][0] if n + 1 < len(parts) else None
+    for n in sorted(stale):
+        first_code, following = _bounds(parts, n)
         features = _features(session, first_code, following)
         if not features and first_code != FIRST:
             session.execute(delete(table).where(table.c.first_code == first_code))
@@ -80,16 +117,35 @@ def join_changed(session: Session) -> None:
                 )
             else:
                 session.execute(insert(table).values(first_code=run[0][0], **values))
+    ids = [key for key, _ in changes]
+    for start in range(0, len(ids), _IDS):
+        session.execute(
+            delete(FeaturePartChange).where(FeaturePartChange.id.in_(ids[start : start + _IDS]))
+        )
 
 
-def _parts(session: Session, value: Any) -> list[tuple[str, Any]]:
-    """The parts as (first code, ``value``), by first code; a missing first part with None."""
-    rows = session.execute(select(FeaturePart.first_code, value)).all()
-    # In the order of the characters, as the triggers compare codes.
-    parts: list[tuple[str, Any]] = sorted(rows, key=itemgetter(0))
+def _sorted(rows: Iterable[Any]) -> list[tuple[str, Any]]:
+    """Parts as (first code, value) in the order of the characters, as the triggers compare
+    codes; a missing first part as (``FIRST``, None)."""
+    parts: list[tuple[str, Any]] = sorted(
+        ((code, value) for code, value in rows), key=itemgetter(0)
+    )
     if not parts or parts[0][0] != FIRST:
         parts.insert(0, (FIRST, None))
     return parts
+
+
+def _stale(parts: Sequence[tuple[str, Any]], codes: Iterable[str]) -> set[int]:
+    """The positions of the parts never joined (None) or holding one of ``codes``."""
+    bounds = [first_code for first_code, _ in parts]
+    stale = {n for n, (_, value) in enumerate(parts) if value is None}
+    stale.update(max(bisect_right(bounds, code) - 1, 0) for code in codes)
+    return stale
+
+
+def _bounds(parts: Sequence[tuple[str, Any]], n: int) -> tuple[str, str | None]:
+    """The first code of part ``n`` and of the part after it (None: the last part)."""
+    return parts[n][0], parts[n + 1][0] if n + 1 < len(parts) else None
 
 
 def _split(features: list[tuple[str, bytes]]) -> list[list[tuple[str, bytes]]]:
@@ -121,7 +177,7 @@ def _features(session: Session, first: str, following: str | None) -> list[tuple
 
 
 def _by_characters(session: Session, column: Any) -> ColumnElement[Any]:
-    """``column`` compared in the order of its characters, as the triggers compare codes."""
+    """``column`` compared in the order of its characters, as the parts' bounds are."""
     if session.get_bind().dialect.name == "postgresql":
         return column.collate("C")
     return column

@@ -78,6 +78,7 @@ def refresh(
     findings_of: Mapping[int, Iterable[str] | None] | None = None,
     letters_changed: Mapping[int, Collection[str]] | None = None,
     pool: Executor | None = None,
+    join: bool = True,
 ) -> None:
     """Remake the stored picture, its days and the findings of these locations.
 
@@ -94,7 +95,9 @@ def refresh(
     on the letters only, so the days before the first of them stand, and a
     location without any keeps all its days. ``pool`` (a rescoring's worker
     processes) makes the days while this process remakes the findings and
-    pictures.
+    pictures. ``join``: join the changed parts of today's GeoJSON
+    (``feature_parts.join_changed``) once done; a caller that remakes
+    locations in several rounds joins them once, after the last.
     """
     ids = sorted(set(location_ids))
     if not ids and not findings_of:
@@ -122,7 +125,7 @@ def refresh(
         )
     if ids:
         plan = _DaysPlan(appended, previous, letters_changed)
-        _remake_pictures(session, ids, days=plan, findings=findings, pool=pool)
+        _remake_pictures(session, ids, days=plan, findings=findings, pool=pool, join=join)
     # The findings of locations whose visits stand (follow-up days an erratum changed).
     rest = sorted(set(findings_of or ()) - set(ids))
     if rest:
@@ -179,12 +182,16 @@ def _remake_pictures(
     *,
     findings: Callable[[Sequence[int], Mapping[int, Any] | None], None] | None = None,
     pool: Executor | None = None,
+    join: bool = True,
 ) -> None:
     """Remake the pictures of these locations, and with ``days`` the rows of their days too.
 
     ``findings(chunk, letters)`` is called for each chunk of locations with
     their visits as read, to remake their findings (once for all, with None,
-    while no norm set is stored); ``pool`` makes the days meanwhile.
+    while no norm set is stored); ``pool`` makes the days meanwhile. With
+    ``join``, the parts of today's GeoJSON the pictures changed are joined
+    again at the end: once, as the chunks go by location and the parts by
+    code, so that each chunk touches most parts.
     """
     day = today()
     norm_set = norm_set_for(day)
@@ -263,6 +270,8 @@ def _remake_pictures(
         for future in pending:
             day_rows_.extend(future.result())
         write_days(session, remade, day_rows_, since)
+    if join:
+        join_changed(session)
 
 
 def _latest_visits(visits: Sequence[DayVisit]) -> list[StoredVisit]:
@@ -330,7 +339,6 @@ def write_pictures(
         session.execute(insert(LocationNorm), norm_rows)
     if picture_rows:
         session.execute(insert(LocationPicture), picture_rows)
-    join_changed(session)
 
 
 def bring_up_to_date(session: Session) -> None:

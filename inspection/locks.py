@@ -24,9 +24,25 @@ def hold_exclusively(name: str) -> None:
     """
     connection = db.session.connection()
     if connection.dialect.name == "postgresql":
-        connection.exec_driver_sql("SELECT pg_advisory_xact_lock(%s)", (_key(name),))
+        connection.exec_driver_sql("SELECT pg_advisory_xact_lock(%s)", (lock_key(name),))
     else:
         begin_writing()
+
+
+def hold_if_free(name: str) -> bool:
+    """Hold the lock called ``name`` until this transaction ends if no other holds it now.
+
+    Never waits: whether this transaction holds it. On SQLite, where one
+    transaction writes at a time, it holds every such lock once it is the
+    writer: it becomes one here (``begin_writing``), waiting for the write
+    lock as a writer does, so that what it reads next no other writer changes.
+    """
+    connection = db.session.connection()
+    if connection.dialect.name != "postgresql":
+        begin_writing()
+        return True
+    taken = connection.exec_driver_sql("SELECT pg_try_advisory_xact_lock(%s)", (lock_key(name),))
+    return bool(taken.scalar())
 
 
 # Locations are locked in this many buckets: a transaction that writes what many locations'
@@ -85,5 +101,6 @@ def begin_writing(attempts: int = 1) -> None:
                 raise
 
 
-def _key(name: str) -> int:
+def lock_key(name: str) -> int:
+    """The 64-bit key of the PostgreSQL advisory lock called ``name``."""
     return int.from_bytes(hashlib.sha256(name.encode()).digest()[:8], "big", signed=True)

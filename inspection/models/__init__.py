@@ -10,6 +10,7 @@ from inspection.models.norm_set import NormSet
 from inspection.models.photo import Photo
 from inspection.models.picture import (
     FeaturePart,
+    FeaturePartChange,
     LocationNorm,
     LocationPicture,
     LocationPictureDay,
@@ -24,6 +25,7 @@ __all__ = [
     "AuditEvent",
     "FailedLogin",
     "FeaturePart",
+    "FeaturePartChange",
     "Finding",
     "FindingPhoto",
     "FindingResponse",

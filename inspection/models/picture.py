@@ -142,12 +142,10 @@ class FeaturePart(Base):
 
     A part holds the locations whose code is ``first_code`` or after it and
     before the next part's (the first part's is ``""``): ``body`` is their
-    features, each after a comma (``geodata.features.joined``), or NULL
-    while one of them changed since it was joined. Triggers of
-    ``location_pictures`` and ``locations`` set it to NULL in the statement
-    that changes either, whatever code wrote it; the writers of pictures and
-    locations join the parts again before they commit
-    (``inspection.feature_parts``), and a reader joins a NULL part itself.
+    features, each after a comma (``geodata.features.joined``); NULL for a
+    part never joined. A part is as its locations were when it was joined:
+    a change since is named in ``feature_part_changes`` until the part is
+    joined again (``inspection.feature_parts``).
     """
 
     __tablename__ = "feature_parts"
@@ -155,3 +153,18 @@ class FeaturePart(Base):
     first_code: Mapped[str] = mapped_column(String(64), primary_key=True)
     body: Mapped[bytes | None] = mapped_column(LargeBinary)
     features: Mapped[int] = mapped_column(default=0)
+
+
+class FeaturePartChange(Base):
+    """The code of a location whose feature may have changed since its part was joined.
+
+    Written by database triggers of ``locations`` and ``location_pictures``
+    in the statement that changes either, whoever runs it; removed by the
+    transaction that joins the part again. Rows are only ever added and
+    removed: writers never wait for one another on them.
+    """
+
+    __tablename__ = "feature_part_changes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(64))

@@ -1,8 +1,8 @@
 """Every location's feature joined in parts at write time (``inspection.feature_parts``): the
 coordinator's GeoJSON of every location is the computed picture's, byte for byte, whatever
 changed and whoever changed it (the service, or SQL behind its back, which the database's
-triggers see); the service leaves no part unjoined when it commits, and parts split and go
-as locations come and go."""
+triggers see); the service leaves no change unjoined when it commits, parts split and go as
+locations come and go, and on PostgreSQL writers never wait for each other on the parts."""
 
 from __future__ import annotations
 
@@ -12,12 +12,13 @@ from typing import Any
 import pytest
 from flask_migrate import downgrade, upgrade
 from geo_helpers import API, BELOW_NORM, CRITICAL, GEOJSON_URL, strict_json
-from sqlalchemy import delete, insert, select, update
+from sqlalchemy import delete, event, insert, select, text, update
 
 from geodata.exports import to_geojson
 from inspection import feature_parts
 from inspection.db import db
-from inspection.models import FeaturePart, Location, LocationPicture, User
+from inspection.locks import lock_key
+from inspection.models import FeaturePart, FeaturePartChange, Location, LocationPicture, User
 from inspection.picture import PictureFilter, location_picture
 
 LATER = "2026-11-21T09:00:00+01:00"
@@ -52,13 +53,19 @@ def _parts() -> list[tuple[str, bytes | None, int]]:
     return sorted((code, None if body is None else bytes(body), n) for code, body, n in rows)
 
 
+def _named() -> list[str]:
+    """The codes named as changed since their parts were joined."""
+    return sorted(db.session.scalars(select(FeaturePartChange.code)))
+
+
 def _codes() -> list[str]:
     return sorted(db.session.scalars(select(Location.code)))
 
 
 def _assert_joined() -> None:
-    """No part waits to be joined, each begins at its first location's code, and none is
-    empty (but the first) or holds more than twice ``PER_PART``."""
+    """No change waits to be joined, each part begins at its first location's code, and none
+    is empty (but the first) or holds more than twice ``PER_PART``."""
+    assert _named() == []
     parts = _parts()
     assert parts[0][0] == ""
     codes = _codes()
@@ -133,7 +140,7 @@ def test_changes_behind_the_services_back_are_seen_by_the_triggers(
         db.session.execute(change)
         db.session.commit()
 
-        assert any(body is None for _, body, _ in _parts())
+        assert _named(), change  # named by the database's triggers
         assert _export(client, coordinator) == _reference()
 
     submit(codes[20], CRITICAL, observed_at=LATER)  # the service joins whatever it finds
@@ -250,3 +257,57 @@ def test_an_upgraded_database_serves_every_location_before_its_first_write_and_a
     _assert_joined()
     assert [n for _, _, n in _parts()] == [3, 3, 1]  # 7 locations: past twice 3, split
     assert _export(client, world["coordinator"]) == _reference()
+
+
+@pytest.fixture
+def patient_for_ten_seconds():
+    """PostgreSQL gives up a lock wait after 10 s: a writer stuck behind another fails."""
+    if db.engine.dialect.name != "postgresql":
+        pytest.skip("PostgreSQL only: SQLite lets one transaction write at a time")
+
+    def impatient(connection, _record) -> None:
+        with connection.cursor() as cursor:
+            cursor.execute("SET lock_timeout = '10s'")
+
+    db.session.remove()
+    db.engine.dispose()
+    event.listen(db.engine, "connect", impatient)
+    yield
+    event.remove(db.engine, "connect", impatient)
+    db.session.remove()
+    db.engine.dispose()
+
+
+def test_writers_never_wait_for_each_other_on_the_parts(
+    client, world, submit, patient_for_ten_seconds
+):
+    """Another transaction changed a location of the same part, joined the parts and is still
+    open: a submission and an edit go through, and what the open one changed shows once it
+    commits."""
+    coordinator = world["coordinator"]
+    with db.engine.connect() as other, other.begin():
+        other.execute(
+            update(Location).where(Location.code == "GRON-OK").values(name="Nog niet vastgelegd")
+        )
+        other.execute(update(FeaturePart).values(features=FeaturePart.features))  # every row
+        other.execute(
+            text("SELECT pg_advisory_xact_lock(:key)"),
+            {"key": lock_key(feature_parts.JOINING)},
+        )
+
+        submit("GRON-HALF", CRITICAL, observed_at=LATER)
+        response = client.patch(
+            f"{API}/locations/GRON-CRIT", json={"capacity": 12}, headers=coordinator
+        )
+        assert response.status_code == 200, response.get_json()
+        assert _export(client, coordinator) == _reference()
+
+    submit("GRON-NEW", BELOW_NORM, observed_at=LATER)  # the next writer joins what was left
+
+    _assert_joined()
+    body = _export(client, coordinator)
+    assert body == _reference()
+    shown = {f["properties"]["code"]: f["properties"] for f in strict_json(body)["features"]}
+    assert shown["GRON-OK"]["name"] == "Nog niet vastgelegd"
+    assert shown["GRON-HALF"]["status"] == "critical"
+    assert shown["GRON-CRIT"]["capacity"] == 12
