@@ -20,10 +20,12 @@ from datetime import datetime
 
 import pytest
 import yaml
+from kept_state import kept_state
 from sqlalchemy import insert, select
 
 from inspection.db import db
-from inspection.models import AuditEvent, Inspection
+from inspection.location_state import refresh
+from inspection.models import AuditEvent, Inspection, Location
 from inspection.norm_sets import DEFAULT_NORM_SET_FILE, read_document
 from inspection.submissions import Submission, submit_inspection
 
@@ -250,3 +252,8 @@ def test_submissions_during_a_rescore_are_scored_by_the_erratum(
         select(Inspection.status, db.func.count()).group_by(Inspection.status)
     ).all()
     assert dict(statuses) == {"meets_norms": STORED + len(sent)}
+    # The picture, its days and the findings are those of every visit, the late ones included.
+    kept = kept_state()
+    refresh(db.session, db.session.scalars(select(Location.id)).all())
+    db.session.flush()
+    assert kept_state() == kept

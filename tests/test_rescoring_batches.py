@@ -12,9 +12,10 @@ import uuid
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from kept_state import kept_state
 from sqlalchemy import select
 
-from inspection import rescoring
+from inspection import location_state, rescoring
 from inspection.db import db
 from inspection.engine import (
     FAIL,
@@ -28,8 +29,17 @@ from inspection.engine import (
     score_answers,
 )
 from inspection.location_state import picture_of, remake_days_after_a_version, today
-from inspection.models import AuditEvent, Finding, Inspection, Location, LocationPictureDay
-from inspection.norm_sets import DEFAULT_NORM_SET_FILE, read_document
+from inspection.models import (
+    AuditEvent,
+    Finding,
+    Inspection,
+    Location,
+    LocationNorm,
+    LocationPictureDay,
+    NormSet,
+    User,
+)
+from inspection.norm_sets import DEFAULT_NORM_SET_FILE, load_norm_set, read_document
 from inspection.rescore_batches import verdict
 from inspection.rescoring import correct_norm_set, rescore
 from inspection.submissions import Submission, submit_inspection
@@ -173,6 +183,79 @@ def test_the_days_after_an_erratum_are_those_made_afresh(visits, norm_set, monke
     # Outcomes changed (HYG-01 at 14 and 12 toilets): the days from the first of them on.
     assert after != before
     assert after == remade_from_scratch()
+
+
+@pytest.mark.parametrize("processes", [1, 2])
+def test_an_erratum_beside_visits_of_another_version_ends_where_remaking_all_does(
+    visits, norm_set, monkeypatch, processes
+):
+    """The visits of the corrected version are taken as scored, those of the other version
+    (at the same locations, in between) as stored: the same days, pictures and findings as
+    remaking the locations from every stored visit."""
+    monkeypatch.setattr(rescoring, "BATCH", 3)
+    later = copy.deepcopy(read_document(DEFAULT_NORM_SET_FILE))
+    later.update(version="2026.9", valid_from=(BASE + timedelta(days=20)).date().isoformat())
+    load_norm_set(later)
+    remake_days_after_a_version(db.session)  # as the commands that load versions do
+    db.session.commit()
+    inspector = db.session.scalars(select(User).where(User.role == "inspector")).first()
+    for n in range(4):
+        answers = {"toilets_working": 12 + n, "residents_present": 200, "children_present": 9 + n}
+        submission = Submission(
+            id=str(uuid.uuid4()),
+            location=visits[n % 2].code,
+            observed_at=BASE + timedelta(days=26 + 7 * n, hours=2),
+            answers=answers,
+        )
+        submit_inspection(submission, inspector)
+        db.session.commit()
+    versions = db.session.scalars(
+        select(NormSet.version).join(Inspection, Inspection.norm_set_id == NormSet.id)
+    ).all()
+    assert versions.count("2026.9") == 4 and versions.count("2023.1") == VISITS
+
+    correction = correct_norm_set(norm_set, erratum(), None)
+    report = rescore("nl-children", "2023.1", processes=processes, correction=correction)
+    db.session.flush()
+    after = kept_state()
+    location_state.refresh(db.session, [place.id for place in visits])
+    db.session.flush()
+
+    assert report.changed > 0
+    assert kept_state() == after
+
+
+@pytest.mark.parametrize("processes", [1, 2])
+def test_a_visit_only_the_rescorings_transaction_sees_is_rescored_and_counted(
+    visits, norm_set, monkeypatch, processes
+):
+    """A visit stored in the transaction that then corrects the version and rescores it: the
+    worker processes cannot read it, so it is rescored at the end, in the rescoring's own
+    process; its location's picture, days and findings hold it as rescored."""
+    monkeypatch.setattr(rescoring, "BATCH", 3)
+    inspector = db.session.scalars(select(User).where(User.role == "inspector")).first()
+    # 14 toilets for 200 residents (14.3 each): fails HYG-01 in an azc under 2023.1 (at most
+    # 10), passes under the erratum (at most 15).
+    uncommitted = Submission(
+        id=str(uuid.uuid4()),
+        location=visits[0].code,
+        observed_at=BASE + timedelta(days=50),
+        answers={"toilets_working": 14, "residents_present": 200, "children_present": 3},
+    )
+    stored, _ = submit_inspection(uncommitted, inspector)
+    assert next(r for r in stored.results if r["norm"] == "HYG-01")["outcome"] == FAIL
+
+    correction = correct_norm_set(norm_set, erratum(), None)
+    rescore("nl-children", "2023.1", processes=processes, correction=correction)
+    db.session.flush()
+    after = kept_state()
+    location_state.refresh(db.session, [place.id for place in visits])
+    db.session.flush()
+
+    assert kept_state() == after
+    latest = db.session.get(LocationNorm, (visits[0].id, "HYG-01"))
+    assert latest is not None and latest.outcome == "pass"
+    assert latest.inspection_id == stored.id
 
 
 def test_an_erratum_that_changes_no_outcome_leaves_the_days_as_they_were(
