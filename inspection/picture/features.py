@@ -7,12 +7,13 @@ picture or the location was written (``inspection.location_features``).
 Here only what depends on the reader is done: which locations (scope and
 filters, in SQL but for ``domain``), confidential locations generalised and
 masked for every role but coordinator (``inspection.confidentiality``), and
-the order by the code shown. Whoever gets every feature as stored (the
-coordinator, or a selection without a confidential location) and asks for
-no ``domain`` gets them as ``inspection.picture.as_stored`` keeps them, and
-every location without a filter as ``inspection.feature_parts`` joins them
-at write time; the rest are read here. The ETag is made from the request's inputs
-(``inspection.exports``), so no digest is read or made here.
+the order by the code shown. A coordinator asking for every location gets
+the parts ``inspection.feature_parts`` joined at write time; whoever else
+gets every feature as stored (a coordinator's selection, or one without a
+confidential location) and asks for no ``domain`` gets them as
+``inspection.picture.as_stored`` keeps them; the rest are read here. The
+ETag is made from the request's inputs (``inspection.exports``), so no
+digest is read or made here.
 """
 
 from __future__ import annotations
