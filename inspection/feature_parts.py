@@ -47,7 +47,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Session
 
 from geodata.features import PER_PART, collection_of, joined
-from inspection.location_features import served_feature, stored_features
+from inspection.location_features import features_by_key, served_feature
 from inspection.locks import hold_if_free
 from inspection.models import FeaturePart, FeaturePartChange, Location, LocationPicture
 
@@ -165,15 +165,8 @@ def _features(session: Session, first: str, following: str | None) -> list[tuple
         .outerjoin(LocationPicture, LocationPicture.location_id == Location.id)
         .where(*where)
     )
-    rows = session.execute(query).all()
-    remake = [location_id for _, location_id, body in rows if body is None]
-    made = stored_features(session, remake) if remake else {}
-    features = [
-        (code, bytes(body) if body is not None else made[location_id]["feature"])
-        for code, location_id, body in rows
-    ]
-    features.sort(key=itemgetter(0))  # codes are unique
-    return features
+    # Codes are unique: a location's key.
+    return sorted(features_by_key(session, session.execute(query).all()).items())
 
 
 def _by_characters(session: Session, column: Any) -> ColumnElement[Any]:

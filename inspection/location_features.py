@@ -65,6 +65,24 @@ def served_feature() -> Any:
     return case((STALE, None), else_=LocationPicture.feature)
 
 
+def features_by_key(
+    session: Session, rows: Iterable[tuple[Any, int, bytes | None]]
+) -> dict[Any, bytes]:
+    """Features by key from rows of (key, location id, ``served_feature()``): those it gives
+    as stored, the others (NULL) made again from their location as it is now."""
+    read: dict[Any, bytes] = {}
+    remake: dict[int, Any] = {}
+    for key, location_id, body in rows:
+        if body is None:
+            remake[location_id] = key
+        else:
+            read[key] = bytes(body)
+    if remake:
+        made = stored_features(session, list(remake))
+        read.update((key, made[location_id]["feature"]) for location_id, key in remake.items())
+    return read
+
+
 def digest(body: bytes) -> bytes:
     """The digest kept with a feature: what today's GeoJSON knows it by (``picture.as_stored``)."""
     return hashlib.blake2b(body, digest_size=16).digest()

@@ -68,7 +68,7 @@ def update_location(
     db.session.flush()
     if changes.get("type", location.type) != before.get("type", location.type):
         # Which norms apply follows the type: the picture is made again for it.
-        location_state.refresh(db.session, [location.id])
+        location_state.refresh(db.session, [location.id], join=False)  # joined below
     # Its code, name, point and the like are part of its export feature.
     refresh_features(db.session, [location.id])
     join_changed(db.session)
@@ -204,7 +204,7 @@ def import_locations(
                 setattr(location, key, value)
             updated += 1
     db.session.flush()
-    location_state.refresh(db.session, retyped)
+    location_state.refresh(db.session, retyped, join=False)  # joined below
     refresh_features(db.session, [location.id for location, data in planned if location and data])
     join_changed(db.session)
     report = ImportReport(

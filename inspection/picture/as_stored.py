@@ -35,7 +35,7 @@ from geodata.features import PER_PART, collection_part, finished
 from inspection.cache import app_cache
 from inspection.confidentiality import shows_real_positions
 from inspection.db import db, driver_rows
-from inspection.location_features import served_feature, stored_features
+from inspection.location_features import features_by_key, served_feature, stored_features
 from inspection.models import Location, LocationPicture, User
 from inspection.picture.service import PictureFilter
 from inspection.scope import location_clause
@@ -147,10 +147,4 @@ def _read(keys: set[bytes]) -> dict[bytes, bytes]:
 
 def _features(query: Select[Any]) -> dict[bytes, bytes]:
     """Features by key from rows of (key, location id, stored feature or NULL): NULL ones made."""
-    rows = driver_rows(query)[1]
-    read = {key: body for key, _, body in rows if body is not None}
-    remake = {location_id: key for key, location_id, body in rows if body is None}
-    if remake:
-        made = stored_features(db.session, list(remake))
-        read.update((key, made[location_id]["feature"]) for location_id, key in remake.items())
-    return read
+    return features_by_key(db.session, driver_rows(query)[1])
