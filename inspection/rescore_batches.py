@@ -23,6 +23,7 @@ from inspection.engine import (
     result_letters,
     score_answers,
 )
+from inspection.stored_results import expanded_text, stored_text
 
 
 class StoredRow(NamedTuple):
@@ -109,9 +110,9 @@ class Scorer:
 
     def _score_row(self, row: StoredRow, batch: Batch) -> None:
         score = score_answers(orjson.loads(row.answers), self.document, row.location_type)
-        # orjson writes the result dataclasses exactly as NormResult.to_dict would; SQLite keeps
-        # the text as written, so an unchanged row is found without decoding anything.
-        results_text = orjson.dumps(score.results).decode()
+        # The text the column type would write; SQLite keeps the text as written, so an
+        # unchanged row is found without decoding anything.
+        results_text = stored_text(score.results)
         domains = score.domains_dict()
         domains_text = orjson.dumps(domains).decode()
         recorded = row.norm_set_sha256 == self.digest
@@ -123,7 +124,7 @@ class Scorer:
             self._corrected(row, score, domains, results_text, domains_text, batch)
             return
         new = score.stored()
-        previous_results = orjson.loads(row.results_text)
+        previous_results = expanded_text(row.results_text)
         previous_domains = orjson.loads(row.domains_text)
         if new["results"] == previous_results and new["domain_scores"] == previous_domains:
             # The same content, only written differently (JSONB key order).
@@ -156,7 +157,7 @@ class Scorer:
         stored = (row.overall, row.coverage, row.status, row.letters, previous_domains)
         if stored == (*scores, letters, domains):
             return
-        previous_results = orjson.loads(row.results_text)
+        previous_results = expanded_text(row.results_text)
         before = verdict(row.overall, row.coverage, row.status, previous_domains, previous_results)
         after = verdict(*scores, domains, score.stored()["results"])
         self._event(row, before, previous_results, after, batch)
@@ -176,7 +177,6 @@ class Scorer:
                 score.coverage,
                 score.status,
                 domains_text,
-                # to_dict's text: an infinite value is null, as orjson writes it too.
                 results_text,
                 letters,
                 row.id,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
@@ -182,3 +183,39 @@ def test_a_savepoint_rolled_back_keeps_the_work_before_it(app):
     db.session.commit()
 
     assert stored_codes() == ["EARLIER", "LATER"]
+
+
+def test_results_are_stored_as_arrays_and_read_as_objects_before_and_after_the_upgrade(
+    client, norm_set, create_location, headers_for, make_submission
+):
+    """A visit's per-norm results are kept as one array per norm; the API shows the objects
+    it showed before, and the upgrade converts the results stored as objects."""
+    create_location(code="TER-APEL", type="azc")
+    inspector = headers_for("inspector")
+    body = make_submission(answers={**make_submission()["answers"], "toilets_working": 15})
+    shown = client.post("/api/v1/inspections", json=body, headers=inspector).get_json()["results"]
+    url = f"/api/v1/inspections/{body['id']}"
+
+    def stored_text() -> str:
+        db.session.remove()
+        return db.session.execute(text("SELECT CAST(results AS TEXT) FROM inspections")).scalar()
+
+    fields = ("norm", "domain", "outcome", "severity", "value", "threshold", "critical")
+    as_arrays = [[result[name] for name in fields] for result in shown]
+    assert json.loads(stored_text()) == as_arrays
+    assert {
+        "norm": "HYG-01",
+        "outcome": "fail",
+        "threshold": {"max": 10, "critical_max": 50},
+    }.items() <= next(r for r in shown if r["norm"] == "HYG-01").items()
+
+    downgrade(revision="b4e8f2a6c1d3")
+    written_as_objects = stored_text()
+    upgrade()
+    db.engine.dispose()
+
+    assert json.loads(written_as_objects) == shown
+    assert json.loads(stored_text()) == as_arrays
+    # The field names were more than half of the text.
+    assert len(stored_text()) < 0.6 * len(written_as_objects)
+    assert client.get(url, headers=inspector).get_json()["results"] == shown

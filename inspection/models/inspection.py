@@ -5,9 +5,12 @@ from __future__ import annotations
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
-from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text
+from sqlalchemy import JSON, CheckConstraint, Dialect, ForeignKey, Index, String, Text
+from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.types import TypeDecorator
 
+from inspection import stored_results
 from inspection.db import Base, JSONDocument, UTCDateTime, utcnow
 from inspection.models.location import Location
 from inspection.models.norm_set import NormSet
@@ -15,6 +18,23 @@ from inspection.models.user import User
 from inspection.vocabulary import INSPECTION_STATUSES
 
 _STATUSES_SQL = ", ".join(f"'{s}'" for s in INSPECTION_STATUSES)
+
+
+class ResultsDocument(TypeDecorator):
+    """Per-norm results, kept as one array per norm (``stored_results``) and read as objects."""
+
+    impl = JSON
+    cache_ok = True
+
+    def load_dialect_impl(self, dialect: Dialect) -> Any:
+        # As JSONDocument: JSONB on PostgreSQL, JSON text elsewhere.
+        return dialect.type_descriptor(JSONB() if dialect.name == "postgresql" else JSON())
+
+    def process_bind_param(self, value: Any, dialect: Dialect) -> Any:
+        return None if value is None else stored_results.stored(value)
+
+    def process_result_value(self, value: Any, dialect: Dialect) -> Any:
+        return None if value is None else stored_results.expanded(value)
 
 
 class Inspection(Base):
@@ -46,7 +66,7 @@ class Inspection(Base):
     coverage: Mapped[float | None]
     status: Mapped[str] = mapped_column(String(16), index=True)
     domain_scores: Mapped[dict[str, Any]] = mapped_column(JSONDocument)
-    results: Mapped[list[dict[str, Any]]] = mapped_column(JSONDocument)
+    results: Mapped[list[dict[str, Any]]] = mapped_column(ResultsDocument)
     # The outcomes of ``results`` as one letter per norm (engine.outcome_letters), so that
     # a picture of a past day reads short text rather than every result document.
     outcomes: Mapped[str | None] = mapped_column(Text)
