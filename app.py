@@ -36,7 +36,11 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 
 
 def json_dumps(value: Any) -> str:
-    """JSON for the database: orjson, several times faster than json on result lists."""
+    """JSON for the database: orjson, several times faster than json on result lists.
+
+    The rescoring writes results as ``stored_results.stored_text`` makes them, orjson too:
+    on SQLite an unchanged row is found by its text being the same.
+    """
     return orjson.dumps(value).decode()
 
 

@@ -9,6 +9,7 @@ compiles the norm set document once (``start``).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any, NamedTuple
@@ -18,12 +19,17 @@ import orjson
 from inspection.engine import (
     NormSetDocument,
     Score,
-    outcome_letters,
     parse_norm_set,
     result_letters,
     score_answers,
 )
-from inspection.stored_results import expanded_text, stored_text
+from inspection.stored_results import (
+    expanded,
+    stored,
+    stored_outcomes,
+    stored_row,
+    stored_text,
+)
 
 
 class StoredRow(NamedTuple):
@@ -123,22 +129,22 @@ class Scorer:
         if self.corrects is not None and row.letters and row.norm_set_sha256 == self.corrects:
             self._corrected(row, score, domains, results_text, domains_text, batch)
             return
-        new = score.stored()
-        previous_results = expanded_text(row.results_text)
+        # Compared as stored, decoded by orjson alone: the same content written differently
+        # (PostgreSQL's JSONB text) is no change. A row stored before results were kept as
+        # arrays holds objects, and is rewritten.
+        previous = stored(orjson.loads(row.results_text))
         previous_domains = orjson.loads(row.domains_text)
-        if new["results"] == previous_results and new["domain_scores"] == previous_domains:
-            # The same content, only written differently (JSONB key order).
+        if orjson.loads(results_text) == previous and domains == previous_domains:
             if not recorded:
                 batch.digest_only.append(row.id)
             return
-        letters = outcome_letters(new["results"])
+        letters = result_letters(score.results)
         self._rewrite(row, score, results_text, domains_text, letters, batch)
-        before = verdict(row.overall, row.coverage, row.status, previous_domains, previous_results)
-        after = verdict(
-            new["overall"], new["coverage"], new["status"], new["domain_scores"], new["results"]
-        )
+        scores = (score.overall, score.coverage, score.status)
+        before = _verdict(row.overall, row.coverage, row.status, previous_domains, previous)
+        after = _verdict(*scores, domains, list(map(stored_row, score.results)))
         if before != after:
-            self._event(row, before, previous_results, after, batch)
+            self._event(row, before, expanded(previous), after, batch)
 
     def _corrected(
         self,
@@ -154,13 +160,13 @@ class Scorer:
         self._rewrite(row, score, results_text, domains_text, letters, batch)
         previous_domains = orjson.loads(row.domains_text)
         scores = (score.overall, score.coverage, score.status)
-        stored = (row.overall, row.coverage, row.status, row.letters, previous_domains)
-        if stored == (*scores, letters, domains):
+        kept = (row.overall, row.coverage, row.status, row.letters, previous_domains)
+        if kept == (*scores, letters, domains):
             return
-        previous_results = expanded_text(row.results_text)
-        before = verdict(row.overall, row.coverage, row.status, previous_domains, previous_results)
-        after = verdict(*scores, domains, score.stored()["results"])
-        self._event(row, before, previous_results, after, batch)
+        previous = stored(orjson.loads(row.results_text))
+        before = _verdict(row.overall, row.coverage, row.status, previous_domains, previous)
+        after = _verdict(*scores, domains, list(map(stored_row, score.results)))
+        self._event(row, before, expanded(previous), after, batch)
 
     def _rewrite(
         self,
@@ -234,12 +240,23 @@ def verdict(
     A threshold that changes without changing any outcome is recorded once,
     with the erratum, not for every inspection.
     """
+    return _verdict(overall, coverage, status, domains, stored(results))
+
+
+def _verdict(
+    overall: float | None,
+    coverage: float | None,
+    status: str,
+    domains: dict[str, Any],
+    rows: Sequence[Sequence[Any]],
+) -> dict[str, Any]:
+    """``verdict`` of results in their stored form (``stored_results``)."""
     return {
         "overall": overall,
         "coverage": coverage,
         "status": status,
         "domains": domains,
-        "outcomes": {r["norm"]: [r["outcome"], r["severity"]] for r in results},
+        "outcomes": stored_outcomes(rows),
     }
 
 

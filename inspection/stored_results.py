@@ -3,11 +3,12 @@
 Everywhere else a result is an object with named fields (``NormResult.to_dict``:
 norm, domain, outcome, severity, value, threshold, critical). Stored that way
 the seven names are repeated for every norm of every visit, more than half of
-a result document's text; a rescoring after an erratum rewrites, sends between
-processes and logs every one of them. Stored, each result is the array of its
-values in ``FIELDS`` order; the column type (``models.inspection``) turns
-them back into objects when a row is read, so only code that reads the column
-as text (the rescoring) sees the arrays.
+a result document's text; a rescoring after an erratum rewrites every one of
+them, sends it between processes and passes it through SQLite's write-ahead
+log. Stored, each result is the array of its values in ``FIELDS`` order; the
+column type (``models.inspection``) turns them back into objects when a row
+is read, so only code that reads the column as text (the rescoring) sees the
+arrays.
 """
 
 from __future__ import annotations
@@ -24,21 +25,39 @@ FIELDS = ("norm", "domain", "outcome", "severity", "value", "threshold", "critic
 
 _of_result = attrgetter(*FIELDS)
 _of_mapping = itemgetter(*FIELDS)
+_NORM, _OUTCOME, _SEVERITY = (FIELDS.index(name) for name in ("norm", "outcome", "severity"))
+
+
+def stored_row(result: NormResult) -> tuple[Any, ...]:
+    """One engine result in its stored form (an infinite value stays as it is)."""
+    return _of_result(result)
 
 
 def stored_text(results: Sequence[NormResult]) -> str:
-    """The stored text of an engine's results, as ``stored(r.to_dict() ...)`` encoded.
+    """The stored text of an engine's results: the text the column's JSON encoder (orjson,
+    ``app.json_dumps``) writes for them, so that SQLite's copy of an unchanged row equals it.
 
     orjson writes an infinite value as null, as ``to_dict`` does.
     """
     return orjson.dumps(list(map(_of_result, results))).decode()
 
 
+def stored_outcomes(rows: Iterable[Sequence[Any]]) -> dict[str, list[str]]:
+    """Per norm its outcome and severity, from results in their stored form."""
+    return {row[_NORM]: [row[_OUTCOME], row[_SEVERITY]] for row in rows}
+
+
 def stored(results: Iterable[Mapping[str, Any] | Sequence[Any]]) -> list[Sequence[Any]]:
-    """Results as objects in their stored form; those already stored pass as they are."""
-    return [
-        result if not isinstance(result, Mapping) else _of_mapping(result) for result in results
-    ]
+    """Results as objects in their stored form; those already stored (arrays) pass as they are."""
+    return [_stored_one(result) for result in results]
+
+
+def _stored_one(result: Mapping[str, Any] | Sequence[Any]) -> Sequence[Any]:
+    if isinstance(result, Mapping):
+        return _of_mapping(result)
+    if isinstance(result, list | tuple) and len(result) == len(FIELDS):
+        return result
+    raise TypeError(f"not a per-norm result: {result!r}")
 
 
 def expanded(results: Iterable[Mapping[str, Any] | Sequence[Any]]) -> list[dict[str, Any]]:
@@ -48,8 +67,3 @@ def expanded(results: Iterable[Mapping[str, Any] | Sequence[Any]]) -> list[dict[
         dict(result) if isinstance(result, Mapping) else dict(zip(FIELDS, result, strict=True))
         for result in results
     ]
-
-
-def expanded_text(text: str) -> list[dict[str, Any]]:
-    """The stored text of a results column, as objects."""
-    return expanded(orjson.loads(text))

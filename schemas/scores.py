@@ -11,7 +11,7 @@ from inspection.vocabulary import INSPECTION_STATUSES
 
 
 class Stored(fields.Nested):
-    """A nested value already stored in its JSON form: documented by its schema, dumped as is.
+    """A nested value read in its JSON form: documented by its schema, dumped as is.
 
     Per-norm results are written once by the engine; running them through the
     nested schema again on every response only costs time.

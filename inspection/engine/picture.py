@@ -62,7 +62,7 @@ class VisitResults:
 
     ``id`` identifies the visit (an inspection id) and orders visits
     observed at the same instant, as findings do (``findings.visit_order``);
-    ``results`` are its per-norm results as stored (``NormResult.to_dict``:
+    ``results`` are its per-norm results as the service reads them (``NormResult.to_dict``:
     ``norm``, ``outcome``, ``severity``, ``value``, ``threshold``, ``critical``).
     """
 
@@ -409,7 +409,7 @@ def outcome_letters(results: Iterable[Mapping[str, Any]]) -> str:
 
 
 def result_letters(results: Iterable[NormResult]) -> str:
-    """``outcome_letters`` of a score's results as the engine made them (not as stored dicts)."""
+    """``outcome_letters`` of a score's results as the engine made them (not as dicts)."""
     return "".join(
         FAIL_LETTERS[r.severity] if r.outcome == FAIL else OUTCOME_LETTERS[r.outcome]
         for r in results

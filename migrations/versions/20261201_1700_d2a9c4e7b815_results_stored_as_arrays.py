@@ -10,8 +10,7 @@ Create Date: 2026-12-01 17:00:00.000000
 
 """
 
-import json
-
+import orjson
 import sqlalchemy as sa
 from alembic import op
 
@@ -35,8 +34,8 @@ def downgrade():
 
 
 def _rewrite(convert, source):
-    """Every inspection's results whose results are of the ``source`` form converted result
-    by result, in batches by id; written compactly, as the service writes JSON."""
+    """Convert, result by result, the results of every inspection whose results are of the
+    ``source`` form, in batches by id; written as the service writes JSON (orjson)."""
     bind = op.get_bind()
     postgresql = bind.dialect.name == "postgresql"
     update = sa.text(
@@ -57,11 +56,10 @@ def _rewrite(convert, source):
             return
         changed = []
         for key, text in rows:
-            results = json.loads(text)
+            results = orjson.loads(text)
             if results and isinstance(results[0], source):
                 converted = [convert(result) for result in results]
-                written = json.dumps(converted, separators=(",", ":"), ensure_ascii=False)
-                changed.append({"key": key, "results": written})
+                changed.append({"key": key, "results": orjson.dumps(converted).decode()})
         if changed:
             bind.execute(update, changed)
         last = rows[-1][0]
