@@ -5,8 +5,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
-from sqlalchemy import JSON, CheckConstraint, Dialect, ForeignKey, Index, String, Text
-from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy import CheckConstraint, Dialect, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from sqlalchemy.types import TypeDecorator
 
@@ -23,12 +22,8 @@ _STATUSES_SQL = ", ".join(f"'{s}'" for s in INSPECTION_STATUSES)
 class ResultsDocument(TypeDecorator):
     """Per-norm results, kept as one array per norm (``stored_results``) and read as objects."""
 
-    impl = JSON
+    impl = JSONDocument
     cache_ok = True
-
-    def load_dialect_impl(self, dialect: Dialect) -> Any:
-        # As JSONDocument: JSONB on PostgreSQL, JSON text elsewhere.
-        return dialect.type_descriptor(JSONB() if dialect.name == "postgresql" else JSON())
 
     def process_bind_param(self, value: Any, dialect: Dialect) -> Any:
         return None if value is None else stored_results.stored(value)
