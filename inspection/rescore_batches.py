@@ -158,11 +158,13 @@ class Scorer:
         """A row scored by the document this one corrects (``corrects``), whose text changed."""
         letters = result_letters(score.results)
         self._rewrite(row, score, results_text, domains_text, letters, batch)
-        previous_domains = orjson.loads(row.domains_text)
         scores = (score.overall, score.coverage, score.status)
-        kept = (row.overall, row.coverage, row.status, row.letters, previous_domains)
-        if kept == (*scores, letters, domains):
+        # The domain scores are decoded only when their text differs (rarely: in form only).
+        if (row.overall, row.coverage, row.status, row.letters) == (*scores, letters) and (
+            row.domains_text == domains_text or orjson.loads(row.domains_text) == domains
+        ):
             return
+        previous_domains = orjson.loads(row.domains_text)
         previous = stored(orjson.loads(row.results_text))
         before = _verdict(row.overall, row.coverage, row.status, previous_domains, previous)
         after = _verdict(*scores, domains, list(map(stored_row, score.results)))

@@ -12,6 +12,8 @@ database: a worker needs neither Flask nor the models, only the driver.
 
 from __future__ import annotations
 
+import gc
+import os
 from typing import Any
 
 from sqlalchemy import create_engine
@@ -22,15 +24,25 @@ from inspection.rescore_batches import Batch, StoredRow, score_in_worker
 from inspection.rescore_batches import start as start_scorer
 
 _engine: Engine | None = None
+# How much less CPU a worker process claims than the rescoring's own process: that one
+# writes what the workers score, and everything waits for it, whereas a worker ahead of
+# the writes only waits for its results to be taken; web requests, too, come first.
+NICENESS = 10
 
 
 def start(url: str | None, *scorer: Any) -> None:
     """Connect (when the rows are read here) and compile the scorer once in this worker
     process (the pool's initializer)."""
     global _engine
+    if hasattr(os, "nice"):
+        os.nice(NICENESS)
     if url is not None:
         _engine = create_engine(url, poolclass=NullPool)
     start_scorer(*scorer)
+    # What lives as long as the process (modules, the compiled document) is left out of the
+    # garbage collector's rounds: a batch makes some hundred objects per row, so that
+    # rounds come often, and each oldest-generation round would go through all of it.
+    gc.freeze()
 
 
 def read_and_score(sql: str, ids: list[str], named: bool) -> Batch:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import os
 from collections import deque
@@ -12,7 +13,17 @@ from functools import cache
 from typing import Any
 
 from flask import current_app
-from sqlalchemy import ColumnElement, Dialect, Result, Select, Text, bindparam, cast, select
+from sqlalchemy import (
+    ColumnElement,
+    Dialect,
+    Result,
+    Select,
+    Text,
+    bindparam,
+    cast,
+    literal_column,
+    select,
+)
 
 from inspection import audit, location_state
 from inspection.db import db
@@ -208,10 +219,25 @@ def _stored(norm_set_id: int, *where: ColumnElement[bool]) -> Result[Any]:
     written), not at all.
     """
     return db.session.execute(
-        _stored_rows(Inspection.norm_set_id == norm_set_id, *where).execution_options(
-            yield_per=BATCH
-        )
+        _stored_rows(Inspection.norm_set_id == norm_set_id, *where)
+        .order_by(_stored_order())
+        .execution_options(yield_per=BATCH)
     )
+
+
+def _stored_order() -> ColumnElement[Any]:
+    """The order in which a rescoring goes through the rows: as they are stored on SQLite.
+
+    SQLite keeps a table's rows in the order of its hidden rowid (the order
+    they were inserted), and its ``id`` in a separate index: in ``id`` order
+    (random uuids), each row rewritten would land on another page, and a
+    rescoring that rewrites them all would write most pages many times
+    (measured in ``bench/README.md``). PostgreSQL writes new row versions
+    wherever there is room, whatever the order.
+    """
+    if db.session.get_bind().dialect.name == "sqlite":
+        return literal_column("inspections.rowid")
+    return Inspection.id
 
 
 def _stored_rows(*where: ColumnElement[bool]) -> Select[Any]:
@@ -231,7 +257,6 @@ def _stored_rows(*where: ColumnElement[bool]) -> Select[Any]:
         )
         .join(Location, Inspection.location_id == Location.id)
         .where(*where)
-        .order_by(Inspection.id)
     )
 
 
@@ -247,7 +272,8 @@ def _shared_url() -> str | None:
 @cache
 def _by_ids(size: int, dialect: Dialect) -> tuple[str, bool]:
     """The query of ``size`` stored inspections by id, compiled for ``dialect``; whether its
-    parameters are named (``ids_1`` ...) rather than positional."""
+    parameters are named (``ids_1`` ...) rather than positional. Unordered: the worker
+    puts the rows in the order of the ids it was given."""
     statement = _stored_rows(Inspection.id.in_(bindparam("ids", expanding=True)))
     # render_postcompile needs the parameter's values to know how many placeholders to write.
     compiled = statement.params(ids=[""] * size).compile(
@@ -285,9 +311,15 @@ class _Run:
         self.write = _Writes(self.scorer.digest)
 
     def __enter__(self) -> _Run:
+        # What this process held before (the app, its modules, the session) is left out of
+        # the garbage collector's rounds meanwhile: the rescoring makes hundreds of thousands
+        # of short-lived objects, and each round of the oldest generation would go through
+        # all of it again (measured in bench/README.md).
+        gc.freeze()
         return self
 
     def __exit__(self, *exc: object) -> None:
+        gc.unfreeze()
         if self.pool is not None:
             self.pool.shutdown(cancel_futures=True)
 
@@ -297,7 +329,7 @@ class _Run:
         ids = db.session.scalars(
             select(Inspection.id)
             .where(Inspection.norm_set_id == norm_set_id)
-            .order_by(Inspection.id)
+            .order_by(_stored_order())
         ).all()
         pool = self._pool() if len(ids) > BATCH and self.url is not None else None
         if pool is None:
