@@ -69,7 +69,8 @@ class Batch:
 
     rewritten: list[NewScore] = field(default_factory=list)
     digest_only: list[str] = field(default_factory=list)
-    events: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
+    # Subject id and details, the details as JSON text: encoded where the batch is scored.
+    events: list[tuple[str, str]] = field(default_factory=list)
     locations: set[int] = field(default_factory=set)
     norms: dict[int, set[str] | None] = field(default_factory=dict)
     # Every location with a visit in the batch, changed or not.
@@ -201,17 +202,15 @@ class Scorer:
         after: dict[str, Any],
         batch: Batch,
     ) -> None:
-        batch.events.append(
-            (
-                row.id,
-                {
-                    "norm_set": self.label,
-                    "previous": before,
-                    "previous_results": previous_results,
-                    "current": after,
-                },
-            )
-        )
+        details = {
+            "norm_set": self.label,
+            "previous": before,
+            "previous_results": previous_results,
+            "current": after,
+        }
+        # Encoded as the column's encoder (``app.json_dumps``) would, here rather than in the
+        # rescoring's own process, which writes every batch.
+        batch.events.append((row.id, orjson.dumps(details).decode()))
 
     def _changed_norms(self, row: StoredRow, letters: str, batch: Batch) -> None:
         """Note the norms whose outcome letters this row changes (a finding follows only those)."""

@@ -309,17 +309,23 @@ class _Run:
         self.letters_changed: dict[int, set[str]] = {}
         self.missing: list[str] = []
         self.write = _Writes(self.scorer.digest)
+        # Whether this rescoring froze the garbage collector's objects (``__enter__``).
+        self.froze = False
 
     def __enter__(self) -> _Run:
         # What this process held before (the app, its modules, the session) is left out of
         # the garbage collector's rounds meanwhile: the rescoring makes hundreds of thousands
         # of short-lived objects, and each round of the oldest generation would go through
-        # all of it again (measured in bench/README.md).
-        gc.freeze()
+        # all of it again (measured in bench/README.md). A process that froze them itself
+        # (a server before it forks) keeps its own freeze.
+        self.froze = gc.get_freeze_count() == 0
+        if self.froze:
+            gc.freeze()
         return self
 
     def __exit__(self, *exc: object) -> None:
-        gc.unfreeze()
+        if self.froze:
+            gc.unfreeze()
         if self.pool is not None:
             self.pool.shutdown(cancel_futures=True)
 
@@ -400,7 +406,7 @@ class _Run:
             held = self.norms.get(location_id, set())
             self.norms[location_id] = None if held is None or norms is None else held | norms
         self.write(batch)
-        audit.record_many("inspection.rescored", "inspection", batch.events, self.actor)
+        audit.record_many_encoded("inspection.rescored", "inspection", batch.events, self.actor)
 
 
 class _Writes:

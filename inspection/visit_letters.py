@@ -13,9 +13,8 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, NamedTuple
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -45,9 +44,12 @@ _UNANSWERED = OUTCOME_LETTERS[UNANSWERED]
 CHUNK = 900
 
 
-@dataclass(frozen=True, slots=True)
-class LetterVisit:
-    """A stored visit: its id, when, its norm set and its outcomes as letters."""
+class LetterVisit(NamedTuple):
+    """A stored visit: its id, when, its norm set and its outcomes as letters.
+
+    A named tuple, made several times faster than a frozen dataclass: a rescoring makes one
+    for every visit of every location it remakes.
+    """
 
     id: str
     observed_at: datetime
