@@ -309,23 +309,22 @@ class _Run:
         self.letters_changed: dict[int, set[str]] = {}
         self.missing: list[str] = []
         self.write = _Writes(self.scorer.digest)
-        # Whether this rescoring froze the garbage collector's objects (``__enter__``).
-        self.froze = False
+        # Whether the garbage collector ran before this rescoring stopped it (``__enter__``).
+        self.collecting = False
 
     def __enter__(self) -> _Run:
-        # What this process held before (the app, its modules, the session) is left out of
-        # the garbage collector's rounds meanwhile: the rescoring makes hundreds of thousands
-        # of short-lived objects, and each round of the oldest generation would go through
-        # all of it again (measured in bench/README.md). A process that froze them itself
-        # (a server before it forks) keeps its own freeze.
-        self.froze = gc.get_freeze_count() == 0
-        if self.froze:
-            gc.freeze()
+        # The garbage collector rests meanwhile: the rescoring makes hundreds of thousands of
+        # objects (batches, every visit's letters, every day of a picture), nearly none in
+        # cycles, and its rounds would go through them and all else that lives again and
+        # again: a seventh of the time of one process rescoring alone (bench/README.md).
+        # They are freed as usual, when the last reference goes.
+        self.collecting = gc.isenabled()
+        gc.disable()
         return self
 
     def __exit__(self, *exc: object) -> None:
-        if self.froze:
-            gc.unfreeze()
+        if self.collecting:
+            gc.enable()
         if self.pool is not None:
             self.pool.shutdown(cancel_futures=True)
 
