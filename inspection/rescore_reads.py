@@ -39,10 +39,10 @@ def start(url: str | None, *scorer: Any) -> None:
     if url is not None:
         _engine = create_engine(url, poolclass=NullPool)
     start_scorer(*scorer)
-    # What lives as long as the process (modules, the compiled document) is left out of the
-    # garbage collector's rounds: a batch makes some hundred objects per row, so that
-    # rounds come often, and each oldest-generation round would go through all of it.
-    gc.freeze()
+    # No garbage collector rounds, as in the rescoring's own process (``rescoring._Run``):
+    # a batch makes some hundred objects per row and the days of a picture millions, nearly
+    # none in cycles, and a worker process lives for one rescoring only.
+    gc.disable()
 
 
 def read_and_score(sql: str, ids: list[str], named: bool) -> Batch:
