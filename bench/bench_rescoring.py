@@ -25,6 +25,8 @@ def main() -> None:
         "--rounds", type=int, default=3, help="errata timed, each next to the engine alone"
     )
     args = parser.parse_args()
+    if args.rounds < 1:
+        parser.error("--rounds must be at least 1")
     print(f"machine: {machine()}")
 
     from sqlalchemy import select
@@ -63,7 +65,8 @@ def main() -> None:
 
             # Errata one after the other, each changing a threshold of HYG-01 back or forth so
             # that every stored result changes; each timed next to the engine alone, as the
-            # machine's speed drifts (the median of the rounds is reported).
+            # machine's speed drifts (the median of the rounds is reported: the lower of the
+            # middle two for an even number).
             original = read_document(DEFAULT_NORM_SET_FILE)
             rounds = []
             for number in range(args.rounds):

@@ -46,7 +46,7 @@ def start(url: str | None, *scorer: Any) -> None:
 
 
 def read_and_score(sql: str, ids: list[str], named: bool) -> Batch:
-    """Score the stored inspections with these ids.
+    """Score the stored inspections with these ids, in their order.
 
     ``sql`` selects them (``StoredRow``'s columns) by as many parameters as
     there are ids, in the driver's style: named ``ids_1``, ``ids_2``, ... or
@@ -55,8 +55,9 @@ def read_and_score(sql: str, ids: list[str], named: bool) -> Batch:
     assert _engine is not None, "start() runs first in every worker"
     params: Any = {f"ids_{n}": i for n, i in enumerate(ids, 1)} if named else tuple(ids)
     with _engine.connect() as connection:
-        rows = connection.exec_driver_sql(sql, params).fetchall()
-    batch = score_in_worker([StoredRow(*row) for row in rows])
-    found = {row[0] for row in rows}
+        found = {row[0]: row for row in connection.exec_driver_sql(sql, params)}
+    # In the order given (``rescoring._stored_order``), which the rows are written in: the
+    # database returns them in its own (by id, on SQLite).
+    batch = score_in_worker([StoredRow(*found[i]) for i in ids if i in found])
     batch.missing = [i for i in ids if i not in found]
     return batch

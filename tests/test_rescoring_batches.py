@@ -7,13 +7,14 @@ what the engine makes of the same visits under the corrected document.
 from __future__ import annotations
 
 import copy
+import gc
 import random
 import uuid
 from datetime import UTC, datetime, timedelta
 
 import pytest
 from kept_state import kept_state
-from sqlalchemy import select
+from sqlalchemy import select, text
 
 from inspection import location_state, rescoring
 from inspection.db import db
@@ -334,6 +335,43 @@ def test_a_failing_rescoring_leaves_everything_as_it_was(visits, norm_set, monke
     assert not db.session.scalars(
         select(AuditEvent).where(AuditEvent.action == "inspection.rescored")
     ).all()
+    # The garbage collector, stopped while the rescoring ran, runs again.
+    assert gc.isenabled()
+
+
+def test_a_rescoring_leaves_the_garbage_collector_as_it_found_it(visits, norm_set):
+    rescore("nl-children", "2023.1", processes=1)
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        rescore("nl-children", "2023.1", processes=1)
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
+
+
+@pytest.mark.parametrize("processes", [1, 2])
+def test_an_erratum_rewrites_the_rows_in_the_order_sqlite_stored_them(
+    visits, norm_set, monkeypatch, processes
+):
+    """Rows rewritten together share SQLite's pages (bench/README.md): in rowid order, also
+    within a batch that a worker process read (the database returns those by id)."""
+    if db.engine.dialect.name != "sqlite":
+        pytest.skip("SQLite only: PostgreSQL writes new row versions wherever there is room")
+    monkeypatch.setattr(rescoring, "BATCH", 5)
+    written: list[str] = []
+    write = rescoring._Writes._sqlite
+
+    def noted(self, connection, batch):
+        written.extend(new.id for new in batch.rewritten)
+        write(self, connection, batch)
+
+    monkeypatch.setattr(rescoring._Writes, "_sqlite", noted)
+    stored = db.session.scalars(text("SELECT id FROM inspections ORDER BY rowid")).all()
+    assert stored != sorted(stored)  # random ids: their order is not the rows' order
+    correct_norm_set(norm_set, erratum(), None)
+    rescore("nl-children", "2023.1", processes=processes)
+    assert written == stored
 
 
 def verdicts() -> dict[str, tuple[dict, list]]:
