@@ -24,7 +24,7 @@ from inspection.rescore_batches import Batch, StoredRow, score_in_worker
 from inspection.rescore_batches import start as start_scorer
 
 _engine: Engine | None = None
-# How much less CPU a worker process claims than the rescoring's own process: that one
+# How much lower a worker process's priority is than the rescoring's own process: that one
 # writes what the workers score, and everything waits for it, whereas a worker ahead of
 # the writes only waits for its results to be taken; web requests, too, come first.
 NICENESS = 10

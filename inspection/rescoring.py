@@ -230,10 +230,10 @@ def _stored_order() -> ColumnElement[Any]:
 
     SQLite keeps a table's rows in the order of its hidden rowid (the order
     they were inserted), and its ``id`` in a separate index: in ``id`` order
-    (random uuids), each row rewritten would land on another page, and a
-    rescoring that rewrites them all would write most pages many times
-    (measured in ``bench/README.md``). PostgreSQL writes new row versions
-    wherever there is room, whatever the order.
+    (random uuids), rows rewritten one after the other lie on pages far apart,
+    which its page cache reads and writes again and again (rewriting 100,000
+    rows took a quarter longer, ``bench/README.md``). PostgreSQL writes new
+    row versions wherever there is room, whatever the order.
     """
     if db.session.get_bind().dialect.name == "sqlite":
         return literal_column("inspections.rowid")
@@ -316,7 +316,7 @@ class _Run:
         # The garbage collector rests meanwhile: the rescoring makes hundreds of thousands of
         # objects (batches, every visit's letters, every day of a picture), nearly none in
         # cycles, and its rounds would go through them and all else that lives again and
-        # again: a seventh of the time of one process rescoring alone (bench/README.md).
+        # again: about an eighth of the time of one process rescoring alone (bench/README.md).
         # They are freed as usual, when the last reference goes.
         self.collecting = gc.isenabled()
         gc.disable()
