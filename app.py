@@ -11,6 +11,7 @@ from flask import Flask
 from inspection.http.json import OrjsonProvider
 from inspection.settings import NETHERLANDS
 from inspection.settings import configure as configure_settings
+from inspection.stored_results import column_text
 
 __all__ = ["NETHERLANDS", "create_app"]
 
@@ -38,10 +39,10 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 def json_dumps(value: Any) -> str:
     """JSON for the database: orjson, several times faster than json on result lists.
 
-    The rescoring writes results as ``stored_results.stored_text`` makes them, orjson too:
-    on SQLite an unchanged row is found by its text being the same.
+    ``stored_results.column_text``, which the rescoring also writes its text with: on SQLite
+    an unchanged row is found by its text being the same.
     """
-    return orjson.dumps(value).decode()
+    return column_text(value)
 
 
 def _instance_path() -> str:

@@ -57,8 +57,8 @@ def record_many(
 def record_many_encoded(
     action: str, subject_type: str, events: list[tuple[str, str]], actor: User | None
 ) -> None:
-    """``record_many`` of details already encoded as JSON text, as the column's encoder
-    (``app.json_dumps``) writes it: a rescoring's worker processes encode their events,
+    """``record_many`` of details already encoded as JSON text
+    (``stored_results.column_text``): a rescoring's worker processes encode their events,
     sparing the process that writes them all."""
     if not events:
         return

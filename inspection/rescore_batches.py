@@ -24,6 +24,7 @@ from inspection.engine import (
     score_answers,
 )
 from inspection.stored_results import (
+    column_text,
     expanded,
     stored,
     stored_outcomes,
@@ -121,7 +122,7 @@ class Scorer:
         # unchanged row is found without decoding anything.
         results_text = stored_text(score.results)
         domains = score.domains_dict()
-        domains_text = orjson.dumps(domains).decode()
+        domains_text = column_text(domains)
         recorded = row.norm_set_sha256 == self.digest
         if results_text == row.results_text and domains_text == row.domains_text:
             if not recorded:
@@ -208,9 +209,8 @@ class Scorer:
             "previous_results": previous_results,
             "current": after,
         }
-        # Encoded as the column's encoder (``app.json_dumps``) would, here rather than in the
-        # rescoring's own process, which writes every batch.
-        batch.events.append((row.id, orjson.dumps(details).decode()))
+        # Encoded here rather than in the rescoring's own process, which writes every batch.
+        batch.events.append((row.id, column_text(details)))
 
     def _changed_norms(self, row: StoredRow, letters: str, batch: Batch) -> None:
         """Note the norms whose outcome letters this row changes (a finding follows only those)."""

@@ -28,18 +28,26 @@ _of_mapping = itemgetter(*FIELDS)
 _NORM, _OUTCOME, _SEVERITY = (FIELDS.index(name) for name in ("norm", "outcome", "severity"))
 
 
+def column_text(value: Any) -> str:
+    """The text the database's JSON columns hold for ``value``: orjson's, the encoder the
+    engine is configured with (``app.json_dumps``). Code that writes such text itself (a
+    rescoring, in processes without Flask) calls this too, so that both stay the same: on
+    SQLite an unchanged row is found by its text being equal."""
+    return orjson.dumps(value).decode()
+
+
 def stored_row(result: NormResult) -> tuple[Any, ...]:
     """One engine result in its stored form (an infinite value stays as it is)."""
     return _of_result(result)
 
 
 def stored_text(results: Sequence[NormResult]) -> str:
-    """The stored text of an engine's results: the text the column's JSON encoder (orjson,
-    ``app.json_dumps``) writes for them, so that SQLite's copy of an unchanged row equals it.
+    """The stored text of an engine's results (``column_text``), so that SQLite's copy of an
+    unchanged row equals it.
 
     orjson writes an infinite value as null, as ``to_dict`` does.
     """
-    return orjson.dumps(list(map(_of_result, results))).decode()
+    return column_text(list(map(_of_result, results)))
 
 
 def stored_outcomes(rows: Iterable[Sequence[Any]]) -> dict[str, list[str]]:
